@@ -1,0 +1,15 @@
+import type { Connector } from './connector.js'
+
+/** One line per engine. Each loader imports only the connector's folder; drivers load later still. */
+const loaders: Record<string, () => Promise<Connector<any>>> = {
+  postgres: async () => (await import('./postgres/index.js')).postgresConnector,
+  redshift: async () => (await import('./redshift/index.js')).redshiftConnector,
+  pglite: async () => (await import('./pglite/index.js')).pgliteConnector,
+}
+
+export const connectorNames = Object.keys(loaders)
+
+export async function loadConnector(name: string): Promise<Connector<any> | undefined> {
+  const loader = loaders[name]
+  return loader ? loader() : undefined
+}

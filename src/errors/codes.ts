@@ -1,0 +1,37 @@
+/**
+ * The one catalogue of revmeta's coded errors. docs/errors.md is generated from nothing else:
+ * every code says what went wrong, the usual cause, and whether retrying can help.
+ */
+export interface ErrorCodeInfo {
+  /** True when the same attempt may succeed later without anyone changing anything. */
+  readonly retryable: boolean
+  readonly summary: string
+  readonly fix: string
+}
+
+export const errorCodes = {
+  CONFIG_INVALID: { retryable: false, summary: 'The configuration file does not match the schema.', fix: 'Correct the key the message names.' },
+  CONFIG_UNREADABLE: { retryable: false, summary: 'The configuration file cannot be read or parsed as YAML.', fix: 'Check the path and the YAML syntax.' },
+  CONFIG_ENV_MISSING: { retryable: false, summary: 'The configuration refers to an environment variable that is not set.', fix: 'Export the variable, or give a default with ${NAME:-default}.' },
+  INPUT_UNREADABLE: { retryable: false, summary: 'An input file cannot be read, or is neither a JSON array nor JSON lines.', fix: 'Check the path and the JSON syntax.' },
+  INPUT_MALFORMED: { retryable: false, summary: 'An event or pipeline operation does not have the shape OpenMetadata emits.', fix: 'The message names the event and the field; correct or drop that event. The other events still run.' },
+  FQN_INVALID: { retryable: false, summary: 'A fully qualified name cannot be parsed (unbalanced quotes, empty part, wrong number of parts).', fix: 'Use the FQN exactly as OpenMetadata shows it.' },
+  NAME_HAS_QUOTE: { retryable: false, summary: 'A name holds a double quote, which OpenMetadata itself refuses in a fully qualified name.', fix: 'Rename the object, or edit it outside revmeta.' },
+  ENTITY_LINK_INVALID: { retryable: false, summary: 'An entity link is not of the form <#E::type::fqn[::field[::name[::field]]]>.', fix: 'Use the link exactly as OpenMetadata emits it.' },
+  UNKNOWN_SERVICE: { retryable: false, summary: 'An asset belongs to a database service that the configuration does not list.', fix: 'Add the service under services:, or ignore the event.' },
+  UNSUPPORTED: { retryable: false, summary: 'The engine cannot hold this kind of metadata at this level (for example tags in PostgreSQL).', fix: 'Nothing to fix: the operation is reported and skipped. A custom template can still write it somewhere else.' },
+  VALUE_INVALID: { retryable: false, summary: 'A value cannot be stored by the engine at all (for example a NUL character in PostgreSQL text).', fix: 'Edit the value in the catalog.' },
+  NAME_TOO_LONG: { retryable: false, summary: 'A name is longer than the engine allows, so it cannot name an existing object.', fix: 'Check the FQN; the engine would silently truncate it and could hit another object.' },
+  OBJECT_NOT_FOUND: { retryable: false, summary: 'The database, schema, table or column does not exist in the source.', fix: 'The catalog is ahead of or behind the source: re-ingest, or create the object.' },
+  OWNER_UNMAPPED: { retryable: false, summary: 'A catalog owner cannot be mapped to a principal of the engine.', fix: 'Add the owner to the service\'s owners.map, or change the mapping strategy.' },
+  OWNER_REMOVAL_UNSUPPORTED: { retryable: false, summary: 'Every owner was removed in the catalog, but the engine requires an owner on every object.', fix: 'Set a new owner in the catalog; the current owner is kept.' },
+  PRIVILEGE: { retryable: false, summary: 'The connection\'s role lacks the privilege the statement needs.', fix: 'Grant ownership or superuser as docs/support.md lists per engine.' },
+  LOCK_TIMEOUT: { retryable: true, summary: 'The statement waited longer than the lock timeout behind other DDL.', fix: 'Retry later, or raise lockTimeoutMs for the service.' },
+  CONNECTION_FAILED: { retryable: true, summary: 'The database could not be reached, or the connection broke.', fix: 'Check host, port, credentials and that the server is up.' },
+  DATABASE_UNREACHABLE: { retryable: false, summary: 'The engine cannot open a connection to the named database from this service.', fix: 'Check that the database exists and that the service may connect to it.' },
+  SQL_FAILED: { retryable: false, summary: 'The engine rejected the statement for a reason revmeta does not classify further.', fix: 'Read the engine\'s message, which is kept in full.' },
+  VERIFY_MISMATCH: { retryable: false, summary: 'After writing, the value read back differs from the value written.', fix: 'Something rewrote the value (a trigger, an engine limit, a concurrent writer); the message shows both.' },
+  INTERNAL: { retryable: false, summary: 'A bug in revmeta.', fix: 'Report it with the message and the input.' },
+} as const satisfies Record<string, ErrorCodeInfo>
+
+export type ErrorCode = keyof typeof errorCodes

@@ -1,0 +1,62 @@
+import type { AssetRef } from './asset.js'
+
+export const changeKinds = ['description', 'tags', 'owners'] as const
+export type ChangeKind = (typeof changeKinds)[number]
+
+/** A tag or glossary term as OpenMetadata's TagLabel carries it. */
+export interface TagLabel {
+  readonly tagFQN: string
+  readonly source: 'Classification' | 'Glossary'
+  readonly labelType?: string
+  readonly state?: string
+  readonly name?: string
+}
+
+/** A user or team that owns an asset (OpenMetadata EntityReference). */
+export interface OwnerRef {
+  readonly type: 'user' | 'team'
+  readonly name: string
+  readonly fullyQualifiedName?: string
+  readonly displayName?: string
+  readonly email?: string
+  readonly id?: string
+}
+
+/** Where a change came from, so every operation can be traced back to its events. */
+export interface ChangeOrigin {
+  readonly source: 'event' | 'pipeline'
+  /** Position of the event or pipeline operation in its input, from 0. */
+  readonly index: number
+  readonly eventId?: string
+  readonly user?: string
+  /** Epoch milliseconds, when the input says. */
+  readonly timestamp?: number
+}
+
+interface ChangeBase {
+  readonly asset: AssetRef
+  readonly origin: ChangeOrigin
+}
+
+export interface DescriptionChange extends ChangeBase {
+  readonly kind: 'description'
+  /** Undefined when the input does not say what it was. */
+  readonly before?: string | null
+  /** Null removes the description. */
+  readonly after: string | null
+}
+
+export interface TagsChange extends ChangeBase {
+  readonly kind: 'tags'
+  readonly added: readonly TagLabel[]
+  readonly removed: readonly TagLabel[]
+}
+
+export interface OwnersChange extends ChangeBase {
+  readonly kind: 'owners'
+  readonly added: readonly OwnerRef[]
+  readonly removed: readonly OwnerRef[]
+}
+
+/** One normalized catalog edit. */
+export type Change = DescriptionChange | TagsChange | OwnersChange

@@ -1,0 +1,34 @@
+import type { AssetRef } from './asset.js'
+import type { ChangeOrigin, OwnerRef, TagLabel } from './change.js'
+
+interface OperationBase {
+  /** Stable within one plan: `<channel>|<asset fqn>|<kind>`. */
+  readonly id: string
+  readonly channel: string
+  readonly service: string
+  readonly asset: AssetRef
+  /** Every change that was coalesced into this operation, oldest first. */
+  readonly origins: readonly ChangeOrigin[]
+}
+
+export interface DescriptionOperation extends OperationBase {
+  readonly kind: 'description'
+  /** The latest desired description; null removes it. */
+  readonly description: string | null
+}
+
+export interface TagsOperation extends OperationBase {
+  readonly kind: 'tags'
+  /** Net effect of all coalesced changes: a tag both added and later removed appears only in `remove`. */
+  readonly add: readonly TagLabel[]
+  readonly remove: readonly TagLabel[]
+}
+
+export interface OwnersOperation extends OperationBase {
+  readonly kind: 'owners'
+  readonly add: readonly OwnerRef[]
+  readonly remove: readonly OwnerRef[]
+}
+
+/** What one channel will do to one asset: plain data, never SQL. */
+export type Operation = DescriptionOperation | TagsOperation | OwnersOperation
