@@ -1,0 +1,13 @@
+import type { Command } from 'commander'
+import { runCommand, type RunFlags } from '../run-command.js'
+
+export function registerApply(program: Command, done: (code: Promise<number>) => void): void {
+  program
+    .command('apply')
+    .description('apply the changes; exit 0 when all succeeded or were in place, 1 when any failed')
+    .requiredOption('-c, --config <file>', 'revmeta YAML configuration')
+    .option('--events <file>', 'OpenMetadata ChangeEvents: JSON array or JSON lines; - for standard input')
+    .option('--pipeline <file>', 'OpenMetadata ReverseIngestionPipeline JSON')
+    .option('--json', 'print one JSON object')
+    .action((flags: RunFlags) => done(runCommand(flags, true)))
+}

@@ -1,0 +1,34 @@
+import type { RunInput } from '../engine/run.js'
+import { RevmetaError } from '../errors/revmeta-error.js'
+import { normalizeChangeEvents } from '../inputs/normalize-change-events.js'
+import { normalizePipeline } from '../inputs/normalize-pipeline.js'
+import { parseEventsText, readInputText } from '../inputs/read-input.js'
+
+export interface InputFlags {
+  readonly events?: string
+  readonly pipeline?: string
+  readonly sync?: boolean
+}
+
+/** Reads exactly one of --events / --pipeline into normalized changes. */
+export async function loadInput(flags: InputFlags): Promise<RunInput> {
+  const given = [flags.events !== undefined, flags.pipeline !== undefined, flags.sync === true].filter(Boolean).length
+  if (given !== 1) throw new RevmetaError('CONFIG_INVALID', 'Give exactly one of --events FILE, --pipeline FILE or --sync')
+  if (flags.sync) throw new RevmetaError('UNSUPPORTED', '--sync needs a catalog to read the desired state from; it arrives with the catalog integration (revmeta sync)')
+  if (flags.events !== undefined) {
+    const source = flags.events === '-' ? 'standard input' : flags.events
+    const { items, errors } = parseEventsText(await readInputText(flags.events), source)
+    return { items: items.length + errors.length, normalized: normalizeChangeEvents(items), readErrors: errors }
+  }
+  const source = flags.pipeline === '-' ? 'standard input' : flags.pipeline!
+  const text = await readInputText(flags.pipeline!)
+  let json: unknown
+  try {
+    json = JSON.parse(text)
+  } catch (cause) {
+    throw new RevmetaError('INPUT_UNREADABLE', `${source} is not valid JSON: ${(cause as Error).message}`, { cause, details: { source } })
+  }
+  const normalized = normalizePipeline(json)
+  const operations = (json as { operations?: unknown }).operations
+  return { items: Array.isArray(operations) ? operations.length : 0, normalized }
+}

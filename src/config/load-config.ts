@@ -1,0 +1,101 @@
+import { readFile } from 'node:fs/promises'
+import path from 'node:path'
+import { parse as parseYaml } from 'yaml'
+import { loadConnector, connectorNames } from '../connectors/registry.js'
+import { RevmetaError } from '../errors/revmeta-error.js'
+import { configSchema, type ChannelConfig, type OwnerMapping, type RawConfig } from './config-schema.js'
+import { deepFreeze } from './deep-freeze.js'
+import { formatIssues } from './format-issues.js'
+import { interpolateEnv } from './interpolate-env.js'
+
+export interface ServiceConfig {
+  readonly name: string
+  readonly type: string
+  /** Already validated by the connector's connection schema. */
+  readonly connection: unknown
+  readonly owners: OwnerMapping
+}
+
+export interface ResolvedChannel extends Omit<ChannelConfig, "services"> {
+  readonly services: readonly string[]
+}
+
+export interface RevmetaConfig {
+  readonly catalog: RawConfig['catalog']
+  readonly store?: RawConfig['store']
+  readonly services: readonly ServiceConfig[]
+  readonly channels: readonly ResolvedChannel[]
+  /** Directory of the config file: relative paths inside connections resolve against it. */
+  readonly baseDir: string
+}
+
+function invalid(lines: string[], source: string): RevmetaError {
+  return new RevmetaError('CONFIG_INVALID', `Invalid configuration ${source}:\n  ${lines.join('\n  ')}`, { details: { source } })
+}
+
+/** Validates a parsed config tree at the boundary and freezes it. */
+export async function resolveConfig(tree: unknown, options: { source: string; baseDir: string; env?: NodeJS.ProcessEnv }): Promise<RevmetaConfig> {
+  const interpolated = interpolateEnv(tree ?? {}, options.env ?? process.env)
+  const parsed = configSchema.safeParse(interpolated)
+  if (!parsed.success) throw invalid(formatIssues(parsed.error.issues), options.source)
+  const raw = parsed.data
+  const problems: string[] = []
+  const services: ServiceConfig[] = []
+  const seen = new Set<string>()
+  for (const [i, service] of raw.services.entries()) {
+    if (seen.has(service.name)) problems.push(`services[${i}].name: duplicate service name ${JSON.stringify(service.name)}`)
+    seen.add(service.name)
+    const connector = await loadConnector(service.type)
+    if (!connector) {
+      problems.push(`services[${i}].type: unknown connector ${JSON.stringify(service.type)}; known: ${connectorNames.join(', ')}`)
+      continue
+    }
+    const connection = connector.connectionSchema.safeParse(withBaseDir(service.connection, options.baseDir))
+    if (!connection.success) {
+      problems.push(...formatIssues(connection.error.issues, `services[${i}].connection`))
+      continue
+    }
+    services.push({ name: service.name, type: service.type, connection: connection.data, owners: service.owners })
+  }
+  const channels: ResolvedChannel[] = (raw.channels ?? [{ name: 'default', sync: { descriptions: true, tags: true, owners: false } }]).map(
+    (channel, i) => {
+      for (const [j, name] of (channel.services ?? []).entries()) {
+        if (!seen.has(name)) problems.push(`channels[${i}].services[${j}]: no service named ${JSON.stringify(name)}`)
+      }
+      return { ...channel, services: channel.services ?? raw.services.map((s) => s.name) }
+    },
+  )
+  const channelNames = new Set<string>()
+  for (const [i, channel] of channels.entries()) {
+    if (channelNames.has(channel.name)) problems.push(`channels[${i}].name: duplicate channel name ${JSON.stringify(channel.name)}`)
+    channelNames.add(channel.name)
+  }
+  if (problems.length > 0) throw invalid(problems, options.source)
+  return deepFreeze({ catalog: raw.catalog, store: raw.store, services, channels, baseDir: options.baseDir })
+}
+
+/** Connection paths (initSql, passwordFile, dataDir) are relative to the config file, not the shell. */
+function withBaseDir(connection: Record<string, unknown>, baseDir: string): Record<string, unknown> {
+  const out = { ...connection }
+  for (const key of ['initSql', 'passwordFile', 'dataDir']) {
+    const value = out[key]
+    if (typeof value === 'string' && value !== '' && !value.startsWith('memory:') && !path.isAbsolute(value)) out[key] = path.resolve(baseDir, value)
+  }
+  return out
+}
+
+export async function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): Promise<RevmetaConfig> {
+  let text: string
+  try {
+    text = await readFile(file, 'utf8')
+  } catch (cause) {
+    throw new RevmetaError('CONFIG_UNREADABLE', `Cannot read configuration ${file}: ${(cause as Error).message}`, { cause, details: { source: file } })
+  }
+  let tree: unknown
+  try {
+    tree = parseYaml(text)
+  } catch (cause) {
+    throw new RevmetaError('CONFIG_UNREADABLE', `Configuration ${file} is not valid YAML: ${(cause as Error).message}`, { cause, details: { source: file } })
+  }
+  return resolveConfig(tree, { source: file, baseDir: path.dirname(path.resolve(file)), env })
+}

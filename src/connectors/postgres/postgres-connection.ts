@@ -1,0 +1,49 @@
+import { z } from 'zod'
+
+/** A whole number, also accepted as digits in a string: `${PORT}` from the environment arrives as text. */
+export function intField(min: number, max = 2_147_483_647) {
+  return z
+    .union([z.number(), z.string().regex(/^\s*\d+\s*$/, 'expected a whole number').transform(Number)])
+    .pipe(z.number().int().min(min).max(max))
+}
+
+/** true/false, also as the strings 'true'/'false' for the same reason. */
+const boolField = z.union([z.boolean(), z.enum(['true', 'false']).transform((value) => value === 'true')])
+
+/** The TLS options pg passes on to Node's tls.connect that a configuration can sensibly hold. */
+const sslOptions = z.strictObject({
+  rejectUnauthorized: boolField.optional(),
+  ca: z.string().optional(),
+  cert: z.string().optional(),
+  key: z.string().optional(),
+  servername: z.string().optional(),
+})
+
+/** Builds the connection schema of a PostgreSQL-protocol engine with its own defaults. */
+export function postgresProtocolConnectionSchema(defaults: { port: number; database: string }) {
+  return z
+    .strictObject({
+      host: z.string().min(1).default('127.0.0.1'),
+      port: intField(1, 65_535).default(defaults.port),
+      user: z.string().min(1).default('postgres'),
+      password: z.string().optional(),
+      /** Read at every connect, so a rotated secret is picked up without a restart. */
+      passwordFile: z.string().min(1).optional(),
+      /** The database to connect to when no asset names one. */
+      database: z.string().min(1).default(defaults.database),
+      ssl: z.union([boolField, sslOptions]).optional(),
+      lockTimeoutMs: intField(0).default(5_000),
+      connectTimeoutMs: intField(0).default(10_000),
+      /** Statements sent per round trip. */
+      batchSize: intField(1, 100_000).default(200),
+      applicationName: z.string().max(63).default('revmeta'),
+    })
+    .refine((connection) => connection.password === undefined || connection.passwordFile === undefined, {
+      message: 'give password or passwordFile, not both',
+      path: ['passwordFile'],
+    })
+}
+
+export const postgresConnectionSchema = postgresProtocolConnectionSchema({ port: 5432, database: 'postgres' })
+
+export type PostgresConnection = z.output<typeof postgresConnectionSchema>

@@ -1,0 +1,130 @@
+import type { ErrorCode } from '../../errors/codes.js'
+import { isRevmetaError, RevmetaError } from '../../errors/revmeta-error.js'
+
+/** Where the error happened; never holds the password, only values to name the place. */
+export interface PostgresErrorContext {
+  /** The dialect's name, for messages ('postgres', 'redshift', 'pglite'). */
+  readonly engine: string
+  readonly phase: 'connect' | 'query'
+  readonly database?: string
+  readonly host?: string
+  readonly port?: number
+  /** Strings that must never appear in a message (the password), replaced by `***`. */
+  readonly secrets?: readonly string[]
+}
+
+interface Classified {
+  readonly code: ErrorCode
+  readonly retryable?: boolean
+}
+
+const bySqlstate: Readonly<Record<string, Classified>> = {
+  '55P03': { code: 'LOCK_TIMEOUT' },
+  // Redshift has no lock_timeout; its statement_timeout cancels with query_canceled.
+  '57014': { code: 'LOCK_TIMEOUT' },
+  '42501': { code: 'PRIVILEGE' },
+  '42P01': { code: 'OBJECT_NOT_FOUND' },
+  '3F000': { code: 'OBJECT_NOT_FOUND' },
+  '42703': { code: 'OBJECT_NOT_FOUND' },
+  '42704': { code: 'OBJECT_NOT_FOUND' },
+  '3D000': { code: 'DATABASE_UNREACHABLE' },
+  '57P01': { code: 'CONNECTION_FAILED' },
+  '57P02': { code: 'CONNECTION_FAILED' },
+  '57P03': { code: 'CONNECTION_FAILED' },
+  '53300': { code: 'CONNECTION_FAILED' },
+  // Concurrent DDL can deadlock or conflict; running the same statement again is safe.
+  '40001': { code: 'SQL_FAILED', retryable: true },
+  '40P01': { code: 'SQL_FAILED', retryable: true },
+}
+
+const networkErrnos = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNABORTED'])
+
+const sqlstatePattern = /^[0-9A-Z]{5}$/
+
+// pg raises these without a code when a socket closes or a connect timeout fires.
+const brokenConnection = /connection terminated|timeout expired|not queryable|connection (?:is )?closed|socket/i
+
+/** Turns anything the pg driver (or PGlite) throws into a coded error, keeping the server's words. */
+export function classifyPostgresError(error: unknown, context: PostgresErrorContext): RevmetaError {
+  if (isRevmetaError(error)) return error
+  const fields = errorFields(error)
+  const classified = classify(fields, context.phase)
+  const redact = (text: string | undefined): string | undefined => (text === undefined ? undefined : redactSecrets(text, context.secrets))
+  const serverMessage = redact(fields.message) ?? 'unknown error'
+  const where = [context.database !== undefined ? `database ${JSON.stringify(context.database)}` : undefined, context.host !== undefined ? `${context.host}:${context.port ?? ''}` : undefined]
+    .filter((part) => part !== undefined)
+    .join(' at ')
+  const prefix = context.phase === 'connect' ? `Cannot connect to ${context.engine}` : `${context.engine} rejected the statement`
+  const message = `${prefix}${where ? ` (${where})` : ''}: ${serverMessage}${fields.sqlstate ? ` [SQLSTATE ${fields.sqlstate}]` : ''}`
+  return new RevmetaError(classified.code, message, {
+    cause: error,
+    ...(classified.retryable !== undefined ? { retryable: classified.retryable } : {}),
+    details: {
+      engine: context.engine,
+      sqlstate: fields.sqlstate,
+      errno: fields.errno,
+      serverMessage,
+      detail: redact(fields.detail),
+      hint: redact(fields.hint),
+      database: context.database,
+      host: context.host,
+      port: context.port,
+    },
+  })
+}
+
+function classify(fields: ErrorFields, phase: PostgresErrorContext['phase']): Classified {
+  const { sqlstate, errno } = fields
+  if (sqlstate !== undefined) {
+    const known = bySqlstate[sqlstate]
+    if (known !== undefined) return known
+    if (sqlstate.startsWith('08')) return { code: 'CONNECTION_FAILED' }
+    // Wrong password or no pg_hba entry: the same attempt cannot succeed later.
+    if (sqlstate.startsWith('28')) return { code: 'CONNECTION_FAILED', retryable: false }
+    return { code: 'SQL_FAILED' }
+  }
+  if (errno !== undefined && networkErrnos.has(errno)) return { code: 'CONNECTION_FAILED' }
+  if (brokenConnection.test(fields.message ?? '')) return { code: 'CONNECTION_FAILED' }
+  // TLS and other setup errors: retrying will not fix a configuration problem.
+  if (phase === 'connect') return { code: 'CONNECTION_FAILED', retryable: false }
+  return { code: 'SQL_FAILED' }
+}
+
+interface ErrorFields {
+  readonly message?: string
+  readonly sqlstate?: string
+  readonly errno?: string
+  readonly detail?: string
+  readonly hint?: string
+}
+
+function errorFields(error: unknown): ErrorFields {
+  if (typeof error !== 'object' || error === null) return { message: String(error) }
+  const record = error as Record<string, unknown>
+  // Node reports a failed connect to several addresses (localhost: ::1 and 127.0.0.1) as an AggregateError.
+  const inner = error instanceof AggregateError && error.errors.length > 0 ? (error.errors[0] as Record<string, unknown>) : undefined
+  const code = stringField(record, 'code') ?? (inner ? stringField(inner, 'code') : undefined)
+  const message = stringField(record, 'message') || (inner ? stringField(inner, 'message') : undefined) || code
+  const isSqlstate = code !== undefined && sqlstatePattern.test(code)
+  return {
+    message,
+    sqlstate: isSqlstate ? code : undefined,
+    errno: isSqlstate ? undefined : code,
+    detail: stringField(record, 'detail'),
+    hint: stringField(record, 'hint'),
+  }
+}
+
+function stringField(record: Record<string, unknown>, key: string): string | undefined {
+  const value = record[key]
+  return typeof value === 'string' ? value : undefined
+}
+
+export function redactSecrets(text: string, secrets: readonly string[] | undefined): string {
+  let out = text
+  for (const secret of secrets ?? []) {
+    if (secret.length > 0) out = out.split(secret).join('***')
+  }
+  // A connection string with a password, whatever produced it: keep the user, hide the password.
+  return out.replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^:/?#@\s]*:)[^@\s]*@/gi, '$1***@')
+}

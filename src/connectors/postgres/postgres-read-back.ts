@@ -1,0 +1,132 @@
+import { isRevmetaError } from '../../errors/revmeta-error.js'
+import type { AssetRef } from '../../model/asset.js'
+import { assetFqn } from '../../model/fqn.js'
+import type { ObjectState, ObjectType } from '../connector.js'
+
+/**
+ * Read-back SQL and row mapping shared by every PostgreSQL-protocol connector. No driver here:
+ * the SQL is plain text and the mapping pure, so both are testable without a database.
+ */
+
+/** One row of {@link schemaReadBackSql}. */
+export interface ObjectRow {
+  readonly level: 'schema' | 'table' | 'column'
+  readonly schema_name: string
+  readonly table_name: string | null
+  readonly column_name: string | null
+  /** pg_class.relkind of the table, or of the column's table. */
+  readonly relkind: string | null
+  readonly owner: string | null
+  readonly description: string | null
+}
+
+/** One row of {@link databaseReadBackSql}. */
+export interface DatabaseRow {
+  readonly database_name: string
+  readonly owner: string | null
+  readonly description: string | null
+}
+
+// pg_description is joined directly (not obj_description()) so one scan serves every level.
+const relkinds = `('r','p','v','m','f')`
+
+/**
+ * Every schema, relation and column of the schemas named in `$1::text[]`, in one round trip.
+ * Comments come straight from pg_description: objsubid 0 for the object, attnum for a column.
+ */
+export const schemaReadBackSql = `SELECT 'schema'::text AS level, n.nspname::text AS schema_name, NULL::text AS table_name,
+       NULL::text AS column_name, NULL::text AS relkind, pg_get_userbyid(n.nspowner)::text AS owner,
+       d.description AS description
+  FROM pg_catalog.pg_namespace n
+  LEFT JOIN pg_catalog.pg_description d
+    ON d.objoid = n.oid AND d.classoid = 'pg_catalog.pg_namespace'::regclass AND d.objsubid = 0
+ WHERE n.nspname = ANY($1::text[])
+UNION ALL
+SELECT 'table', n.nspname::text, c.relname::text, NULL, c.relkind::text, pg_get_userbyid(c.relowner)::text, d.description
+  FROM pg_catalog.pg_class c
+  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+  LEFT JOIN pg_catalog.pg_description d
+    ON d.objoid = c.oid AND d.classoid = 'pg_catalog.pg_class'::regclass AND d.objsubid = 0
+ WHERE n.nspname = ANY($1::text[]) AND c.relkind IN ${relkinds}
+UNION ALL
+SELECT 'column', n.nspname::text, c.relname::text, a.attname::text, c.relkind::text, NULL, d.description
+  FROM pg_catalog.pg_attribute a
+  JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
+  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+  LEFT JOIN pg_catalog.pg_description d
+    ON d.objoid = c.oid AND d.classoid = 'pg_catalog.pg_class'::regclass AND d.objsubid = a.attnum
+ WHERE n.nspname = ANY($1::text[]) AND c.relkind IN ${relkinds} AND a.attnum > 0 AND NOT a.attisdropped`
+
+/** Owner and comment of the databases named in `$1::text[]` (comments live in pg_shdescription). */
+export const databaseReadBackSql = `SELECT d.datname::text AS database_name, pg_get_userbyid(d.datdba)::text AS owner,
+       pg_catalog.shobj_description(d.oid, 'pg_database') AS description
+  FROM pg_catalog.pg_database d
+ WHERE d.datname = ANY($1::text[])`
+
+const relkindTypes: Readonly<Record<string, ObjectType>> = {
+  r: 'table',
+  p: 'partitioned_table',
+  v: 'view',
+  m: 'materialized_view',
+  f: 'foreign_table',
+}
+
+export function objectTypeOfRelkind(relkind: string | null): ObjectType | undefined {
+  return relkind === null ? undefined : relkindTypes[relkind]
+}
+
+/** The schemas each database's read-back must cover, by database name. */
+export function groupReadBackTargets(assets: readonly AssetRef[]): Map<string, Set<string>> {
+  const byDatabase = new Map<string, Set<string>>()
+  for (const asset of assets) {
+    let schemas = byDatabase.get(asset.database)
+    if (schemas === undefined) byDatabase.set(asset.database, (schemas = new Set()))
+    if (asset.schema !== undefined) schemas.add(asset.schema)
+  }
+  return byDatabase
+}
+
+/**
+ * Adds one database's rows to `into`, keyed by assetFqn. Objects whose names have no FQN (a
+ * double quote in a name, refused by OpenMetadata too) cannot be asked for, so they are skipped
+ * instead of failing the whole read-back.
+ */
+export function addObjectRows(into: Map<string, ObjectState>, service: string, database: string, rows: readonly ObjectRow[]): void {
+  for (const row of rows) {
+    const entry = objectEntry(service, database, row)
+    if (entry !== undefined) put(into, entry[0], entry[1])
+  }
+}
+
+export function addDatabaseRows(into: Map<string, ObjectState>, service: string, rows: readonly DatabaseRow[]): void {
+  for (const row of rows) {
+    const asset: AssetRef = { level: 'database', service, database: row.database_name }
+    put(into, asset, { objectType: 'database', description: row.description, owner: row.owner })
+  }
+}
+
+function objectEntry(service: string, database: string, row: ObjectRow): [AssetRef, ObjectState] | undefined {
+  const schema = row.schema_name
+  if (row.level === 'schema') {
+    return [{ level: 'schema', service, database, schema }, { objectType: 'schema', description: row.description, owner: row.owner }]
+  }
+  const objectType = objectTypeOfRelkind(row.relkind)
+  if (objectType === undefined || row.table_name === null) return undefined
+  const table = row.table_name
+  if (row.level === 'table') {
+    return [{ level: 'table', service, database, schema, table }, { objectType, description: row.description, owner: row.owner }]
+  }
+  if (row.column_name === null) return undefined
+  return [{ level: 'column', service, database, schema, table, column: row.column_name }, { objectType: 'column', description: row.description }]
+}
+
+function put(into: Map<string, ObjectState>, asset: AssetRef, state: ObjectState): void {
+  let key: string
+  try {
+    key = assetFqn(asset)
+  } catch (error) {
+    if (isRevmetaError(error) && (error.code === 'NAME_HAS_QUOTE' || error.code === 'FQN_INVALID')) return
+    throw error
+  }
+  into.set(key, state)
+}

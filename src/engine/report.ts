@@ -1,0 +1,67 @@
+import type { ErrorDetails, RevmetaError } from '../errors/revmeta-error.js'
+import type { ErrorCode } from '../errors/codes.js'
+import type { ChangeKind } from '../model/change.js'
+import type { Level } from '../model/asset.js'
+
+/**
+ * planned: would be sent (plan only). applied: sent and succeeded. unchanged: already in place,
+ * nothing sent. unsupported: the engine cannot hold it, nothing sent. failed: see `error`.
+ */
+export const operationStatuses = ['planned', 'applied', 'unchanged', 'unsupported', 'failed'] as const
+export type OperationStatus = (typeof operationStatuses)[number]
+
+export interface ErrorReport {
+  readonly code: ErrorCode
+  readonly message: string
+  readonly retryable: boolean
+  readonly details?: ErrorDetails
+}
+
+export interface OperationReport {
+  readonly id: string
+  readonly channel: string
+  readonly service: string
+  /** Fully qualified name, as OpenMetadata writes it. */
+  readonly asset: string
+  readonly level: Level
+  readonly kind: ChangeKind
+  status: OperationStatus
+  /** The SQL sent, or that would be sent. */
+  statements: string[]
+  /** What the catalog wants, in the engine's terms (description text, owning role). */
+  desired?: string | null
+  /** What the source held before, when read back. */
+  current?: string | null
+  /** True once the value read back after writing equals the value written. */
+  verified?: boolean
+  error?: ErrorReport
+  warnings: string[]
+  /** The events (or pipeline operations) this operation stands for. */
+  readonly origins: { index: number; eventId?: string; user?: string }[]
+}
+
+export interface RunReport {
+  readonly mode: 'plan' | 'apply'
+  readonly summary: Record<string, number>
+  readonly operations: OperationReport[]
+  readonly input: {
+    readonly items: number
+    readonly changes: number
+    readonly ignored: Record<string, number>
+    readonly errors: ErrorReport[]
+  }
+}
+
+export function errorReport(error: RevmetaError): ErrorReport {
+  const json = error.toJSON()
+  return json.details ? { code: json.code, message: json.message, retryable: json.retryable, details: json.details } : { code: json.code, message: json.message, retryable: json.retryable }
+}
+
+export function summarize(operations: readonly OperationReport[], inputErrors: number): Record<string, number> {
+  const summary: Record<string, number> = { total: operations.length }
+  for (const status of operationStatuses) summary[status] = 0
+  for (const op of operations) summary[op.status] = (summary[op.status] ?? 0) + 1
+  summary.verified = operations.filter((o) => o.verified === true).length
+  summary.rejectedInput = inputErrors
+  return summary
+}

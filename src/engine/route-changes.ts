@@ -1,0 +1,45 @@
+import type { RevmetaConfig } from '../config/load-config.js'
+import { RevmetaError } from '../errors/revmeta-error.js'
+import { assetFqn } from '../model/fqn.js'
+import type { Change, ChangeKind } from '../model/change.js'
+import type { RoutedChange } from '../planning/planner.js'
+
+const toggle: Record<ChangeKind, 'descriptions' | 'tags' | 'owners'> = { description: 'descriptions', tags: 'tags', owners: 'owners' }
+
+export interface RouteResult {
+  readonly routed: RoutedChange[]
+  /** Changes that cannot go anywhere because their service is not configured. */
+  readonly rejected: { change: Change; error: RevmetaError }[]
+  /** Changes that no channel syncs, counted by reason. */
+  readonly filtered: Record<string, number>
+}
+
+/** Sends each change to every channel that covers its service and syncs its kind (once per channel, as OpenMetadata does). */
+export function routeChanges(changes: readonly Change[], config: RevmetaConfig): RouteResult {
+  const services = new Set(config.services.map((s) => s.name))
+  const routed: RoutedChange[] = []
+  const rejected: RouteResult['rejected'] = []
+  const filtered: Record<string, number> = {}
+  for (const change of changes) {
+    if (!services.has(change.asset.service)) {
+      rejected.push({
+        change,
+        error: new RevmetaError('UNKNOWN_SERVICE', `No service named ${JSON.stringify(change.asset.service)} is configured (asset ${assetFqn(change.asset)})`, {
+          details: { service: change.asset.service, asset: assetFqn(change.asset), eventId: change.origin.eventId, index: change.origin.index },
+        }),
+      })
+      continue
+    }
+    let matched = false
+    for (const channel of config.channels) {
+      if (!channel.services.includes(change.asset.service) || !channel.sync[toggle[change.kind]]) continue
+      routed.push({ channel: channel.name, change })
+      matched = true
+    }
+    if (!matched) {
+      const reason = `no channel syncs ${toggle[change.kind]}`
+      filtered[reason] = (filtered[reason] ?? 0) + 1
+    }
+  }
+  return { routed, rejected, filtered }
+}

@@ -1,0 +1,154 @@
+import type { AssetRef } from '../model/asset.js'
+import { assetFromEntity, columnAsset, isReverseEntityType } from '../model/asset-from-fqn.js'
+import type { Change, ChangeOrigin } from '../model/change.js'
+import { parseFqn } from '../model/fqn.js'
+import { ChangeAccumulator } from './change-accumulator.js'
+import { changeEventSchema, type ChangeDescription, type ChangeEvent, type FieldChange } from './change-event-schema.js'
+import { atField, idOf, isRecord, locateError, malformed } from './input-errors.js'
+import { diffByKey, ownerKey, parseOwnerRefs, parseTagLabels, tagKey } from './label-values.js'
+import { countIgnored, emptyNormalizeResult, type NormalizeResult } from './normalize-result.js'
+
+/** Event types whose change description holds edits; deletions and restores carry nothing to push. */
+const editEventTypes = new Set(['entityUpdated', 'entityFieldsChanged', 'entityCreated'])
+
+type FieldKind = 'description' | 'tags' | 'owners' | 'owner'
+type ListName = 'fieldsAdded' | 'fieldsUpdated' | 'fieldsDeleted'
+type Route = { asset: AssetRef; kind: FieldKind } | { ignore: string }
+
+/**
+ * Turns OpenMetadata ChangeEvents into Changes. Never throws: a malformed event becomes one
+ * error naming its index, id and field, and the other events still produce their changes.
+ */
+export function normalizeChangeEvents(events: readonly unknown[], options: { startIndex?: number } = {}): NormalizeResult {
+  const result = emptyNormalizeResult()
+  const start = options.startIndex ?? 0
+  events.forEach((raw, i) => {
+    const index = start + i
+    try {
+      const outcome = normalizeEvent(raw, index)
+      result.changes.push(...outcome.changes)
+      for (const reason of outcome.ignored) countIgnored(result, reason)
+    } catch (error) {
+      result.errors.push(locateError(error, 'Event', index, idOf(raw)))
+    }
+  })
+  return result
+}
+
+function normalizeEvent(raw: unknown, index: number): { changes: Change[]; ignored: string[] } {
+  if (!isRecord(raw)) throw malformed('', 'the event is not a JSON object')
+  // OpenMetadata's "test connection" post to a webhook.
+  if (raw.entityType === undefined && typeof raw.message === 'string') return { changes: [], ignored: ['testMessage'] }
+  if (typeof raw.entityType !== 'string' || raw.entityType.length === 0) throw malformed('entityType', 'entityType is missing or not a string')
+  if (!isReverseEntityType(raw.entityType)) return { changes: [], ignored: [`entityType:${raw.entityType}`] }
+  if (typeof raw.eventType !== 'string' || raw.eventType.length === 0) throw malformed('eventType', 'eventType is missing or not a string')
+  if (!editEventTypes.has(raw.eventType)) return { changes: [], ignored: [`eventType:${raw.eventType}`] }
+
+  const parsed = changeEventSchema.safeParse(raw)
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]
+    const field = issue?.path.join('.') ?? ''
+    throw malformed(field, `${field || 'the event'}: ${issue?.message ?? 'invalid'}`)
+  }
+  const event = parsed.data
+  const fqn = event.entityFullyQualifiedName ?? entityFqn(event.entity)
+  if (fqn === undefined) throw malformed('entityFullyQualifiedName', 'entityFullyQualifiedName is missing')
+  const entity = atField('entityFullyQualifiedName', () => assetFromEntity(event.entityType, fqn) as AssetRef)
+
+  const description = pickDescription(event)
+  if (description === undefined) {
+    return { changes: [], ignored: [event.eventType === 'entityCreated' ? 'eventType:entityCreated' : 'noFieldChanges'] }
+  }
+  const accumulator = new ChangeAccumulator(originOf(event, index))
+  const ignored: string[] = []
+  for (const list of ['fieldsAdded', 'fieldsUpdated', 'fieldsDeleted'] as const) {
+    for (const fieldChange of description[list] ?? []) {
+      const route = routeField(fieldChange.name, entity)
+      if ('ignore' in route) ignored.push(route.ignore)
+      else atField(fieldChange.name, () => applyField(accumulator, route, list, fieldChange))
+    }
+  }
+  const built = accumulator.build()
+  return { changes: built.changes, ignored: [...ignored, ...built.empty.map((kind) => `noEffect:${kind}`)] }
+}
+
+function routeField(name: string, entity: AssetRef): Route {
+  if (name === 'description' || name === 'tags' || name === 'owners' || name === 'owner') return { asset: entity, kind: name }
+  if (entity.level !== 'table' || (name !== 'columns' && !name.startsWith('columns.'))) return { ignore: `field:${name}` }
+  let parts: string[]
+  try {
+    parts = parseFqn(name)
+  } catch (error) {
+    throw malformed(name, `the field name ${JSON.stringify(name)} cannot be split into column and field: ${(error as Error).message}`, error)
+  }
+  const last = parts[parts.length - 1] as string
+  if (parts.length === 3 && (last === 'description' || last === 'tags')) {
+    return { asset: atField(name, () => columnAsset(entity, parts[1] as string)), kind: last }
+  }
+  // Counted by shape, not by column name, so the counts stay few; nested struct fields land here too.
+  if (parts.length === 1) return { ignore: 'field:columns' }
+  if (parts.length === 2) return { ignore: 'field:columns.*' }
+  return { ignore: `field:columns${'.*'.repeat(parts.length - 2)}.${last}` }
+}
+
+function applyField(accumulator: ChangeAccumulator, route: { asset: AssetRef; kind: FieldKind }, list: ListName, change: FieldChange): void {
+  const { asset, kind } = route
+  const field = change.name
+  if (kind === 'description') {
+    const after = list === 'fieldsDeleted' ? null : descriptionValue(change.newValue, field, 'newValue')
+    // fieldsAdded means there was no description before; otherwise trust oldValue only when sent.
+    const before = list === 'fieldsAdded' ? null : change.oldValue === undefined ? undefined : descriptionValue(change.oldValue, field, 'oldValue')
+    accumulator.description(asset, after, before, list === 'fieldsDeleted')
+    return
+  }
+  if (kind === 'tags') {
+    const delta = listDelta(list, change, parseTagLabels, tagKey)
+    accumulator.tags(asset, delta.added, delta.removed)
+  } else {
+    // The legacy `owner` holds one reference; parseOwnerRefs reads it as a list of one.
+    const delta = listDelta(list, change, parseOwnerRefs, ownerKey)
+    accumulator.owners(asset, delta.added, delta.removed)
+  }
+}
+
+/** fieldsAdded lists the added items, fieldsDeleted the removed ones, fieldsUpdated the whole list before and after. */
+function listDelta<T>(list: ListName, change: FieldChange, parse: (value: unknown, field: string) => T[], key: (item: T) => string): { added: T[]; removed: T[] } {
+  if (list === 'fieldsAdded') return { added: parse(change.newValue, change.name), removed: [] }
+  if (list === 'fieldsDeleted') return { added: [], removed: parse(change.oldValue, change.name) }
+  return diffByKey(parse(change.oldValue, change.name), parse(change.newValue, change.name), key)
+}
+
+function descriptionValue(value: unknown, field: string, side: string): string | null {
+  if (value === null || value === undefined) return null
+  if (typeof value !== 'string') throw malformed(field, `${field}: ${side} of a description must be a string, not ${typeof value}`)
+  return value
+}
+
+/** The incremental description holds only this edit; the consolidated one may repeat earlier edits by the same user. */
+function pickDescription(event: ChangeEvent): ChangeDescription | undefined {
+  const hasFields = (d: ChangeDescription | null | undefined): d is ChangeDescription =>
+    d != null && (d.fieldsAdded?.length ?? 0) + (d.fieldsUpdated?.length ?? 0) + (d.fieldsDeleted?.length ?? 0) > 0
+  if (hasFields(event.incrementalChangeDescription)) return event.incrementalChangeDescription
+  if (hasFields(event.changeDescription)) return event.changeDescription
+  return undefined
+}
+
+function originOf(event: ChangeEvent, index: number): ChangeOrigin {
+  const origin: { -readonly [K in keyof ChangeOrigin]: ChangeOrigin[K] } = { source: 'event', index }
+  if (event.id != null) origin.eventId = event.id
+  if (event.userName != null) origin.user = event.userName
+  if (event.timestamp != null) origin.timestamp = event.timestamp
+  return origin
+}
+
+function entityFqn(entity: unknown): string | undefined {
+  let value = entity
+  if (typeof value === 'string') {
+    try {
+      value = JSON.parse(value) as unknown
+    } catch {
+      return undefined
+    }
+  }
+  return isRecord(value) && typeof value.fullyQualifiedName === 'string' ? value.fullyQualifiedName : undefined
+}
