@@ -15,7 +15,7 @@ export function decodeJsonValue(value: unknown, field: string): unknown {
   try {
     return JSON.parse(value) as unknown
   } catch (error) {
-    throw malformed(field, `${field}: the value is not valid JSON (${(error as Error).message})`, error)
+    throw malformed(field, `the value is not valid JSON (${(error as Error).message})`, error)
   }
 }
 
@@ -60,6 +60,6 @@ function decodeList<S extends z.ZodType>(value: unknown, field: string, schema: 
     const parsed = schema.safeParse(item)
     if (parsed.success) return parsed.data
     const issues = parsed.error.issues.map((issue) => (issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
-    throw malformed(field, `${field}: item ${i} is not a valid ${what} (${issues.join('; ')})`)
+    throw malformed(field, `item ${i} is not a valid ${what} (${issues.join('; ')})`)
   })
 }

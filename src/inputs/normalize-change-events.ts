@@ -48,7 +48,7 @@ function normalizeEvent(raw: unknown, index: number): { changes: Change[]; ignor
   if (!parsed.success) {
     const issue = parsed.error.issues[0]
     const field = issue?.path.join('.') ?? ''
-    throw malformed(field, `${field || 'the event'}: ${issue?.message ?? 'invalid'}`)
+    throw malformed(field, issue?.message ?? 'the event does not match the ChangeEvent schema')
   }
   const event = parsed.data
   const fqn = event.entityFullyQualifiedName ?? entityFqn(event.entity)
@@ -120,7 +120,7 @@ function listDelta<T>(list: ListName, change: FieldChange, parse: (value: unknow
 
 function descriptionValue(value: unknown, field: string, side: string): string | null {
   if (value === null || value === undefined) return null
-  if (typeof value !== 'string') throw malformed(field, `${field}: ${side} of a description must be a string, not ${typeof value}`)
+  if (typeof value !== 'string') throw malformed(field, `${side} of a description must be a string, not ${typeof value}`)
   return value
 }
 

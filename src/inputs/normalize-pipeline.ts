@@ -60,7 +60,7 @@ function normalizeOperation(raw: unknown, index: number, service: string | undef
   if (!parsed.success) {
     const issue = parsed.error.issues[0]
     const field = issue?.path.join('.') ?? ''
-    throw malformed(field, `${field || 'the operation'}: ${issue?.message ?? 'invalid'}`)
+    throw malformed(field, issue?.message ?? 'the operation does not match the reverse ingestion schema')
   }
   const operation = parsed.data
   const link = atField('entityLink', () => parseEntityLink(operation.entityLink))
@@ -95,7 +95,7 @@ function normalizeOperation(raw: unknown, index: number, service: string | undef
 /** Absent means "not said" (undefined); null means "no description". */
 function descriptionParam(value: unknown, field: string): string | null | undefined {
   if (value === undefined || value === null || typeof value === 'string') return value
-  throw malformed(field, `${field} must be a string, not ${typeof value}`)
+  throw malformed(field, `a description must be a string, not ${typeof value}`)
 }
 
 function serviceName(service: z.infer<typeof pipelineSchema>['service']): string | undefined {
