@@ -7,8 +7,8 @@ const width = (n: number) => (s: string) => {
 }
 
 function detail(op: OperationReport): string {
-  if (op.error) return `${op.error.code}: ${op.error.message}`
-  if (op.statements.length > 0) return op.statements.map(width(110)).join('\n')
+  if (op.error) return width(300)(`${op.error.code}: ${op.error.message}`)
+  if (op.statements.length > 0) return op.statements.map(width(88)).join('\n')
   if (op.status === 'unchanged') return op.kind === 'owners' ? `already owned by ${op.current ?? 'nobody'}` : 'already in place'
   return ''
 }
@@ -17,10 +17,10 @@ function detail(op: OperationReport): string {
 export function formatReport(report: RunReport): string {
   const lines: string[] = []
   if (report.operations.length > 0) {
-    const table = new Table({ head: ['status', 'channel', 'asset', 'kind', report.mode === 'plan' ? 'statement (would run)' : 'statement / result'], style: { head: [], border: [] }, wordWrap: false })
+    const table = new Table({ head: ['status', 'channel', 'asset', 'kind', report.mode === 'plan' ? 'statement (would run)' : 'statement / result'], style: { head: [], border: [] }, colWidths: [13, 10, 46, 13, 92], wordWrap: true, wrapOnWordBoundary: false })
     for (const op of report.operations) {
       const status = op.status === 'applied' && op.verified ? 'applied ✓' : op.status
-      table.push([status, op.channel, width(48)(op.asset), op.kind, detail(op)])
+      table.push([status, op.channel, op.asset, op.kind, detail(op)])
     }
     lines.push(table.toString())
   } else {
