@@ -2,9 +2,7 @@ import { z } from 'zod'
 
 /** A whole number, also accepted as digits in a string: `${PORT}` from the environment arrives as text. */
 export function intField(min: number, max = 2_147_483_647) {
-  return z
-    .union([z.number(), z.string().regex(/^\s*\d+\s*$/, 'expected a whole number').transform(Number)])
-    .pipe(z.number().int().min(min).max(max))
+  return z.preprocess((value) => (typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value), z.number().int().min(min).max(max))
 }
 
 /** true/false, also as the strings 'true'/'false' for the same reason. */

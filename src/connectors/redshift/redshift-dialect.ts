@@ -4,7 +4,7 @@ import type { ObjectTarget } from '../connector.js'
 /**
  * Redshift speaks PostgreSQL 8.0's SQL with its own differences; only those are overridden here.
  *
- * Choices where the Redshift documentation is silent or thin (see docs in reference/dialects.md §2):
+ * Choices where the Redshift documentation is silent or thin:
  * - Materialized views take `COMMENT ON VIEW` (the COMMENT grammar lists no MATERIALIZED VIEW;
  *   jOOQ renders it so, and dbt-redshift#837 reports COMMENT ON MATERIALIZED VIEW failing).
  * - Views and materialized views change owner through `ALTER TABLE ... OWNER TO`, the form the

@@ -1,0 +1,11 @@
+import type { Connector } from '../connector.js'
+import { postgresConnectionSchema, type PostgresConnection } from './postgres-connection.js'
+import { PostgresDialect } from './postgres-dialect.js'
+
+export const postgresConnector: Connector<PostgresConnection> = {
+  name: 'postgres',
+  connectionSchema: postgresConnectionSchema,
+  createDialect: () => new PostgresDialect(),
+  // The client module (and through it `pg`) loads only when a client is really needed.
+  createClient: async (connection, context) => (await import('./postgres-client.js')).createPostgresClient(connection, context),
+}

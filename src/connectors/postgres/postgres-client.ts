@@ -1,0 +1,181 @@
+import { readFile } from 'node:fs/promises'
+import type { Pool, PoolClient, PoolConfig } from 'pg'
+import { RevmetaError } from '../../errors/revmeta-error.js'
+import type { AssetRef } from '../../model/asset.js'
+import type { ClientContext, ConnectorClient, ObjectState, StateSnapshot, Statement, UnitResult } from '../connector.js'
+import { executeSqlBatches } from '../sql-batch.js'
+import type { PostgresConnection } from './postgres-connection.js'
+import { classifyPostgresError } from './postgres-errors.js'
+import {
+  addDatabaseRows,
+  addObjectRows,
+  databaseReadBackSql,
+  groupReadBackTargets,
+  schemaReadBackSql,
+  type DatabaseRow,
+  type ObjectRow,
+} from './postgres-read-back.js'
+
+type PoolClass = new (config: PoolConfig) => Pool
+
+/** Loads `pg` now (not when the connector module is imported) and returns a client for one service. */
+export async function createPostgresClient(connection: PostgresConnection, context: ClientContext): Promise<ConnectorClient> {
+  const { Pool } = await import('pg')
+  return new PostgresClient(Pool, connection, context)
+}
+
+/**
+ * One single-connection pool per database: database-level statements (and Redshift's
+ * current-database-only comments) must run on a connection to that very database, and one
+ * connection per database keeps the load on the server predictable.
+ */
+class PostgresClient implements ConnectorClient {
+  private readonly pools = new Map<string, Pool>()
+  /** Connections that already ran the session setup; the pool may replace a connection at any time. */
+  private readonly prepared = new WeakSet<PoolClient>()
+  private readonly secrets: string[] = []
+  private readonly setup: readonly string[]
+  private closed = false
+
+  constructor(
+    private readonly PoolImpl: PoolClass,
+    private readonly connection: PostgresConnection,
+    private readonly context: ClientContext,
+  ) {
+    if (connection.password !== undefined) this.secrets.push(connection.password)
+    this.setup = context.dialect.sessionSetup({ lockTimeoutMs: connection.lockTimeoutMs })
+  }
+
+  async execute(database: string, units: readonly (readonly Statement[])[]): Promise<UnitResult[]> {
+    if (units.every((unit) => unit.length === 0)) return units.map(() => ({ ok: true }))
+    let client: PoolClient
+    try {
+      client = await this.acquire(database)
+    } catch (error) {
+      const coded = this.classify(error, 'connect', database)
+      return units.map(() => ({ ok: false, error: coded }))
+    }
+    let broken = false
+    try {
+      return await executeSqlBatches(units, {
+        database,
+        batchSize: this.connection.batchSize,
+        runScript: async (sql) => {
+          await client.query(sql)
+        },
+        classify: (error) => {
+          const coded = this.classify(error, 'query', database)
+          if (coded.code === 'CONNECTION_FAILED') broken = true
+          return coded
+        },
+      })
+    } finally {
+      client.release(broken)
+    }
+  }
+
+  async readBack(assets: readonly AssetRef[]): Promise<StateSnapshot> {
+    const snapshot = new Map<string, ObjectState>()
+    const groups = groupReadBackTargets(assets)
+    await Promise.all([...groups].map(([database, schemas]) => this.readDatabase(snapshot, database, [...schemas])))
+    return snapshot
+  }
+
+  async close(): Promise<void> {
+    this.closed = true
+    const pools = [...this.pools.values()]
+    this.pools.clear()
+    await Promise.allSettled(pools.map((pool) => pool.end()))
+  }
+
+  private async readDatabase(into: Map<string, ObjectState>, database: string, schemas: string[]): Promise<void> {
+    let client: PoolClient
+    try {
+      client = await this.acquire(database)
+    } catch (error) {
+      const coded = this.classify(error, 'connect', database)
+      // A database that does not exist holds no objects: its keys stay absent from the snapshot.
+      if (coded.details.sqlstate === '3D000') return
+      throw coded
+    }
+    let broken = false
+    try {
+      const databases = await client.query<DatabaseRow>(databaseReadBackSql, [[database]])
+      addDatabaseRows(into, this.context.service, databases.rows)
+      if (schemas.length > 0) {
+        const objects = await client.query<ObjectRow>(schemaReadBackSql, [schemas])
+        addObjectRows(into, this.context.service, database, objects.rows)
+      }
+    } catch (error) {
+      const coded = this.classify(error, 'query', database)
+      broken = coded.code === 'CONNECTION_FAILED'
+      throw coded
+    } finally {
+      client.release(broken)
+    }
+  }
+
+  private async acquire(database: string): Promise<PoolClient> {
+    const client = await this.pool(database).connect()
+    if (this.prepared.has(client)) return client
+    try {
+      for (const sql of this.setup) await client.query(sql)
+    } catch (error) {
+      client.release(true)
+      throw error
+    }
+    this.prepared.add(client)
+    return client
+  }
+
+  private pool(database: string): Pool {
+    if (this.closed) throw new RevmetaError('INTERNAL', `The ${this.context.dialect.name} client of service ${JSON.stringify(this.context.service)} is already closed`)
+    let pool = this.pools.get(database)
+    if (pool !== undefined) return pool
+    const { connection } = this
+    const passwordFile = connection.passwordFile
+    pool = new this.PoolImpl({
+      host: connection.host,
+      port: connection.port,
+      user: connection.user,
+      database,
+      password: passwordFile !== undefined ? () => this.readPassword(passwordFile) : connection.password,
+      ssl: connection.ssl,
+      application_name: connection.applicationName,
+      connectionTimeoutMillis: connection.connectTimeoutMs,
+      keepAlive: true,
+      max: 1,
+      idleTimeoutMillis: 30_000,
+      // A CLI run that forgets close() still exits once the work is done.
+      allowExitOnIdle: true,
+    })
+    // An idle connection killed by the server must not crash the process; the pool replaces it.
+    pool.on('error', () => {})
+    this.pools.set(database, pool)
+    return pool
+  }
+
+  private async readPassword(file: string): Promise<string> {
+    let text: string
+    try {
+      text = await readFile(file, 'utf8')
+    } catch (error) {
+      const why = (error as NodeJS.ErrnoException).code ?? 'unreadable'
+      throw new RevmetaError('CONNECTION_FAILED', `Cannot read passwordFile ${file} (${why})`, { retryable: false, details: { passwordFile: file } })
+    }
+    const password = text.replace(/\r?\n$/, '')
+    if (!this.secrets.includes(password)) this.secrets.push(password)
+    return password
+  }
+
+  private classify(error: unknown, phase: 'connect' | 'query', database: string): RevmetaError {
+    return classifyPostgresError(error, {
+      engine: this.context.dialect.name,
+      phase,
+      database,
+      host: this.connection.host,
+      port: this.connection.port,
+      secrets: this.secrets,
+    })
+  }
+}

@@ -1,0 +1,15 @@
+import type { Connector } from '../connector.js'
+import { redshiftConnectionSchema, type RedshiftConnection } from './redshift-connection.js'
+import { RedshiftDialect } from './redshift-dialect.js'
+
+/**
+ * Redshift speaks the PostgreSQL wire protocol, so the PostgreSQL client and read-back serve it;
+ * only the dialect differs. The client's one connection per database also meets Redshift's rule
+ * that COMMENT ON DATABASE only works on the current database.
+ */
+export const redshiftConnector: Connector<RedshiftConnection> = {
+  name: 'redshift',
+  connectionSchema: redshiftConnectionSchema,
+  createDialect: () => new RedshiftDialect(),
+  createClient: async (connection, context) => (await import('../postgres/postgres-client.js')).createPostgresClient(connection, context),
+}
