@@ -1,4 +1,4 @@
-import { mkdir, rm } from 'node:fs/promises'
+import { rm } from 'node:fs/promises'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import Table from 'cli-table3'
@@ -27,7 +27,6 @@ function assetOf(fqn: string, level: AssetRef['level']): AssetRef {
 async function demo(options: { dir: string }): Promise<number> {
   const dataDir = path.resolve(options.dir)
   await rm(dataDir, { recursive: true, force: true })
-  await mkdir(path.dirname(dataDir), { recursive: true })
   const configFile = path.join(examples, 'revmeta.yaml')
   const eventsFile = path.join(examples, 'events.json')
   const config = await loadConfig(configFile, { ...process.env, REVMETA_DEMO_DIR: dataDir })

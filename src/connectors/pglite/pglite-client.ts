@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs'
-import { readFile, rm } from 'node:fs/promises'
+import { mkdir, readFile, rm } from 'node:fs/promises'
 import path from 'node:path'
 import type { PGlite } from '@electric-sql/pglite'
 import { RevmetaError } from '../../errors/revmeta-error.js'
@@ -28,6 +28,8 @@ export async function createPgliteClient(connection: PgliteConnection, context: 
   const createdDir = dir !== undefined && !existsSync(dir)
   let db: PGlite
   try {
+    // PGlite creates only the last directory of dataDir itself.
+    if (dir !== undefined) await mkdir(path.dirname(dir), { recursive: true })
     db = await PGlite.create({ ...(connection.dataDir !== undefined ? { dataDir: connection.dataDir } : {}), database: connection.database })
   } catch (cause) {
     throw new RevmetaError('DATABASE_UNREACHABLE', `PGlite cannot open database ${JSON.stringify(connection.database)}${dir ? ` in ${dir}` : ''}: ${(cause as Error).message}`, {
