@@ -1,27 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import type { ObjectTarget, ObjectType } from '../../src/connectors/connector.js'
 import { RedshiftDialect } from '../../src/connectors/redshift/redshift-dialect.js'
-import { RevmetaError } from '../../src/errors/revmeta-error.js'
-import type { AssetRef } from '../../src/model/asset.js'
+import { codeOf, sqlOf } from '../support/results.js'
+import { salesTargets } from '../support/targets.js'
 
 const dialect = new RedshiftDialect()
 
-const asset = (parts: Partial<AssetRef> & Pick<AssetRef, 'level'>): AssetRef => ({ service: 'rs', database: 'dev', ...parts })
-const target = (a: AssetRef, objectType: ObjectType): ObjectTarget => ({ asset: a, objectType })
-const database = target(asset({ level: 'database' }), 'database')
-const schema = target(asset({ level: 'schema', schema: 'sales' }), 'schema')
-const relation = (objectType: ObjectType): ObjectTarget => target(asset({ level: 'table', schema: 'sales', table: 'orders' }), objectType)
-const column = target(asset({ level: 'column', schema: 'sales', table: 'orders', column: 'id' }), 'column')
-
-const sqlOf = (statements: { sql: string }[]): string[] => statements.map((s) => s.sql)
-const codeOf = (fn: () => unknown): string | undefined => {
-  try {
-    fn()
-  } catch (error) {
-    return error instanceof RevmetaError ? error.code : `not a RevmetaError: ${String(error)}`
-  }
-  return undefined
-}
+const { database, schema, relation, column } = salesTargets({ service: 'rs', database: 'dev' })
 
 /** Redshift's (PostgreSQL 8.0's) lexer: backslash always escapes inside '...'. */
 function decodeLiteral(literal: string): string {

@@ -4,25 +4,22 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { ConnectorClient, ObjectTarget, ObjectType, Statement } from '../../src/connectors/connector.js'
+import type { ConnectorClient, ObjectTarget, Statement } from '../../src/connectors/connector.js'
 import { pgliteConnector } from '../../src/connectors/pglite/index.js'
 import { PostgresDialect } from '../../src/connectors/postgres/postgres-dialect.js'
 import type { AssetRef } from '../../src/model/asset.js'
 import { assetFqn } from '../../src/model/fqn.js'
+import { hostileBase, mixedUnicode, textColumns } from '../support/hostile-strings.js'
+import { codes } from '../support/results.js'
+import { targetBuilders } from '../support/targets.js'
 
 const service = 'embedded'
 const db = 'postgres'
 const dialect = new PostgresDialect()
 
 const hostile: Record<string, string> = {
-  quotes: `it's "quoted" '' '`,
-  backslashes: `C:\\new\\table \\\\ \\' \\n \\`,
-  dollars: '$$ body $$ $tag$ x $tag$ $1 $',
-  newlines: 'line1\nline2\r\nline3\rend\n',
-  tabs: 'a\tb\t\tc',
-  unicode: '🦄 👩‍👩‍👧 שלום مرحبا e\u0301 Z\u0351\u0360',
-  injection: `'; DROP TABLE x; --`,
-  big: "x'y\\z🦄 ".repeat(12_500),
+  ...hostileBase,
+  unicode: mixedUnicode,
 }
 
 const initSql = `
@@ -34,15 +31,12 @@ const initSql = `
   CREATE MATERIALIZED VIEW sales.orders_mv AS SELECT id FROM sales.orders;
   CREATE TABLE sales.events (id int, at date) PARTITION BY RANGE (at);
   CREATE TABLE "My Schema.v2"."Tab.le" ("col umn" int);
-  CREATE TABLE sales.hostile (${Object.keys(hostile).map((k) => `"${k}" text`).join(', ')});
+  CREATE TABLE sales.hostile (${textColumns(hostile)});
 `
 
-const a = (parts: Partial<AssetRef> & Pick<AssetRef, 'level'>): AssetRef => ({ service, database: db, ...parts })
-const t = (asset: AssetRef, objectType: ObjectType): ObjectTarget => ({ asset, objectType })
-const rel = (table: string, objectType: ObjectType = 'table', schema = 'sales'): ObjectTarget => t(a({ level: 'table', schema, table }), objectType)
-const col = (table: string, column: string, schema = 'sales'): ObjectTarget => t(a({ level: 'column', schema, table, column }), 'column')
+const targets = targetBuilders({ service, database: db })
+const { asset: a, target: t, rel, col } = targets
 const comment = (target: ObjectTarget, text: string | null): Statement[] => dialect.renderDescription(target, text)
-const codes = (results: { ok: boolean; error?: { code: string } }[]): string[] => results.map((r) => (r.ok ? 'ok' : (r.error?.code ?? '?')))
 
 let dir: string
 let dataDir: string
@@ -69,8 +63,8 @@ afterAll(async () => {
 
 describe('PGlite client (live, in process)', () => {
   it('applies comments and owners at every level and reads them back', async () => {
-    const dbTarget = t(a({ level: 'database' }), 'database')
-    const schemaTarget = t(a({ level: 'schema', schema: 'sales' }), 'schema')
+    const dbTarget = targets.database()
+    const schemaTarget = targets.schema('sales')
     const units: Statement[][] = [
       comment(dbTarget, 'Embedded'),
       comment(schemaTarget, 'Sales'),

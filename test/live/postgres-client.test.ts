@@ -1,12 +1,15 @@
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { ConnectorClient, ObjectTarget, ObjectType, Statement } from '../../src/connectors/connector.js'
+import type { ConnectorClient, ObjectTarget, Statement } from '../../src/connectors/connector.js'
 import { postgresConnector } from '../../src/connectors/postgres/index.js'
 import { PostgresDialect } from '../../src/connectors/postgres/postgres-dialect.js'
 import type { AssetRef } from '../../src/model/asset.js'
 import { assetFqn } from '../../src/model/fqn.js'
+import { hostileBase, textColumns } from '../support/hostile-strings.js'
+import { connect, readDescription, serverUrl as server } from '../support/postgres-server.js'
+import { codes } from '../support/results.js'
+import { targetBuilders } from '../support/targets.js'
 
-const server = { host: '127.0.0.1', port: 5432, user: 'postgres' }
 const run = `${Date.now().toString(36)}${process.pid.toString(36)}`
 const db = `revmeta_pg_${run}`
 const roleA = `revmeta_a_${run}`
@@ -16,56 +19,33 @@ const service = 'warehouse'
 const dialect = new PostgresDialect()
 
 const hostile: Record<string, string> = {
-  quotes: `it's "quoted" '' '`,
-  backslashes: `C:\\new\\table \\\\ \\' \\n \\`,
-  dollars: '$$ body $$ $tag$ x $tag$ $1 $',
-  newlines: 'line1\nline2\r\nline3\rend\n',
-  tabs: 'a\tb\t\tc',
+  ...hostileBase,
   emoji: '🦄 👩‍👩‍👧 ✓ 𝔘𝔫𝔦',
   rtl: 'שלום עולם مرحبا بالعالم',
   combining: 'e\u0301 a\u030a Z\u0351\u0360\u0489',
-  injection: `'; DROP TABLE x; --`,
   comments: '/* not a comment */ -- nor this',
-  big: "x'y\\z🦄 ".repeat(12_500),
 }
 
-const a = (parts: Partial<AssetRef> & Pick<AssetRef, 'level'>): AssetRef => ({ service, database: db, ...parts })
-const t = (asset: AssetRef, objectType: ObjectType): ObjectTarget => ({ asset, objectType })
-const rel = (table: string, objectType: ObjectType = 'table', schema = 'sales'): ObjectTarget => t(a({ level: 'table', schema, table }), objectType)
-const col = (table: string, column: string, schema = 'sales'): ObjectTarget => t(a({ level: 'column', schema, table, column }), 'column')
+const targets = targetBuilders({ service, database: db })
+const { asset: a, target: t, rel, col } = targets
 const comment = (target: ObjectTarget, text: string | null): Statement[] => dialect.renderDescription(target, text)
-const codes = (results: { ok: boolean; error?: { code: string } }[]): string[] => results.map((r) => (r.ok ? 'ok' : (r.error?.code ?? '?')))
 
 let admin: pg.Client
 let adminDb: pg.Client
 let client: ConnectorClient
-
-async function connectAdmin(database: string): Promise<pg.Client> {
-  const c = new pg.Client({ ...server, database, connectionTimeoutMillis: 5000 })
-  try {
-    await c.connect()
-  } catch (error) {
-    throw new Error(`These live tests need PostgreSQL at 127.0.0.1:5432 (user postgres, trust auth); connecting failed: ${(error as Error).message}`)
-  }
-  return c
-}
 
 async function newClient(overrides: Record<string, unknown> = {}): Promise<ConnectorClient> {
   const connection = postgresConnector.connectionSchema.parse({ ...server, database: db, lockTimeoutMs: 500, ...overrides })
   return postgresConnector.createClient(connection, { service, dialect: postgresConnector.createDialect(connection) })
 }
 
-const description = async (relation: string, column?: string): Promise<string | null> => {
-  const sql = column === undefined ? `SELECT obj_description($1::regclass, 'pg_class') AS d` : `SELECT col_description($1::regclass, (SELECT attnum FROM pg_attribute WHERE attrelid = $1::regclass AND attname = $2)) AS d`
-  const result = await adminDb.query(sql, column === undefined ? [relation] : [relation, column])
-  return result.rows[0].d
-}
+const description = (relation: string, column?: string): Promise<string | null> => readDescription(adminDb, relation, column)
 
 beforeAll(async () => {
-  admin = await connectAdmin('postgres')
+  admin = await connect()
   await admin.query(`CREATE DATABASE "${db}" ENCODING 'UTF8' TEMPLATE template0`)
   await admin.query(`CREATE ROLE "${roleA}"; CREATE ROLE "${roleB.replaceAll('"', '""')}"; CREATE ROLE "${lowRole}" LOGIN`)
-  adminDb = await connectAdmin(db)
+  adminDb = await connect(db)
   await adminDb.query(`
     CREATE SCHEMA sales;
     CREATE SCHEMA "My Schema.v2";
@@ -81,8 +61,8 @@ beforeAll(async () => {
     CREATE TABLE sales."${'n'.repeat(63)}" (x int);
     CREATE TABLE sales.locked (x int);
     CREATE TABLE "My Schema.v2"."Tab.le" ("col umn" int);
-    CREATE TABLE sales.hostile (${Object.keys(hostile).map((k) => `"${k}" text`).join(', ')});
-    CREATE TABLE sales.hostile_off (${Object.keys(hostile).map((k) => `"${k}" text`).join(', ')});
+    CREATE TABLE sales.hostile (${textColumns(hostile)});
+    CREATE TABLE sales.hostile_off (${textColumns(hostile)});
     GRANT USAGE ON SCHEMA sales TO "${lowRole}";
   `)
   client = await newClient()
@@ -100,8 +80,8 @@ afterAll(async () => {
 
 describe('PostgreSQL client (live)', () => {
   it('applies comments and owners at every level in one call, seen directly and through readBack', async () => {
-    const dbTarget = t(a({ level: 'database' }), 'database')
-    const schemaTarget = t(a({ level: 'schema', schema: 'sales' }), 'schema')
+    const dbTarget = targets.database()
+    const schemaTarget = targets.schema('sales')
     const units: Statement[][] = [
       comment(dbTarget, 'The shop'),
       dialect.renderOwner(dbTarget, roleA),
@@ -171,7 +151,7 @@ describe('PostgreSQL client (live)', () => {
   })
 
   it('round-trips hostile strings with standard_conforming_strings off too (E-strings)', async () => {
-    const raw = await connectAdmin(db)
+    const raw = await connect(db)
     try {
       await raw.query('SET standard_conforming_strings = off')
       for (const [name, text] of Object.entries(hostile)) await raw.query(comment(col('hostile_off', name), text)[0]!.sql)
@@ -204,7 +184,7 @@ describe('PostgreSQL client (live)', () => {
   })
 
   it('fails with LOCK_TIMEOUT within the configured time when another session holds the lock', async () => {
-    const holder = await connectAdmin(db)
+    const holder = await connect(db)
     try {
       await holder.query('BEGIN; LOCK TABLE sales.locked IN ACCESS EXCLUSIVE MODE')
       let started = Date.now()
@@ -230,7 +210,7 @@ describe('PostgreSQL client (live)', () => {
 
   it('fails the rest of a batch as retryable when the connection is killed, then reconnects', async () => {
     const patient = await newClient({ lockTimeoutMs: 10_000, applicationName: `revmeta_kill_${run}` })
-    const holder = await connectAdmin(db)
+    const holder = await connect(db)
     try {
       await holder.query('BEGIN; LOCK TABLE sales.locked IN ACCESS EXCLUSIVE MODE')
       const pending = patient.execute(db, [comment(rel('locked'), 'x'), comment(rel('orders'), 'y'), comment(rel('orders_v', 'view'), 'z')])

@@ -1,17 +1,18 @@
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { ConnectorClient, ObjectTarget, ObjectType, Statement } from '../../src/connectors/connector.js'
+import type { ConnectorClient, Statement } from '../../src/connectors/connector.js'
 import { redshiftConnector } from '../../src/connectors/redshift/index.js'
 import { RedshiftDialect } from '../../src/connectors/redshift/redshift-dialect.js'
-import type { AssetRef } from '../../src/model/asset.js'
 import { assetFqn } from '../../src/model/fqn.js'
+import { hostileBase, mixedUnicode, textColumns } from '../support/hostile-strings.js'
+import { connect, readDescription, serverUrl as server } from '../support/postgres-server.js'
+import { targetBuilders } from '../support/targets.js'
 
 /**
  * Redshift's SQL where PostgreSQL shares it, run through the Redshift connector against the local
  * PostgreSQL server. The test database has standard_conforming_strings off, which gives plain
  * literals Redshift's backslash-escape semantics, so the Redshift escaping is really exercised.
  */
-const server = { host: '127.0.0.1', port: 5432, user: 'postgres' }
 const run = `${Date.now().toString(36)}${process.pid.toString(36)}`
 const db = `revmeta_rs_${run}`
 const owner = `revmeta_rs_owner_${run}`
@@ -19,52 +20,31 @@ const service = 'redshift'
 const dialect = new RedshiftDialect()
 
 const hostile: Record<string, string> = {
-  quotes: `it's "quoted" '' '`,
-  backslashes: `C:\\new\\table \\\\ \\' \\n \\`,
+  ...hostileBase,
   escapes: '\\x41 \\101 \\u0041 \\t \\b \\0',
-  dollars: '$$ body $$ $tag$ x $tag$ $1 $',
-  newlines: 'line1\nline2\r\nline3\rend\n',
-  tabs: 'a\tb\t\tc',
-  unicode: '🦄 👩‍👩‍👧 שלום مرحبا e\u0301 Z\u0351\u0360',
-  injection: `'; DROP TABLE x; --`,
-  big: "x'y\\z🦄 ".repeat(12_500),
+  unicode: mixedUnicode,
 }
 
-const a = (parts: Partial<AssetRef> & Pick<AssetRef, 'level'>): AssetRef => ({ service, database: db, ...parts })
-const t = (asset: AssetRef, objectType: ObjectType): ObjectTarget => ({ asset, objectType })
-const rel = (table: string, objectType: ObjectType = 'table'): ObjectTarget => t(a({ level: 'table', schema: 'sales', table }), objectType)
-const col = (table: string, column: string): ObjectTarget => t(a({ level: 'column', schema: 'sales', table, column }), 'column')
+const targets = targetBuilders({ service, database: db })
+const { rel, col } = targets
 
 let admin: pg.Client
 let adminDb: pg.Client
 let client: ConnectorClient
 
-async function connectAdmin(database: string): Promise<pg.Client> {
-  const c = new pg.Client({ ...server, database, connectionTimeoutMillis: 5000 })
-  try {
-    await c.connect()
-  } catch (error) {
-    throw new Error(`These live tests need PostgreSQL at 127.0.0.1:5432 (user postgres, trust auth); connecting failed: ${(error as Error).message}`)
-  }
-  return c
-}
-
-const description = async (relation: string, column?: string): Promise<string | null> => {
-  const sql = column === undefined ? `SELECT obj_description($1::regclass, 'pg_class') AS d` : `SELECT col_description($1::regclass, (SELECT attnum FROM pg_attribute WHERE attrelid = $1::regclass AND attname = $2)) AS d`
-  return (await adminDb.query(sql, column === undefined ? [relation] : [relation, column])).rows[0].d
-}
+const description = (relation: string, column?: string): Promise<string | null> => readDescription(adminDb, relation, column)
 
 beforeAll(async () => {
-  admin = await connectAdmin('postgres')
+  admin = await connect()
   await admin.query(`CREATE DATABASE "${db}" ENCODING 'UTF8' TEMPLATE template0`)
   await admin.query(`ALTER DATABASE "${db}" SET standard_conforming_strings = off; ALTER DATABASE "${db}" SET escape_string_warning = off; CREATE ROLE "${owner}"`)
-  adminDb = await connectAdmin(db)
+  adminDb = await connect(db)
   await adminDb.query(`
     CREATE SCHEMA sales;
     CREATE TABLE sales.orders (id int, note text);
     CREATE VIEW sales.orders_v AS SELECT * FROM sales.orders;
     CREATE TABLE sales.locked (x int);
-    CREATE TABLE sales.hostile (${Object.keys(hostile).map((k) => `"${k}" text`).join(', ')});
+    CREATE TABLE sales.hostile (${textColumns(hostile)});
   `)
   const connection = redshiftConnector.connectionSchema.parse({ ...server, database: db, lockTimeoutMs: 500 })
   client = await redshiftConnector.createClient(connection, { service, dialect: redshiftConnector.createDialect(connection) })
@@ -82,7 +62,7 @@ afterAll(async () => {
 
 describe('Redshift SQL on PostgreSQL with backslash-escaping literals (live)', () => {
   it('runs in a session where backslash escapes in plain literals', async () => {
-    const check = await connectAdmin(db)
+    const check = await connect(db)
     try {
       const result = await check.query(`SELECT current_setting('standard_conforming_strings') AS scs, 'a\\\\b' AS v`)
       expect(result.rows[0]).toEqual({ scs: 'off', v: 'a\\b' })
@@ -102,8 +82,8 @@ describe('Redshift SQL on PostgreSQL with backslash-escaping literals (live)', (
   })
 
   it('comments and owns the current database, schemas, tables and views as rendered for Redshift', async () => {
-    const dbTarget = t(a({ level: 'database' }), 'database')
-    const schemaTarget = t(a({ level: 'schema', schema: 'sales' }), 'schema')
+    const dbTarget = targets.database()
+    const schemaTarget = targets.schema('sales')
     const units: Statement[][] = [
       dialect.renderDescription(dbTarget, `Dev's \\ db`),
       dialect.renderDescription(schemaTarget, 'Sales'),
@@ -124,7 +104,7 @@ describe('Redshift SQL on PostgreSQL with backslash-escaping literals (live)', (
   })
 
   it('bounds lock waits with statement_timeout and reports LOCK_TIMEOUT', async () => {
-    const holder = await connectAdmin(db)
+    const holder = await connect(db)
     try {
       await holder.query('BEGIN; LOCK TABLE sales.locked IN ACCESS EXCLUSIVE MODE')
       const started = Date.now()

@@ -46,3 +46,10 @@ export async function createTempDatabase(prefix: string, roles: readonly string[
     },
   }
 }
+
+/** The comment on a relation (a regclass text such as `sales.orders`), or on one of its columns, as the server stores it. */
+export async function readDescription(client: pg.Client, relation: string, column?: string): Promise<string | null> {
+  const sql = column === undefined ? `SELECT obj_description($1::regclass, 'pg_class') AS d` : `SELECT col_description($1::regclass, (SELECT attnum FROM pg_attribute WHERE attrelid = $1::regclass AND attname = $2)) AS d`
+  const result = await client.query(sql, column === undefined ? [relation] : [relation, column])
+  return result.rows[0].d
+}
