@@ -31,6 +31,11 @@ export const errorCodes = {
   DATABASE_UNREACHABLE: { retryable: false, summary: 'The engine cannot open a connection to the named database from this service.', fix: 'Check that the database exists and that the service may connect to it.' },
   SQL_FAILED: { retryable: false, summary: 'The engine rejected the statement for a reason revmeta does not classify further.', fix: 'Read the engine\'s message, which is kept in full.' },
   VERIFY_MISMATCH: { retryable: false, summary: 'After writing, the value read back differs from the value written.', fix: 'Something rewrote the value (a trigger, an engine limit, a concurrent writer); the message shows both.' },
+  TEMPLATE_INVALID: { retryable: false, summary: 'A custom SQL template cannot be parsed, or names something that does not exist; found when the config is loaded.', fix: 'The message shows the template, the position and the reason.' },
+  TEMPLATE_VARIABLE_MISSING: { retryable: false, summary: 'A template uses a variable that this operation does not have (for example column for a table).', fix: 'Restrict the channel to the right levels, or use a conditional: {column if column else table}.' },
+  TEMPLATE_RUNTIME: { retryable: false, summary: 'A template failed while rendering: a type error, a bad index, or a safety limit (output size, repetition, steps).', fix: 'The message names the expression; correct the template.' },
+  AMBIGUOUS_TAG: { retryable: false, summary: 'A tag would join another tag of the same classification on one asset, which would silently overwrite it in engines that keep one value per key.', fix: 'Remove the other tag in the catalog first, or set the channel option tags.replace: true.' },
+  VALUE_TOO_LONG: { retryable: false, summary: 'A description is longer than the engine allows at that level, and the channel says onTooLong: fail.', fix: 'Shorten it in the catalog, or set onTooLong: truncate.' },
   INTERNAL: { retryable: false, summary: 'A bug in revmeta.', fix: 'Report it with the message and the input.' },
 } as const satisfies Record<string, ErrorCodeInfo>
 
