@@ -6,7 +6,7 @@ import { registerPlan } from './commands/plan.js'
 import { exitCodes } from './exit-codes.js'
 
 /** Codes that mean the invocation itself was wrong, not that an operation failed. */
-const usageCodes = new Set(['CONFIG_INVALID', 'CONFIG_UNREADABLE', 'CONFIG_ENV_MISSING', 'INPUT_UNREADABLE', 'UNSUPPORTED'])
+const usageCodes = new Set(['CONFIG_INVALID', 'TEMPLATE_INVALID', 'CONFIG_UNREADABLE', 'CONFIG_ENV_MISSING', 'INPUT_UNREADABLE', 'UNSUPPORTED'])
 
 /** Registers the commands and returns the exit code; never calls process.exit, so output is flushed. */
 export async function main(argv: readonly string[]): Promise<number> {

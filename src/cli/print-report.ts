@@ -15,7 +15,7 @@ function detail(op: OperationReport): string {
 
 /** The human view: one row per operation, then what was skipped or rejected in the input. */
 export function formatReport(report: RunReport): string {
-  const lines: string[] = []
+  const lines: string[] = report.warnings.map((w) => `warning: ${w}`)
   if (report.operations.length > 0) {
     const table = new Table({ head: ['status', 'channel', 'asset', 'kind', report.mode === 'plan' ? 'statement (would run)' : 'statement / result'], style: { head: [], border: [] }, colWidths: [13, 10, 46, 13, 92], wordWrap: true, wrapOnWordBoundary: false })
     for (const op of report.operations) {

@@ -1,4 +1,6 @@
 import { z } from 'zod'
+import { channelFilterSchema } from '../channels/channel-filter-schema.js'
+import { channelOptionsSchema, channelTemplatesSchema } from '../channels/channel-options-schema.js'
 
 const name = z.string().min(1)
 
@@ -36,8 +38,11 @@ export const channelSchema = z.strictObject({
   name,
   /** Services this channel writes to; all services when absent. */
   services: z.array(name).optional(),
+  filter: channelFilterSchema.optional(),
   /** OpenMetadata's defaults: descriptions and tags on, owners off. */
   sync: syncSchema,
+  templates: channelTemplatesSchema,
+  options: channelOptionsSchema,
 })
 
 export const configSchema = z.strictObject({

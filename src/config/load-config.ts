@@ -3,7 +3,9 @@ import path from 'node:path'
 import { parse as parseYaml } from 'yaml'
 import { loadConnector, connectorNames } from '../connectors/registry.js'
 import { RevmetaError } from '../errors/revmeta-error.js'
-import { configSchema, type ChannelConfig, type OwnerMapping, type RawConfig } from './config-schema.js'
+import { compileChannelTemplates, type CompiledTemplates } from '../channels/compile-channel-templates.js'
+import { overlapWarnings } from '../channels/overlap-warnings.js'
+import { channelSchema, configSchema, type ChannelConfig, type OwnerMapping, type RawConfig } from './config-schema.js'
 import { deepFreeze } from './deep-freeze.js'
 import { formatIssues } from './format-issues.js'
 import { interpolateEnv } from './interpolate-env.js'
@@ -16,8 +18,10 @@ export interface ServiceConfig {
   readonly owners: OwnerMapping
 }
 
-export interface ResolvedChannel extends Omit<ChannelConfig, "services"> {
+export interface ResolvedChannel extends Omit<ChannelConfig, 'services'> {
   readonly services: readonly string[]
+  /** Templates parsed and checked once, at load. */
+  readonly compiled: CompiledTemplates
 }
 
 export interface RevmetaConfig {
@@ -25,6 +29,8 @@ export interface RevmetaConfig {
   readonly store?: RawConfig['store']
   readonly services: readonly ServiceConfig[]
   readonly channels: readonly ResolvedChannel[]
+  /** Said once when channels load: overlapping channels that would act differently. */
+  readonly warnings: readonly string[]
   /** Directory of the config file: relative paths inside connections resolve against it. */
   readonly baseDir: string
 }
@@ -57,21 +63,20 @@ export async function resolveConfig(tree: unknown, options: { source: string; ba
     }
     services.push({ name: service.name, type: service.type, connection: connection.data, owners: service.owners })
   }
-  const channels: ResolvedChannel[] = (raw.channels ?? [{ name: 'default', sync: { descriptions: true, tags: true, owners: false } }]).map(
-    (channel, i) => {
-      for (const [j, name] of (channel.services ?? []).entries()) {
-        if (!seen.has(name)) problems.push(`channels[${i}].services[${j}]: no service named ${JSON.stringify(name)}`)
-      }
-      return { ...channel, services: channel.services ?? raw.services.map((s) => s.name) }
-    },
-  )
+  const channels: ResolvedChannel[] = (raw.channels ?? [channelSchema.parse({ name: 'default' })]).map((channel, i) => {
+    for (const [j, name] of (channel.services ?? []).entries()) {
+      if (!seen.has(name)) problems.push(`channels[${i}].services[${j}]: no service named ${JSON.stringify(name)}`)
+    }
+    const compiled = compileChannelTemplates(channel.templates, `channels[${i}].templates`)
+    return { ...channel, services: channel.services ?? raw.services.map((s) => s.name), compiled }
+  })
   const channelNames = new Set<string>()
   for (const [i, channel] of channels.entries()) {
     if (channelNames.has(channel.name)) problems.push(`channels[${i}].name: duplicate channel name ${JSON.stringify(channel.name)}`)
     channelNames.add(channel.name)
   }
   if (problems.length > 0) throw invalid(problems, options.source)
-  return deepFreeze({ catalog: raw.catalog, store: raw.store, services, channels, baseDir: options.baseDir })
+  return deepFreeze({ catalog: raw.catalog, store: raw.store, services, channels, warnings: overlapWarnings(channels), baseDir: options.baseDir })
 }
 
 /** Connection paths (initSql, passwordFile, dataDir) are relative to the config file, not the shell. */

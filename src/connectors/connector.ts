@@ -24,8 +24,8 @@ export interface Capabilities {
   readonly tagLevels: readonly Level[]
   /** 'one' engines keep a single owner per object (PostgreSQL roles); 'many' engines keep a list. */
   readonly ownerCardinality: 'one' | 'many'
-  /** Longest description per level, in characters; absent means no practical limit. */
-  readonly maxDescriptionLength: Partial<Record<Level, number>>
+  /** Longest description per level, in code points or UTF-8 bytes; absent means no practical limit. */
+  readonly maxDescriptionLength: Partial<Record<Level, { readonly max: number; readonly unit: 'characters' | 'bytes' }>>
   /** The engine stores an empty description as no description (PostgreSQL does). */
   readonly emptyDescriptionIsNull: boolean
   /** The engine can read current metadata back, so writes can be skipped when in place and verified after. */
@@ -76,6 +76,8 @@ export interface ObjectState {
   readonly description: string | null
   /** The owning principal, where the engine has owners. */
   readonly owner?: string | null
+  /** Key/value tags, where the engine has tags and reads them back. */
+  readonly tags?: readonly { readonly key: string; readonly value: string }[]
 }
 
 /** Read-back result keyed by assetFqn(asset). A missing key means the object does not exist. */

@@ -1,75 +1,39 @@
 import type { OwnerMapping } from '../config/config-schema.js'
+import type { ResolvedChannel } from '../config/load-config.js'
 import type { Dialect, ObjectState, ObjectType, StateSnapshot, Statement } from '../connectors/connector.js'
 import { RevmetaError, toRevmetaError } from '../errors/revmeta-error.js'
 import type { Level } from '../model/asset.js'
 import { assetFqn } from '../model/fqn.js'
 import type { Operation } from '../model/operation.js'
-import { chooseSingleOwner, mapOwner } from '../owners/map-owner.js'
+import { describeDescription } from './kinds/description-kind.js'
+import type { Desired, KindContext } from './kinds/kind-context.js'
+import { describeOwners } from './kinds/owners-kind.js'
+import { describeTags } from './kinds/tags-kind.js'
 
 /** An operation checked against the source and rendered; pure, so plan and apply share it. */
 export interface PreparedOperation {
   readonly op: Operation
-  readonly outcome: 'ready' | 'unchanged' | 'unsupported' | 'failed'
+  readonly outcome: 'ready' | 'unchanged' | 'unsupported' | 'skipped' | 'failed'
   readonly statements: readonly Statement[]
   readonly desired?: string | null
   readonly current?: string | null
   readonly error?: RevmetaError
   readonly warnings: readonly string[]
-  /** Does a state read back carry the desired value? Used to skip and to verify. */
-  readonly inPlace: (state: ObjectState | undefined) => boolean
+  /** Does a state read back carry the desired value? Undefined when that cannot be judged (templates). */
+  readonly inPlace?: (state: ObjectState | undefined) => boolean
 }
 
 const assumedType: Record<Level, ObjectType> = { database: 'database', schema: 'schema', table: 'table', column: 'column' }
+const notPossible = new Set(['UNSUPPORTED', 'OWNER_REMOVAL_UNSUPPORTED'])
 
-interface Desired {
-  readonly value: string | null
-  readonly read: (state: ObjectState) => string | null | undefined
-  readonly render: (dialect: Dialect, objectType: ObjectType) => Statement[]
-  readonly warnings: string[]
-}
-
-function unsupported(op: Operation, why: string): RevmetaError {
-  return new RevmetaError('UNSUPPORTED', why, { details: { asset: assetFqn(op.asset), kind: op.kind, level: op.asset.level } })
-}
-
-function desiredState(op: Operation, dialect: Dialect, owners: OwnerMapping): Desired {
-  const caps = dialect.capabilities
-  switch (op.kind) {
-    case 'description': {
-      if (!caps.descriptionLevels.includes(op.asset.level)) throw unsupported(op, `${dialect.name} has no ${op.asset.level} descriptions`)
-      const text = op.description === '' && caps.emptyDescriptionIsNull ? null : op.description
-      const max = caps.maxDescriptionLength[op.asset.level]
-      if (text !== null && max !== undefined && [...text].length > max) {
-        throw new RevmetaError('VALUE_INVALID', `The description of ${assetFqn(op.asset)} has ${[...text].length} characters; ${dialect.name} allows ${max} at ${op.asset.level} level`, {
-          details: { asset: assetFqn(op.asset), length: [...text].length, max },
-        })
-      }
-      return {
-        value: text,
-        read: (s) => (s.description === '' && caps.emptyDescriptionIsNull ? null : s.description),
-        render: (d, objectType) => d.renderDescription({ asset: op.asset, objectType }, text),
-        warnings: [],
-      }
-    }
-    case 'owners': {
-      if (!caps.ownerLevels.includes(op.asset.level)) throw unsupported(op, `${dialect.name} has no ${op.asset.level} owners`)
-      if (op.add.length === 0) {
-        throw new RevmetaError('OWNER_REMOVAL_UNSUPPORTED', `Owners were only removed from ${assetFqn(op.asset)}; ${dialect.name} keeps one owner on every object, so the current owner stays`, {
-          details: { asset: assetFqn(op.asset), removed: op.remove.map((o) => o.name).join(', ') },
-        })
-      }
-      const { chosen, dropped } = chooseSingleOwner(op.add)
-      const principal = mapOwner(chosen!, owners)
-      const warnings = dropped.length > 0 ? [`${dialect.name} keeps one owner per object: set ${chosen!.type} ${chosen!.name}, not ${dropped.map((o) => `${o.type} ${o.name}`).join(', ')}`] : []
-      return {
-        value: principal,
-        read: (s) => s.owner,
-        render: (d, objectType) => d.renderOwner({ asset: op.asset, objectType }, principal),
-        warnings,
-      }
-    }
+function describe(ctx: KindContext): Desired {
+  switch (ctx.op.kind) {
+    case 'description':
+      return describeDescription(ctx as KindContext<typeof ctx.op>)
+    case 'owners':
+      return describeOwners(ctx as KindContext<typeof ctx.op>)
     case 'tags':
-      throw unsupported(op, `${dialect.name} has no native tags${caps.tagLevels.length > 0 ? ` at ${op.asset.level} level` : ''}`)
+      return describeTags(ctx as KindContext<typeof ctx.op>)
   }
 }
 
@@ -80,26 +44,28 @@ function notFound(op: Operation): RevmetaError {
 }
 
 /**
- * Decides what one operation needs: nothing (in place), nothing possible (unsupported, missing),
- * or statements. `snapshot` is undefined when planning offline: then object types are assumed.
+ * Decides what one operation needs: nothing (in place, skipped), nothing possible (unsupported,
+ * missing), or statements. `snapshot` is undefined when planning offline: object types are then
+ * assumed from levels.
  */
-export function prepareOperation(op: Operation, dialect: Dialect, owners: OwnerMapping, snapshot: StateSnapshot | undefined): PreparedOperation {
+export function prepareOperation(op: Operation, dialect: Dialect, owners: OwnerMapping, channel: ResolvedChannel, snapshot: StateSnapshot | undefined): PreparedOperation {
+  const state = snapshot?.get(assetFqn(op.asset))
   let desired: Desired
   try {
-    desired = desiredState(op, dialect, owners)
+    desired = describe({ op, dialect, owners, channel, state })
   } catch (err) {
     const error = toRevmetaError(err)
-    return { op, outcome: error.code === 'UNSUPPORTED' || error.code === 'OWNER_REMOVAL_UNSUPPORTED' ? 'unsupported' : 'failed', statements: [], error, warnings: [], inPlace: () => false }
+    return { op, outcome: notPossible.has(error.code) ? 'unsupported' : 'failed', statements: [], error, warnings: [] }
   }
-  const inPlace = (state: ObjectState | undefined) => state !== undefined && desired.read(state) === desired.value
+  const read = desired.read
+  const inPlace = read ? (s: ObjectState | undefined) => s !== undefined && read(s) === desired.value : undefined
   const base = { op, desired: desired.value, warnings: desired.warnings, inPlace }
-  const state = snapshot?.get(assetFqn(op.asset))
+  if (desired.skip) return { ...base, outcome: 'skipped', statements: [], warnings: [...desired.warnings, desired.skip] }
   if (snapshot && !state) return { ...base, outcome: 'failed', statements: [], error: notFound(op) }
-  const current = state ? desired.read(state) ?? null : undefined
-  if (state && inPlace(state)) return { ...base, current, outcome: 'unchanged', statements: [] }
+  const current = state && read ? (read(state) ?? null) : undefined
+  if (state && inPlace?.(state)) return { ...base, current, outcome: 'unchanged', statements: [] }
   try {
-    const statements = desired.render(dialect, state?.objectType ?? assumedType[op.asset.level])
-    return { ...base, current, outcome: 'ready', statements }
+    return { ...base, current, outcome: 'ready', statements: desired.render(state?.objectType ?? assumedType[op.asset.level]) }
   } catch (err) {
     return { ...base, current, outcome: 'failed', statements: [], error: toRevmetaError(err) }
   }

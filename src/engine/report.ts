@@ -5,9 +5,10 @@ import type { Level } from '../model/asset.js'
 
 /**
  * planned: would be sent (plan only). applied: sent and succeeded. unchanged: already in place,
- * nothing sent. unsupported: the engine cannot hold it, nothing sent. failed: see `error`.
+ * nothing sent. unsupported: the engine cannot hold it, nothing sent. skipped: nothing left to
+ * write after the channel's mapping (see warnings). failed: see `error`.
  */
-export const operationStatuses = ['planned', 'applied', 'unchanged', 'unsupported', 'failed'] as const
+export const operationStatuses = ['planned', 'applied', 'unchanged', 'unsupported', 'skipped', 'failed'] as const
 export type OperationStatus = (typeof operationStatuses)[number]
 
 export interface ErrorReport {
@@ -42,6 +43,8 @@ export interface OperationReport {
 
 export interface RunReport {
   readonly mode: 'plan' | 'apply'
+  /** About the configuration, e.g. overlapping channels that act differently. */
+  readonly warnings: readonly string[]
   readonly summary: Record<string, number>
   readonly operations: OperationReport[]
   readonly input: {

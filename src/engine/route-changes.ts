@@ -3,6 +3,7 @@ import { RevmetaError } from '../errors/revmeta-error.js'
 import { assetFqn } from '../model/fqn.js'
 import type { Change, ChangeKind } from '../model/change.js'
 import type { RoutedChange } from '../planning/planner.js'
+import { compileChannelFilter } from '../channels/filter-change.js'
 
 const toggle: Record<ChangeKind, 'descriptions' | 'tags' | 'owners'> = { description: 'descriptions', tags: 'tags', owners: 'owners' }
 
@@ -20,6 +21,7 @@ export function routeChanges(changes: readonly Change[], config: RevmetaConfig):
   const routed: RoutedChange[] = []
   const rejected: RouteResult['rejected'] = []
   const filtered: Record<string, number> = {}
+  const matchers = config.channels.map((channel) => (channel.filter ? compileChannelFilter(channel.filter) : undefined))
   for (const change of changes) {
     if (!services.has(change.asset.service)) {
       rejected.push({
@@ -30,14 +32,18 @@ export function routeChanges(changes: readonly Change[], config: RevmetaConfig):
       })
       continue
     }
+    let synced = false
     let matched = false
-    for (const channel of config.channels) {
-      if (!channel.services.includes(change.asset.service) || !channel.sync[toggle[change.kind]]) continue
-      routed.push({ channel: channel.name, change })
+    config.channels.forEach((channel, i) => {
+      if (!channel.services.includes(change.asset.service) || !channel.sync[toggle[change.kind]]) return
+      synced = true
+      const narrowed = matchers[i] ? matchers[i].filter(change) : change
+      if (!narrowed) return
+      routed.push({ channel: channel.name, change: narrowed })
       matched = true
-    }
+    })
     if (!matched) {
-      const reason = `no channel syncs ${toggle[change.kind]}`
+      const reason = synced ? `filtered out by every channel (${toggle[change.kind]})` : `no channel syncs ${toggle[change.kind]}`
       filtered[reason] = (filtered[reason] ?? 0) + 1
     }
   }

@@ -1,4 +1,4 @@
-import type { ServiceConfig } from '../config/load-config.js'
+import type { ResolvedChannel, ServiceConfig } from '../config/load-config.js'
 import type { ConnectorClient, Dialect, StateSnapshot } from '../connectors/connector.js'
 import { loadConnector } from '../connectors/registry.js'
 import { RevmetaError, toRevmetaError } from '../errors/revmeta-error.js'
@@ -62,19 +62,21 @@ async function applyAndVerify(client: ConnectorClient, prepared: PreparedOperati
       } else fail(reports[i]!, result.error)
     })
   }
-  if (applied.length === 0 || !verify) return
+  const checkable = applied.filter((i) => prepared[i]!.inPlace !== undefined)
+  for (const i of applied) if (!prepared[i]!.inPlace) reports[i]!.warnings.push('custom template: the effect is not read back, so it is not verified')
+  if (checkable.length === 0 || !verify) return
   let after: StateSnapshot
   try {
-    after = await client.readBack(applied.map((i) => prepared[i]!.op.asset))
+    after = await client.readBack(checkable.map((i) => prepared[i]!.op.asset))
   } catch (err) {
     const why = toRevmetaError(err, 'CONNECTION_FAILED').message
-    for (const i of applied) reports[i]!.warnings.push(`applied, but not verified: reading back failed (${why})`)
+    for (const i of checkable) reports[i]!.warnings.push(`applied, but not verified: reading back failed (${why})`)
     return
   }
-  for (const i of applied) {
+  for (const i of checkable) {
     const p = prepared[i]!
     const state = after.get(assetFqn(p.op.asset))
-    if (p.inPlace(state)) {
+    if (p.inPlace!(state)) {
       reports[i]!.verified = true
       continue
     }
@@ -84,10 +86,11 @@ async function applyAndVerify(client: ConnectorClient, prepared: PreparedOperati
 }
 
 /** Plans (and with `apply`, applies and verifies) every operation of one service. */
-export async function runService(service: ServiceConfig, ops: readonly Operation[], options: RunOptions): Promise<OperationReport[]> {
+export async function runService(service: ServiceConfig, channels: ReadonlyMap<string, ResolvedChannel>, ops: readonly Operation[], options: RunOptions): Promise<OperationReport[]> {
   const connector = await loadConnector(service.type)
   if (!connector) throw new RevmetaError('CONFIG_INVALID', `Unknown connector ${service.type}`)
   const dialect: Dialect = connector.createDialect(service.connection)
+  const prepare = (op: Operation, snapshot: StateSnapshot | undefined) => prepareOperation(op, dialect, service.owners, channels.get(op.channel)!, snapshot)
   const needsSource = ops.length > 0 && !(options.offline && !options.apply)
   let client: ConnectorClient | undefined
   let snapshot: StateSnapshot | undefined
@@ -100,13 +103,13 @@ export async function runService(service: ServiceConfig, ops: readonly Operation
     await client?.close().catch(() => undefined)
     const error = toRevmetaError(err, 'CONNECTION_FAILED')
     return ops.map((op) => {
-      const report = toReport(prepareOperation(op, dialect, service.owners, undefined))
+      const report = toReport(prepare(op, undefined))
       if (report.status === 'planned') fail(report, error)
       return report
     })
   }
   try {
-    const prepared = ops.map((op) => prepareOperation(op, dialect, service.owners, snapshot))
+    const prepared = ops.map((op) => prepare(op, snapshot))
     const reports = prepared.map(toReport)
     if (options.apply && client) await applyAndVerify(client, prepared, reports, dialect.capabilities.readBack, options.retry)
     return reports

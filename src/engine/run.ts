@@ -22,8 +22,9 @@ export async function run(config: RevmetaConfig, input: RunInput, options: RunOp
   const operations = planOperations(routed)
   const byService = new Map<string, Operation[]>()
   for (const op of operations) byService.set(op.service, [...(byService.get(op.service) ?? []), op])
+  const channels = new Map(config.channels.map((c) => [c.name, c]))
   const perService = await Promise.all(
-    config.services.filter((s) => byService.has(s.name)).map((s) => runService(s, byService.get(s.name)!, options)),
+    config.services.filter((s) => byService.has(s.name)).map((s) => runService(s, channels, byService.get(s.name)!, options)),
   )
   const reportsById = new Map(perService.flat().map((r) => [r.id, r]))
   const reports: OperationReport[] = operations.map((op) => reportsById.get(op.id)!)
@@ -47,6 +48,7 @@ export async function run(config: RevmetaConfig, input: RunInput, options: RunOp
   for (const [reason, count] of Object.entries(filtered)) ignored[reason] = (ignored[reason] ?? 0) + count
   return {
     mode: options.apply ? 'apply' : 'plan',
+    warnings: [...config.warnings],
     summary: summarize(reports, inputErrors.length),
     operations: reports,
     input: { items: input.items, changes: input.normalized.changes.length, ignored, errors: inputErrors },

@@ -34,10 +34,12 @@ export function mapOwner(owner: OwnerRef, mapping: OwnerMapping): string {
 }
 
 /**
- * For engines with one owner per object: the first user among the owners, else the first team,
- * so the choice never depends on anything but the catalog's own order.
+ * For engines with one owner per object: by default the first user, else the first team, so the
+ * choice depends on nothing but the catalog's own order; 'first-team' prefers teams, 'first'
+ * takes the first owner whatever it is.
  */
-export function chooseSingleOwner(owners: readonly OwnerRef[]): { chosen?: OwnerRef; dropped: OwnerRef[] } {
-  const chosen = owners.find((o) => o.type === 'user') ?? owners[0]
+export function chooseSingleOwner(owners: readonly OwnerRef[], choose: 'first-user' | 'first-team' | 'first' = 'first-user'): { chosen?: OwnerRef; dropped: OwnerRef[] } {
+  const preferred = choose === 'first' ? undefined : owners.find((o) => o.type === (choose === 'first-user' ? 'user' : 'team'))
+  const chosen = preferred ?? owners[0]
   return { chosen, dropped: owners.filter((o) => o !== chosen) }
 }

@@ -2,23 +2,10 @@ import { execFile } from 'node:child_process'
 import { mkdtemp, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { changeEvent, json, tag, team, user } from '../support/om-events.js'
 import { createTempDatabase, type TempDatabase } from '../support/postgres-server.js'
-
-const run = promisify(execFile)
-const bin = path.resolve(import.meta.dirname, '../../bin/revmeta.js')
-
-async function revmeta(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { maxBuffer: 64 * 1024 * 1024 })
-    return { code: 0, stdout, stderr }
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string }
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr }
-  }
-}
+import { bin, revmeta } from '../support/run-cli.js'
 
 const hostile = `It's "quoted" \\ back\\slash $$ dollar $tag$ E'x' \n newline\r\n tab\t ünïcødé 🚀 עברית`
 const long = 'x'.repeat(100 * 1024)

@@ -8,7 +8,7 @@ const pg = { name: 'warehouse', type: 'postgres', connection: { database: 'shop'
 describe('config', () => {
   it('applies defaults: one channel over every service with OpenMetadata sync defaults, frozen', async () => {
     const config = await resolve({ services: [pg] })
-    expect(config.channels).toEqual([{ name: 'default', services: ['warehouse'], sync: { descriptions: true, tags: true, owners: false } }])
+    expect(config.channels).toMatchObject([{ name: 'default', services: ['warehouse'], sync: { descriptions: true, tags: true, owners: false }, options: { descriptionFormat: 'markdown', onTooLong: 'fail' } }])
     expect(config.services[0]!.connection).toMatchObject({ host: '127.0.0.1', port: 5432, database: 'shop', lockTimeoutMs: 5000 })
     expect(Object.isFrozen(config.services[0]!.connection)).toBe(true)
   })

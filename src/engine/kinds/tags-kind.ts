@@ -1,0 +1,63 @@
+import { RevmetaError } from '../../errors/revmeta-error.js'
+import { assetFqn } from '../../model/fqn.js'
+import type { TagLabel } from '../../model/change.js'
+import type { TagsOperation } from '../../model/operation.js'
+import { findAmbiguousTag } from '../../tags/find-ambiguous-tag.js'
+import { mapTag, type EngineTag } from '../../tags/map-tag.js'
+import type { TagMapping } from '../../tags/tag-mapping-schema.js'
+import type { CompiledTemplate } from '../../templates/index.js'
+import type { Desired, KindContext } from './kind-context.js'
+import { renderTemplate, tagTuples } from './render-template.js'
+import { unsupported } from './unsupported.js'
+
+function mapAll(labels: readonly TagLabel[], mapping: TagMapping, dropped: string[]): EngineTag[] {
+  return labels.flatMap((label) => {
+    const tag = mapTag(label, mapping)
+    if (!tag) dropped.push(label.tagFQN)
+    return tag ? [tag] : []
+  })
+}
+
+const show = (t: { key: string; value: string }) => `${t.key}=${t.value}`
+
+/** A template that reads tag_key or tag_value runs once per tag; one that only reads {tags}, once per operation. */
+function perTag(template: CompiledTemplate): boolean {
+  return template.variables.has('tag_key') || template.variables.has('tag_value')
+}
+
+export function describeTags({ op, dialect, channel, state }: KindContext<TagsOperation>): Desired {
+  const { tags: added, tagsRemoved: removed } = channel.compiled
+  if (!added && !removed && !dialect.capabilities.tagLevels.includes(op.asset.level)) {
+    throw unsupported(op, `${dialect.name} has no native tags${dialect.capabilities.tagLevels.length > 0 ? ` at ${op.asset.level} level` : ''}; a tags template can write them elsewhere`)
+  }
+  const mapping = channel.options.tags
+  const dropped: string[] = []
+  const add = mapAll(op.add, mapping, dropped)
+  const remove = mapAll(op.remove, mapping, dropped)
+  const warnings = dropped.length > 0 ? [`not written by the channel's tag mapping: ${dropped.join(', ')}`] : []
+  if (!mapping.replace) {
+    const clash = findAmbiguousTag(add, remove, state?.tags)
+    if (clash) {
+      const where = clash.where === 'source' ? 'already on the asset in the source' : 'added in the same batch'
+      throw new RevmetaError('AMBIGUOUS_TAG', `Ambiguous tag on ${assetFqn(op.asset)}: ${clash.adding.tagFQN} (${show(clash.adding)}) would join ${show(clash.existing)}, ${where}; remove one in the catalog or set options.tags.replace`, {
+        details: { asset: assetFqn(op.asset), key: clash.key, adding: clash.adding.tagFQN, existing: clash.existing.tagFQN ?? show(clash.existing) },
+      })
+    }
+  }
+  const value = add.map(show).join(', ') || null
+  if (add.length === 0 && remove.length === 0) return { value, warnings, render: () => [], skip: 'every tag was dropped by the channel\'s tag mapping' }
+  if (!added && !removed) {
+    // Built-in tags arrive with the first engine that has them (its dialect renders them).
+    throw unsupported(op, `${dialect.name} cannot render tags without a template yet`)
+  }
+  if (!added && add.length > 0) warnings.push(`no tags template: added tags ${add.map(show).join(', ')} not written`)
+  if (!removed && remove.length > 0) warnings.push(`no tagsRemoved template: removed tags ${remove.map(show).join(', ')} not written`)
+  const run = (template: CompiledTemplate | undefined, tags: EngineTag[]) => {
+    if (!template || tags.length === 0) return []
+    const list = tagTuples(tags)
+    return perTag(template)
+      ? tags.map((t) => renderTemplate(template, op.asset, dialect, { tag_key: t.key, tag_value: t.value, tags: list }))
+      : [renderTemplate(template, op.asset, dialect, { tags: list })]
+  }
+  return { value, warnings, render: () => [...run(added, add), ...run(removed, remove)] }
+}
