@@ -36,6 +36,11 @@ export interface Capabilities {
 export interface ObjectTarget {
   readonly asset: AssetRef
   readonly objectType: ObjectType
+  /**
+   * The object's own definition as read back, for engines whose statements must restate it
+   * (MySQL's MODIFY COLUMN restates the whole column). Absent offline.
+   */
+  readonly definition?: string
 }
 
 /** SQL to run on a connection to `database` (the engine's own database name). */
@@ -78,7 +83,15 @@ export interface ObjectState {
   readonly owner?: string | null
   /** Key/value tags, where the engine has tags and reads them back. */
   readonly tags?: readonly { readonly key: string; readonly value: string }[]
+  /** Engine-specific definition the dialect needs to restate the object (see ObjectTarget). */
+  readonly definition?: string
 }
+
+/**
+ * Facts about the live session that change how SQL must be written (MySQL's sql_mode decides
+ * whether backslash escapes). Read once per connection; the dialect stays pure and takes them as input.
+ */
+export type SessionFacts = Readonly<Record<string, string>>
 
 /** Read-back result keyed by assetFqn(asset). A missing key means the object does not exist. */
 export type StateSnapshot = ReadonlyMap<string, ObjectState>
@@ -98,6 +111,8 @@ export interface ConnectorClient {
    * hides the outcome of the others.
    */
   execute(database: string, units: readonly (readonly Statement[])[]): Promise<UnitResult[]>
+  /** Facts the dialect must follow for this session; engines whose SQL never depends on the session omit it. */
+  sessionFacts?(): Promise<SessionFacts>
   close(): Promise<void>
 }
 
@@ -111,7 +126,8 @@ export interface ClientContext {
 export interface Connector<C = unknown> {
   readonly name: string
   readonly connectionSchema: z.ZodType<C>
-  createDialect(connection: C): Dialect
+  /** `facts` come from the live session when there is one; without them the dialect assumes the engine's defaults. */
+  createDialect(connection: C, facts?: SessionFacts): Dialect
   /** Loads the driver on first use, so unused engines cost nothing. */
   createClient(connection: C, context: ClientContext): Promise<ConnectorClient>
 }

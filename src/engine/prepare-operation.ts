@@ -65,7 +65,7 @@ export function prepareOperation(op: Operation, dialect: Dialect, owners: OwnerM
   const current = state && read ? (read(state) ?? null) : undefined
   if (state && inPlace?.(state)) return { ...base, current, outcome: 'unchanged', statements: [] }
   try {
-    return { ...base, current, outcome: 'ready', statements: desired.render(state?.objectType ?? assumedType[op.asset.level]) }
+    return { ...base, current, outcome: 'ready', statements: desired.render(state?.objectType ?? assumedType[op.asset.level], state?.definition) }
   } catch (err) {
     return { ...base, current, outcome: 'failed', statements: [], error: toRevmetaError(err) }
   }

@@ -89,7 +89,7 @@ async function applyAndVerify(client: ConnectorClient, prepared: PreparedOperati
 export async function runService(service: ServiceConfig, channels: ReadonlyMap<string, ResolvedChannel>, ops: readonly Operation[], options: RunOptions): Promise<OperationReport[]> {
   const connector = await loadConnector(service.type)
   if (!connector) throw new RevmetaError('CONFIG_INVALID', `Unknown connector ${service.type}`)
-  const dialect: Dialect = connector.createDialect(service.connection)
+  let dialect: Dialect = connector.createDialect(service.connection)
   const prepare = (op: Operation, snapshot: StateSnapshot | undefined) => prepareOperation(op, dialect, service.owners, channels.get(op.channel)!, snapshot)
   const needsSource = ops.length > 0 && !(options.offline && !options.apply)
   let client: ConnectorClient | undefined
@@ -97,6 +97,7 @@ export async function runService(service: ServiceConfig, channels: ReadonlyMap<s
   try {
     if (needsSource) {
       client = await connector.createClient(service.connection, { service: service.name, dialect })
+      if (client.sessionFacts) dialect = connector.createDialect(service.connection, await client.sessionFacts())
       if (dialect.capabilities.readBack) snapshot = await client.readBack(ops.map((o) => o.asset))
     }
   } catch (err) {

@@ -25,5 +25,5 @@ export function describeDescription({ op, dialect, channel }: KindContext<Descri
     return { value, warnings, render: () => [renderTemplate(template, op.asset, dialect, { description: value === null ? 'NULL' : dialect.quoteLiteral(value) })] }
   }
   const read = (s: ObjectState) => (s.description === '' && caps.emptyDescriptionIsNull ? null : s.description)
-  return { value, warnings, read, render: (objectType) => dialect.renderDescription({ asset: op.asset, objectType }, value) }
+  return { value, warnings, read, render: (objectType, definition) => dialect.renderDescription({ asset: op.asset, objectType, definition }, value) }
 }

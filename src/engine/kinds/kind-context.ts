@@ -22,7 +22,7 @@ export interface Desired {
    * written. Absent when that cannot be judged (custom templates write where revmeta cannot look).
    */
   readonly read?: (state: ObjectState) => string | null | undefined
-  readonly render: (objectType: ObjectType) => Statement[]
+  readonly render: (objectType: ObjectType, definition?: string) => Statement[]
   readonly warnings: readonly string[]
   /** Set when nothing is left to write after mapping (every tag dropped by the channel's rules). */
   readonly skip?: string

@@ -44,6 +44,6 @@ export function describeOwners(ctx: KindContext<OwnersOperation>): Desired {
     value: principal,
     warnings,
     read: (s) => s.owner,
-    render: (objectType) => dialect.renderOwner({ asset: op.asset, objectType }, principal),
+    render: (objectType, definition) => dialect.renderOwner({ asset: op.asset, objectType, definition }, principal),
   }
 }
