@@ -5,6 +5,7 @@ import { RevmetaError, toRevmetaError } from '../errors/revmeta-error.js'
 import type { Level } from '../model/asset.js'
 import { assetFqn } from '../model/fqn.js'
 import type { Operation } from '../model/operation.js'
+import { compileChannelTemplates } from '../channels/compile-channel-templates.js'
 import { describeDescription } from './kinds/description-kind.js'
 import type { Desired, KindContext } from './kinds/kind-context.js'
 import { describeOwners } from './kinds/owners-kind.js'
@@ -25,6 +26,16 @@ export interface PreparedOperation {
 
 const assumedType: Record<Level, ObjectType> = { database: 'database', schema: 'schema', table: 'table', column: 'column' }
 const notPossible = new Set(['UNSUPPORTED', 'OWNER_REMOVAL_UNSUPPORTED'])
+
+const templateKey = { description: 'description', tags: 'tags', owners: 'owners' } as const
+
+/** A pipeline operation's own SQLTemplate replaces the channel's template for its kind. */
+function withOwnTemplate(op: Operation, channel: ResolvedChannel): ResolvedChannel {
+  if (op.sqlTemplate === undefined) return channel
+  const key = templateKey[op.kind]
+  const compiled = compileChannelTemplates({ [key]: op.sqlTemplate }, `SQLTemplate of ${op.origins.at(-1)?.eventId ?? 'the pipeline operation'}`)
+  return { ...channel, compiled: { ...channel.compiled, [key]: compiled[key] } }
+}
 
 function describe(ctx: KindContext): Desired {
   switch (ctx.op.kind) {
@@ -52,7 +63,7 @@ export function prepareOperation(op: Operation, dialect: Dialect, owners: OwnerM
   const state = snapshot?.get(assetFqn(op.asset))
   let desired: Desired
   try {
-    desired = describe({ op, dialect, owners, channel, state })
+    desired = describe({ op, dialect, owners, channel: withOwnTemplate(op, channel), state })
   } catch (err) {
     const error = toRevmetaError(err)
     return { op, outcome: notPossible.has(error.code) ? 'unsupported' : 'failed', statements: [], error, warnings: [] }

@@ -18,7 +18,12 @@ export interface RunInput {
 
 /** The whole flow for a batch of inputs: route → plan → (per service) read back, render, apply, verify. */
 export async function run(config: RevmetaConfig, input: RunInput, options: RunOptions): Promise<RunReport> {
-  const { routed, rejected, filtered } = routeChanges(input.normalized.changes, config)
+  const templates = input.normalized.templates ?? {}
+  const changes = input.normalized.changes.map((c) => {
+    const sqlTemplate = c.origin.source === 'pipeline' ? templates[c.origin.index] : undefined
+    return sqlTemplate === undefined ? c : { ...c, sqlTemplate }
+  })
+  const { routed, rejected, filtered } = routeChanges(changes, config)
   const operations = planOperations(routed)
   const byService = new Map<string, Operation[]>()
   for (const op of operations) byService.set(op.service, [...(byService.get(op.service) ?? []), op])

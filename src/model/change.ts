@@ -36,6 +36,8 @@ export interface ChangeOrigin {
 interface ChangeBase {
   readonly asset: AssetRef
   readonly origin: ChangeOrigin
+  /** A ReverseIngestionPipeline operation's own SQLTemplate: overrides the channel's template for this change. */
+  readonly sqlTemplate?: string
 }
 
 export interface DescriptionChange extends ChangeBase {

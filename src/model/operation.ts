@@ -9,6 +9,8 @@ interface OperationBase {
   readonly asset: AssetRef
   /** Every change that was coalesced into this operation, oldest first. */
   readonly origins: readonly ChangeOrigin[]
+  /** The newest coalesced change's own SQL template, if it had one. */
+  readonly sqlTemplate?: string
 }
 
 export interface DescriptionOperation extends OperationBase {

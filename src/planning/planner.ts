@@ -13,6 +13,7 @@ interface Draft {
   readonly channel: string
   readonly change: Change
   origins: ChangeOrigin[]
+  sqlTemplate?: string
   description?: string | null
   /** Net list effect by key, in first-seen order: true = add, false = remove. */
   items: Map<string, { add: boolean; value: TagLabel | OwnerRef }>
@@ -45,6 +46,7 @@ export function planOperations(routed: readonly RoutedChange[]): Operation[] {
       drafts.set(id, draft)
     }
     draft.origins.push(change.origin)
+    draft.sqlTemplate = change.sqlTemplate
     if (change.kind === 'description') {
       draft.description = change.after
     } else {
@@ -58,7 +60,7 @@ export function planOperations(routed: readonly RoutedChange[]): Operation[] {
     }
   }
   return [...drafts.entries()].map(([id, d]) => {
-    const base = { id, channel: d.channel, service: d.change.asset.service, asset: d.change.asset, origins: d.origins }
+    const base = { id, channel: d.channel, service: d.change.asset.service, asset: d.change.asset, origins: d.origins, ...(d.sqlTemplate === undefined ? {} : { sqlTemplate: d.sqlTemplate }) }
     const items = [...d.items.values()]
     const add = items.filter((i) => i.add).map((i) => i.value)
     const remove = items.filter((i) => !i.add).map((i) => i.value)

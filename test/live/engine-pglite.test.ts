@@ -72,6 +72,21 @@ describe('engine on PGlite', () => {
     expect(report.summary).toMatchObject({ unchanged: 5, applied: 0, unsupported: 1 })
   })
 
+  it('honours a pipeline operation\'s own SQLTemplate, and fails only the operation whose template is bad', async () => {
+    const own = {
+      ...pipeline,
+      operations: [
+        { id: 'own-1', entityLink: '<#E::table::lite.postgres.app.users::description>', type: 'UPDATE_DESCRIPTION', SQLTemplate: 'COMMENT ON TABLE {schema}.{table} IS {description}', parameters: { newDescription: "Users' own" } },
+        { id: 'own-2', entityLink: '<#E::databaseSchema::lite.postgres.app::description>', type: 'UPDATE_DESCRIPTION', SQLTemplate: 'COMMENT ON SCHEMA {schema IS {description}', parameters: { newDescription: 'x' } },
+      ],
+    }
+    const report = await run(config, { items: 2, normalized: normalizePipeline(own) }, { apply: true, offline: false })
+    expect(report.operations[0]).toMatchObject({ status: 'applied', statements: [`COMMENT ON TABLE app.users IS 'Users'' own'`] })
+    expect(report.operations[0]!.verified).toBeUndefined()
+    expect(report.operations[1]).toMatchObject({ status: 'failed', error: { code: 'TEMPLATE_INVALID' } })
+    expect(report.operations[1]!.error!.message).toMatch(/SQLTemplate of own-2/)
+  })
+
   it('plans offline without touching the database, assuming object types from levels', async () => {
     const report = await run(config, { items: 1, normalized: normalizePipeline({ ...pipeline, operations: [pipeline.operations[0]] }) }, { apply: false, offline: true })
     expect(report.operations[0]).toMatchObject({ status: 'planned', statements: [`COMMENT ON TABLE "app"."users" IS 'Application users'`] })
