@@ -79,12 +79,19 @@ export async function resolveConfig(tree: unknown, options: { source: string; ba
   return deepFreeze({ catalog: raw.catalog, store: raw.store, services, channels, warnings: overlapWarnings(channels), baseDir: options.baseDir })
 }
 
-/** Connection paths (initSql, passwordFile, dataDir) are relative to the config file, not the shell. */
+/** Keys that name files in any connector's connection block. */
+const pathKeys = ['initSql', 'passwordFile', 'dataDir', 'path']
+
+/**
+ * Connection paths are relative to the config file, not the shell. In-memory markers
+ * (`:memory:`, `memory://`) and URLs are left alone.
+ */
 function withBaseDir(connection: Record<string, unknown>, baseDir: string): Record<string, unknown> {
   const out = { ...connection }
-  for (const key of ['initSql', 'passwordFile', 'dataDir']) {
+  for (const key of pathKeys) {
     const value = out[key]
-    if (typeof value === 'string' && value !== '' && !value.startsWith('memory:') && !path.isAbsolute(value)) out[key] = path.resolve(baseDir, value)
+    if (typeof value !== 'string' || value === '' || value.startsWith(':') || /^[a-z][a-z0-9+.-]*:/i.test(value) || path.isAbsolute(value)) continue
+    out[key] = path.resolve(baseDir, value)
   }
   return out
 }

@@ -5,6 +5,9 @@ const loaders: Record<string, () => Promise<Connector<any>>> = {
   postgres: async () => (await import('./postgres/index.js')).postgresConnector,
   redshift: async () => (await import('./redshift/index.js')).redshiftConnector,
   pglite: async () => (await import('./pglite/index.js')).pgliteConnector,
+  mysql: async () => (await import('./mysql/index.js')).mysqlConnector,
+  clickhouse: async () => (await import('./clickhouse/index.js')).clickhouseConnector,
+  duckdb: async () => (await import('./duckdb/index.js')).duckdbConnector,
 }
 
 export const connectorNames = Object.keys(loaders)

@@ -1,0 +1,62 @@
+import { isRevmetaError } from '../../errors/revmeta-error.js'
+import type { AssetRef } from '../../model/asset.js'
+import { assetFqn } from '../../model/fqn.js'
+import type { ObjectState } from '../connector.js'
+
+/** Read-back SQL and the pure row mapping; no driver here, so both are testable without DuckDB. */
+
+/** One row of {@link duckdbReadBackSql}. */
+export interface DuckdbRow {
+  readonly level: 'table' | 'column'
+  readonly schema_name: string
+  readonly table_name: string
+  readonly column_name: string | null
+  /** 'table' or 'view' for relations; null for columns. */
+  readonly object_type: 'table' | 'view' | null
+  readonly comment: string | null
+}
+
+/**
+ * Every table, view and column of one catalog (`$1`, VARCHAR) in the schemas `$2` (VARCHAR[]),
+ * in one round trip. Columns of views are listed by duckdb_columns() too, and take comments.
+ */
+export const duckdbReadBackSql = `SELECT 'table' AS level, schema_name, table_name, NULL::VARCHAR AS column_name, 'table' AS object_type, comment
+  FROM duckdb_tables()
+ WHERE database_name = $1 AND list_contains($2, schema_name)
+UNION ALL
+SELECT 'table', schema_name, view_name, NULL, 'view', comment
+  FROM duckdb_views()
+ WHERE database_name = $1 AND list_contains($2, schema_name)
+UNION ALL
+SELECT 'column', schema_name, table_name, column_name, NULL, comment
+  FROM duckdb_columns()
+ WHERE database_name = $1 AND list_contains($2, schema_name)`
+
+/** The user's catalogs: the opened file (or `memory`) and any it attached; not `system` or `temp`. */
+export const duckdbCatalogsSql = `SELECT database_name FROM duckdb_databases() WHERE NOT internal`
+
+/**
+ * Adds one catalog's rows to `into`, keyed by assetFqn. Names holding a double quote have no FQN
+ * (OpenMetadata refuses them too), so nobody can ask for them: they are skipped, not fatal.
+ */
+export function addDuckdbRows(into: Map<string, ObjectState>, service: string, database: string, rows: readonly DuckdbRow[]): void {
+  for (const row of rows) {
+    const base = { service, database, schema: row.schema_name, table: row.table_name }
+    if (row.level === 'table' && row.object_type !== null) {
+      put(into, { level: 'table', ...base }, { objectType: row.object_type, description: row.comment })
+    } else if (row.level === 'column' && row.column_name !== null) {
+      put(into, { level: 'column', ...base, column: row.column_name }, { objectType: 'column', description: row.comment })
+    }
+  }
+}
+
+function put(into: Map<string, ObjectState>, asset: AssetRef, state: ObjectState): void {
+  let key: string
+  try {
+    key = assetFqn(asset)
+  } catch (error) {
+    if (isRevmetaError(error) && (error.code === 'NAME_HAS_QUOTE' || error.code === 'FQN_INVALID')) return
+    throw error
+  }
+  into.set(key, state)
+}

@@ -1,0 +1,270 @@
+import { readFile } from 'node:fs/promises'
+import type { Pool, PoolConnection, PoolOptions, RowDataPacket } from 'mysql2/promise'
+import { RevmetaError } from '../../errors/revmeta-error.js'
+import type { AssetRef } from '../../model/asset.js'
+import type { ClientContext, ConnectorClient, SessionFacts, StateSnapshot, Statement, UnitResult } from '../connector.js'
+import { executeMysqlBatches, unitMarker, type ScriptOutcome } from './mysql-batch.js'
+import type { MysqlConnection } from './mysql-connection.js'
+import { columnDefinitions } from './mysql-create-table.js'
+import { hasSchemaComments } from './mysql-dialect.js'
+import { classifyMysqlError } from './mysql-errors.js'
+import {
+  buildSnapshot,
+  columnsSql,
+  objectTypeOfTable,
+  planReadBack,
+  schemataSql,
+  sessionFactsSql,
+  setSqlModeSql,
+  showCreateTableSql,
+  tableKey,
+  tablesSql,
+  type ColumnRow,
+  type SchemaRow,
+  type SessionRow,
+  type TableRow,
+} from './mysql-read-back.js'
+import { lexRulesFor } from './mysql-tokens.js'
+
+type CreatePool = (config: PoolOptions) => Pool
+
+/** The callback-style connection under a promise PoolConnection: only it reports each result of a script. */
+interface CoreConnection extends NodeJS.EventEmitter {
+  query(sql: string): NodeJS.EventEmitter
+}
+
+/** Loads `mysql2` now (not when the connector module is imported) and returns a client for one service. */
+export async function createMysqlClient(connection: MysqlConnection, context: ClientContext): Promise<ConnectorClient> {
+  const { createPool } = await import('mysql2/promise')
+  return new MysqlClient(createPool, connection, context)
+}
+
+/**
+ * One pool of one connection for the whole server: statements name their database, so no
+ * connection is tied to one. Every connection runs the dialect's session setup and is held to
+ * one sql_mode — the configured one, or else the first session's — so the escaping the dialect
+ * chose from sessionFacts() and the SHOW CREATE TABLE text read back stay valid on every connection.
+ */
+class MysqlClient implements ConnectorClient {
+  private pool: Pool | undefined
+  private readonly prepared = new WeakSet<object>()
+  private readonly secrets: string[] = []
+  private readonly setup: readonly string[]
+  private sqlMode: string | undefined
+  private version = ''
+  private closed = false
+
+  constructor(
+    private readonly createPool: CreatePool,
+    private readonly connection: MysqlConnection,
+    private readonly context: ClientContext,
+  ) {
+    if (connection.password !== undefined) this.secrets.push(connection.password)
+    this.setup = context.dialect.sessionSetup({ lockTimeoutMs: connection.lockTimeoutMs })
+  }
+
+  async sessionFacts(): Promise<SessionFacts> {
+    const conn = await this.acquire()
+    conn.release()
+    return { sqlMode: this.sqlMode ?? '', version: this.version }
+  }
+
+  async execute(database: string, units: readonly (readonly Statement[])[]): Promise<UnitResult[]> {
+    if (units.every((unit) => unit.length === 0)) return units.map(() => ({ ok: true }))
+    let conn: PoolConnection
+    try {
+      conn = await this.acquire()
+    } catch (error) {
+      const coded = this.classify(error, 'connect', database)
+      return units.map(() => ({ ok: false, error: coded }))
+    }
+    let broken = false
+    try {
+      return await executeMysqlBatches(units, {
+        database,
+        batchSize: this.connection.batchSize,
+        runScript: (sql) => runScript(conn.connection as unknown as CoreConnection, sql),
+        classify: (error) => {
+          const coded = this.classify(error, 'query', database)
+          if (coded.code === 'CONNECTION_FAILED') broken = true
+          return coded
+        },
+      })
+    } finally {
+      if (broken) conn.destroy()
+      else conn.release()
+    }
+  }
+
+  async readBack(assets: readonly AssetRef[]): Promise<StateSnapshot> {
+    const plan = planReadBack(assets)
+    if (plan.schemas.length === 0) return new Map()
+    const conn = await this.acquire()
+    let broken = false
+    try {
+      const schemas = [...plan.schemas]
+      const [schemata] = await conn.execute<RowDataPacket[]>(schemataSql(schemas.length, hasSchemaComments(this.version)), schemas)
+      const [tables] = await conn.execute<RowDataPacket[]>(tablesSql(schemas.length), schemas)
+      const [columns] = await conn.execute<RowDataPacket[]>(columnsSql(schemas.length), schemas)
+      const definitions = new Map<string, Map<string, string>>()
+      const { ansiQuotes } = lexRulesFor(this.sqlMode ?? '')
+      for (const table of tables as TableRow[]) {
+        const key = tableKey(table.table_schema, table.table_name)
+        if (!plan.definitionTables.has(key) || objectTypeOfTable(table.table_type) !== 'table') continue
+        const text = await this.showCreateTable(conn, table.table_schema, table.table_name)
+        if (text !== undefined) definitions.set(key, columnDefinitions(text, ansiQuotes))
+      }
+      return buildSnapshot(this.context.service, plan, { schemata: schemata as SchemaRow[], tables: tables as TableRow[], columns: columns as ColumnRow[], definitions })
+    } catch (error) {
+      const coded = this.classify(error, 'query')
+      broken = coded.code === 'CONNECTION_FAILED'
+      throw coded
+    } finally {
+      if (broken) conn.destroy()
+      else conn.release()
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true
+    const pool = this.pool
+    this.pool = undefined
+    await pool?.end().catch(() => undefined)
+  }
+
+  /** The table's CREATE TABLE text, or undefined when it was dropped since information_schema was read. */
+  private async showCreateTable(conn: PoolConnection, schema: string, table: string): Promise<string | undefined> {
+    try {
+      const [rows] = await conn.query<RowDataPacket[]>(showCreateTableSql(this.context.dialect, schema, table))
+      const text: unknown = rows[0]?.['Create Table']
+      return typeof text === 'string' ? text : undefined
+    } catch (error) {
+      if (this.classify(error, 'query').code === 'OBJECT_NOT_FOUND') return undefined
+      throw error
+    }
+  }
+
+  /** A connection that ran the session setup and holds the pinned sql_mode; throws a coded error. */
+  private async acquire(): Promise<PoolConnection> {
+    let conn: PoolConnection
+    try {
+      conn = await (await this.getPool()).getConnection()
+    } catch (error) {
+      const coded = this.classify(error, 'connect')
+      // A rejected password may have been rotated in passwordFile: read it again next time.
+      if (coded.details.errno === 1045 && this.connection.passwordFile !== undefined) await this.dropPool()
+      throw coded
+    }
+    if (this.prepared.has(conn.connection)) return conn
+    try {
+      for (const sql of this.setup) await conn.query(sql)
+      let session = await readSession(conn)
+      const wanted = this.sqlMode ?? this.connection.sqlMode
+      if (wanted !== undefined && session.sql_mode !== wanted) {
+        await conn.execute(setSqlModeSql, [wanted])
+        session = await readSession(conn)
+      }
+      // The server expands combination modes (ANSI): what it reports is what is pinned.
+      this.sqlMode ??= session.sql_mode
+      this.version = session.version
+    } catch (error) {
+      conn.destroy()
+      throw this.classify(error, 'connect')
+    }
+    this.prepared.add(conn.connection)
+    return conn
+  }
+
+  private async getPool(): Promise<Pool> {
+    if (this.closed) throw new RevmetaError('INTERNAL', `The ${this.context.dialect.name} client of service ${JSON.stringify(this.context.service)} is already closed`)
+    if (this.pool !== undefined) return this.pool
+    const { connection } = this
+    const password = connection.passwordFile !== undefined ? await this.readPassword(connection.passwordFile) : connection.password
+    const ssl = connection.ssl === true ? {} : connection.ssl === false ? undefined : connection.ssl
+    this.pool ??= this.createPool({
+      host: connection.host,
+      port: connection.port,
+      user: connection.user,
+      ...(password !== undefined ? { password } : {}),
+      ...(ssl !== undefined ? { ssl } : {}),
+      ...(connection.connectTimeoutMs > 0 ? { connectTimeout: connection.connectTimeoutMs } : {}),
+      // Statements and markers go in one round trip; the batch runner reads each result.
+      multipleStatements: true,
+      // Fixed, so backslash escaping can never meet a multi-byte charset whose bytes contain 0x5C.
+      charset: 'utf8mb4',
+      // mysql2 asks for IGNORE_SPACE by default, which adds it to the session's sql_mode: follow the server's own mode.
+      flags: ['-IGNORE_SPACE'],
+      connectionLimit: 1,
+      maxIdle: 1,
+      idleTimeout: 30_000,
+      enableKeepAlive: true,
+      supportBigNumbers: true,
+      bigNumberStrings: true,
+      dateStrings: true,
+    })
+    return this.pool
+  }
+
+  private async dropPool(): Promise<void> {
+    const pool = this.pool
+    this.pool = undefined
+    await pool?.end().catch(() => undefined)
+  }
+
+  private async readPassword(file: string): Promise<string> {
+    let text: string
+    try {
+      text = await readFile(file, 'utf8')
+    } catch (error) {
+      const why = (error as NodeJS.ErrnoException).code ?? 'unreadable'
+      throw new RevmetaError('CONNECTION_FAILED', `Cannot read passwordFile ${file} (${why})`, { retryable: false, details: { passwordFile: file } })
+    }
+    const password = text.replace(/\r?\n$/, '')
+    if (!this.secrets.includes(password)) this.secrets.push(password)
+    return password
+  }
+
+  private classify(error: unknown, phase: 'connect' | 'query', database?: string): RevmetaError {
+    return classifyMysqlError(error, {
+      engine: this.context.dialect.name,
+      phase,
+      ...(database !== undefined ? { database } : {}),
+      host: this.connection.host,
+      port: this.connection.port,
+      secrets: this.secrets,
+    })
+  }
+}
+
+async function readSession(conn: PoolConnection): Promise<SessionRow> {
+  const [rows] = await conn.query<RowDataPacket[]>(sessionFactsSql)
+  const row = rows[0]
+  return { sql_mode: String(row?.sql_mode ?? ''), version: String(row?.version ?? '') }
+}
+
+/**
+ * Runs a marked script and reports which markers came back. The promise API only says whether
+ * the whole script passed; the event API of the underlying connection reports each result. A
+ * lost connection is reported on the connection, not on the query, so both are listened to.
+ */
+function runScript(core: CoreConnection, sql: string): Promise<ScriptOutcome> {
+  return new Promise((resolve) => {
+    const done = new Set<number>()
+    let settled = false
+    const settle = (error?: unknown): void => {
+      if (settled) return
+      settled = true
+      core.removeListener('error', settle)
+      resolve(error === undefined ? { done } : { done, error })
+    }
+    // Attached first: on a connection already closed, query() reports synchronously, and only there.
+    core.on('error', settle)
+    const query = core.query(sql)
+    query.on('result', (row: unknown) => {
+      if (typeof row === 'object' && row !== null && unitMarker in row) done.add(Number((row as Record<string, unknown>)[unitMarker]))
+    })
+    // Results arrive in order, so everything before the error has been seen when it comes.
+    query.on('error', (error: unknown) => settle(error ?? new Error('unknown error')))
+    query.on('end', () => settle())
+  })
+}

@@ -1,0 +1,136 @@
+import type { ErrorCode } from '../../errors/codes.js'
+import { isRevmetaError, RevmetaError } from '../../errors/revmeta-error.js'
+import { redactSecrets } from '../postgres/postgres-errors.js'
+
+/** Where the error happened; never holds the password, only values to name the place. */
+export interface MysqlErrorContext {
+  readonly engine: string
+  readonly phase: 'connect' | 'query'
+  /** The MySQL database the statements named. */
+  readonly database?: string
+  readonly host?: string
+  readonly port?: number
+  /** Strings that must never appear in a message (the password), replaced by `***`. */
+  readonly secrets?: readonly string[]
+}
+
+interface Classified {
+  readonly code: ErrorCode
+  readonly retryable?: boolean
+}
+
+const byErrno: Readonly<Record<number, Classified>> = {
+  // Lock wait timeout (metadata locks included) and deadlock: the same statement may pass later.
+  1205: { code: 'LOCK_TIMEOUT' },
+  1213: { code: 'LOCK_TIMEOUT' },
+  1049: { code: 'OBJECT_NOT_FOUND' },
+  1146: { code: 'OBJECT_NOT_FOUND' },
+  1054: { code: 'OBJECT_NOT_FOUND' },
+  1044: { code: 'PRIVILEGE' },
+  1142: { code: 'PRIVILEGE' },
+  1143: { code: 'PRIVILEGE' },
+  1227: { code: 'PRIVILEGE' },
+  // Wrong user or password: the same attempt cannot succeed later.
+  1045: { code: 'CONNECTION_FAILED', retryable: false },
+  1130: { code: 'CONNECTION_FAILED', retryable: false },
+  1040: { code: 'CONNECTION_FAILED' },
+  1053: { code: 'CONNECTION_FAILED' },
+  2006: { code: 'CONNECTION_FAILED' },
+  2013: { code: 'CONNECTION_FAILED' },
+  4031: { code: 'CONNECTION_FAILED' },
+  // The session was killed (MariaDB 1927, MySQL 3169): its connection is gone, a new one may work.
+  1927: { code: 'CONNECTION_FAILED' },
+  3169: { code: 'CONNECTION_FAILED' },
+  // "is not of type 'BASE TABLE'": a view, which cannot hold a comment.
+  1347: { code: 'UNSUPPORTED' },
+  // Table, column and (MariaDB) database comment longer than the server allows.
+  1628: { code: 'VALUE_TOO_LONG' },
+  1629: { code: 'VALUE_TOO_LONG' },
+  4144: { code: 'VALUE_TOO_LONG' },
+}
+
+const networkCodes = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ECONNABORTED',
+  'PROTOCOL_CONNECTION_LOST',
+  'PROTOCOL_SEQUENCE_TIMEOUT',
+  'POOL_CLOSED',
+])
+
+/** Turns anything mysql2 throws into a coded error, keeping the server's words. */
+export function classifyMysqlError(error: unknown, context: MysqlErrorContext): RevmetaError {
+  if (isRevmetaError(error)) return error
+  const fields = errorFields(error)
+  const classified = classify(fields, context.phase)
+  const serverMessage = redactSecrets(fields.message ?? 'unknown error', context.secrets)
+  const where = [context.database !== undefined ? `database ${JSON.stringify(context.database)}` : undefined, context.host !== undefined ? `${context.host}:${context.port ?? ''}` : undefined]
+    .filter((part) => part !== undefined)
+    .join(' at ')
+  const prefix = context.phase === 'connect' ? `Cannot connect to ${context.engine}` : `${context.engine} rejected the statement`
+  const tags = [fields.errno !== undefined ? `errno ${fields.errno}` : fields.code, fields.sqlState !== undefined ? `SQLSTATE ${fields.sqlState}` : undefined].filter((tag) => tag !== undefined)
+  const message = `${prefix}${where ? ` (${where})` : ''}: ${serverMessage}${tags.length > 0 ? ` [${tags.join(', ')}]` : ''}`
+  return new RevmetaError(classified.code, message, {
+    cause: error,
+    ...(classified.retryable !== undefined ? { retryable: classified.retryable } : {}),
+    details: {
+      engine: context.engine,
+      errno: fields.errno,
+      driverCode: fields.code,
+      sqlstate: fields.sqlState,
+      serverMessage,
+      database: context.database,
+      host: context.host,
+      port: context.port,
+    },
+  })
+}
+
+function classify(fields: ErrorFields, phase: MysqlErrorContext['phase']): Classified {
+  if (fields.errno !== undefined) {
+    const known = byErrno[fields.errno]
+    if (known !== undefined) return known
+  }
+  if (fields.code !== undefined && networkCodes.has(fields.code)) return { code: 'CONNECTION_FAILED' }
+  // A fatal error leaves the connection unusable; whatever caused it, a new one may work.
+  if (fields.fatal) return { code: 'CONNECTION_FAILED' }
+  // TLS and other setup errors: retrying will not fix a configuration problem.
+  if (phase === 'connect') return { code: 'CONNECTION_FAILED', retryable: false }
+  return { code: 'SQL_FAILED' }
+}
+
+interface ErrorFields {
+  readonly message?: string
+  readonly code?: string
+  readonly errno?: number
+  readonly sqlState?: string
+  readonly fatal: boolean
+}
+
+function errorFields(error: unknown): ErrorFields {
+  if (typeof error !== 'object' || error === null) return { message: String(error), fatal: false }
+  const record = error as Record<string, unknown>
+  // Node reports a failed connect to several addresses (localhost: ::1 and 127.0.0.1) as an AggregateError.
+  const inner = error instanceof AggregateError && error.errors.length > 0 ? (error.errors[0] as Record<string, unknown>) : undefined
+  const code = stringField(record, 'code') ?? (inner ? stringField(inner, 'code') : undefined)
+  // Node's own errno is negative (-111); the server's is a positive error number.
+  const errno = typeof record.errno === 'number' && record.errno > 0 ? record.errno : undefined
+  return {
+    message: stringField(record, 'sqlMessage') || stringField(record, 'message') || (inner ? stringField(inner, 'message') : undefined) || code,
+    code,
+    errno,
+    sqlState: stringField(record, 'sqlState'),
+    fatal: record.fatal === true,
+  }
+}
+
+function stringField(record: Record<string, unknown>, key: string): string | undefined {
+  const value = record[key]
+  return typeof value === 'string' ? value : undefined
+}
