@@ -1,0 +1,165 @@
+import type { ResolvedChannel, ServiceConfig } from '../config/load-config.js'
+import type { Connector, ConnectorClient, Dialect, StateSnapshot } from '../connectors/connector.js'
+import { loadConnector } from '../connectors/registry.js'
+import { RevmetaError, toRevmetaError } from '../errors/revmeta-error.js'
+import { assetFqn } from '../model/fqn.js'
+import type { Operation } from '../model/operation.js'
+import { executeUnits, type RetryPolicy } from './execute-units.js'
+import { prepareOperation, type PreparedOperation } from './prepare-operation.js'
+import { errorReport, type OperationReport } from './report.js'
+
+export interface ProcessOptions {
+  /** Send the statements; otherwise only plan. */
+  readonly apply: boolean
+  /** In-process retries of retryable failures; the durable queue passes one attempt and retries itself. */
+  readonly retry?: RetryPolicy
+  /** Called with the operations about to be sent, before anything is sent (durable audit). */
+  readonly beforeSend?: (ready: readonly { op: Operation; report: OperationReport }[]) => Promise<void>
+}
+
+function toReport(p: PreparedOperation): OperationReport {
+  const report: OperationReport = {
+    id: p.op.id,
+    channel: p.op.channel,
+    service: p.op.service,
+    asset: assetFqn(p.op.asset),
+    level: p.op.asset.level,
+    kind: p.op.kind,
+    status: p.outcome === 'ready' ? 'planned' : p.outcome,
+    statements: p.statements.map((s) => s.sql),
+    warnings: [...p.warnings],
+    origins: p.op.origins.map((o) => ({ index: o.index, eventId: o.eventId, user: o.user })),
+  }
+  if (p.desired !== undefined) report.desired = p.desired
+  if (p.current !== undefined) report.current = p.current
+  if (p.error) report.error = errorReport(p.error)
+  return report
+}
+
+function fail(report: OperationReport, error: RevmetaError): void {
+  report.status = 'failed'
+  report.error = errorReport(error)
+}
+
+const preview = (value: string | null | undefined) =>
+  value === null || value === undefined ? 'nothing' : JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value)
+
+/**
+ * One service's connector, dialect and (lazily opened) client, kept across batches so a worker
+ * does not reconnect for every claim. Plan and apply, in-memory and durable, all go through
+ * `process`.
+ */
+export class ServiceSession {
+  private client?: ConnectorClient
+  private dialect: Dialect
+
+  private constructor(
+    readonly service: ServiceConfig,
+    private readonly connector: Connector<unknown>,
+    private readonly channels: ReadonlyMap<string, ResolvedChannel>,
+  ) {
+    this.dialect = connector.createDialect(service.connection)
+  }
+
+  static async create(service: ServiceConfig, channels: ReadonlyMap<string, ResolvedChannel>): Promise<ServiceSession> {
+    const connector = await loadConnector(service.type)
+    if (!connector) throw new RevmetaError('CONFIG_INVALID', `Unknown connector ${service.type}`)
+    return new ServiceSession(service, connector, channels)
+  }
+
+  private async connect(): Promise<ConnectorClient> {
+    if (this.client) return this.client
+    const client = await this.connector.createClient(this.service.connection, { service: this.service.name, dialect: this.dialect })
+    try {
+      if (client.sessionFacts) this.dialect = this.connector.createDialect(this.service.connection, await client.sessionFacts())
+    } catch (err) {
+      await client.close().catch(() => undefined)
+      throw err
+    }
+    this.client = client
+    return client
+  }
+
+  private prepare(op: Operation, snapshot: StateSnapshot | undefined): PreparedOperation {
+    return prepareOperation(op, this.dialect, this.service.owners, this.channels.get(op.channel)!, snapshot)
+  }
+
+  /** Plans without connecting: nothing read back, object types assumed from levels. */
+  planOffline(ops: readonly Operation[]): OperationReport[] {
+    return ops.map((op) => toReport(this.prepare(op, undefined)))
+  }
+
+  /** Reads back, prepares and (with `apply`) sends, then verifies; one report per operation, in order. */
+  async process(ops: readonly Operation[], options: ProcessOptions): Promise<OperationReport[]> {
+    if (ops.length === 0) return []
+    let client: ConnectorClient
+    let snapshot: StateSnapshot | undefined
+    try {
+      client = await this.connect()
+      if (this.dialect.capabilities.readBack) snapshot = await client.readBack(ops.map((o) => o.asset))
+    } catch (err) {
+      // A broken connection is dropped so the next batch reconnects.
+      await this.close()
+      const error = toRevmetaError(err, 'CONNECTION_FAILED')
+      return ops.map((op) => {
+        const report = toReport(this.prepare(op, undefined))
+        if (report.status === 'planned') fail(report, error)
+        return report
+      })
+    }
+    const prepared = ops.map((op) => this.prepare(op, snapshot))
+    const reports = prepared.map(toReport)
+    if (options.apply) await this.applyAndVerify(client, prepared, reports, options)
+    return reports
+  }
+
+  private async applyAndVerify(client: ConnectorClient, prepared: PreparedOperation[], reports: OperationReport[], options: ProcessOptions): Promise<void> {
+    const ready = prepared.flatMap((p, i) => (p.outcome === 'ready' ? [i] : []))
+    if (ready.length === 0) return
+    await options.beforeSend?.(ready.map((i) => ({ op: prepared[i]!.op, report: reports[i]! })))
+    const byDatabase = new Map<string, number[]>()
+    for (const i of ready) {
+      const database = prepared[i]!.statements[0]!.database
+      byDatabase.set(database, [...(byDatabase.get(database) ?? []), i])
+    }
+    const applied: number[] = []
+    for (const [database, indexes] of byDatabase) {
+      const { results, attempts } = await executeUnits(client, database, indexes.map((i) => prepared[i]!.statements), options.retry)
+      results.forEach((result, k) => {
+        const i = indexes[k]!
+        if (attempts[k]! > 1) reports[i]!.warnings.push(`took ${attempts[k]} attempts`)
+        if (result.ok) {
+          reports[i]!.status = 'applied'
+          applied.push(i)
+        } else fail(reports[i]!, result.error)
+      })
+    }
+    const checkable = applied.filter((i) => prepared[i]!.inPlace !== undefined)
+    for (const i of applied) if (!prepared[i]!.inPlace) reports[i]!.warnings.push('custom template: the effect is not read back, so it is not verified')
+    if (checkable.length === 0 || !this.dialect.capabilities.readBack) return
+    let after: StateSnapshot
+    try {
+      after = await client.readBack(checkable.map((i) => prepared[i]!.op.asset))
+    } catch (err) {
+      const why = toRevmetaError(err, 'CONNECTION_FAILED').message
+      for (const i of checkable) reports[i]!.warnings.push(`applied, but not verified: reading back failed (${why})`)
+      return
+    }
+    for (const i of checkable) {
+      const p = prepared[i]!
+      const state = after.get(assetFqn(p.op.asset))
+      if (p.inPlace!(state)) {
+        reports[i]!.verified = true
+        continue
+      }
+      const found = state === undefined ? 'the object is gone' : `read back ${preview(p.op.kind === 'owners' ? state.owner : state.description)}`
+      fail(reports[i]!, new RevmetaError('VERIFY_MISMATCH', `${assetFqn(p.op.asset)}: wrote ${preview(p.desired)} but ${found}`, { details: { asset: assetFqn(p.op.asset), kind: p.op.kind } }))
+    }
+  }
+
+  async close(): Promise<void> {
+    const client = this.client
+    this.client = undefined
+    await client?.close().catch(() => undefined)
+  }
+}
