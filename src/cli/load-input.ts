@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import type { RunInput } from '../engine/run.js'
 import { RevmetaError } from '../errors/revmeta-error.js'
 import { normalizeChangeEvents } from '../inputs/normalize-change-events.js'
@@ -10,6 +11,12 @@ export interface InputFlags {
   readonly sync?: boolean
 }
 
+/** OpenMetadata's event id, or a digest of the event when it has none (hand-written files). */
+function eventId(payload: unknown): string {
+  const id = (payload as { id?: unknown } | null)?.id
+  return typeof id === 'string' && id.length > 0 ? id : `sha256:${createHash('sha256').update(JSON.stringify(payload) ?? '').digest('hex')}`
+}
+
 /** Reads exactly one of --events / --pipeline into normalized changes. */
 export async function loadInput(flags: InputFlags): Promise<RunInput> {
   const given = [flags.events !== undefined, flags.pipeline !== undefined, flags.sync === true].filter(Boolean).length
@@ -18,7 +25,7 @@ export async function loadInput(flags: InputFlags): Promise<RunInput> {
   if (flags.events !== undefined) {
     const source = flags.events === '-' ? 'standard input' : flags.events
     const { items, errors } = parseEventsText(await readInputText(flags.events), source)
-    return { items: items.length + errors.length, normalized: normalizeChangeEvents(items), readErrors: errors }
+    return { items: items.length + errors.length, normalized: normalizeChangeEvents(items), readErrors: errors, events: items.map((payload) => ({ id: eventId(payload), payload })) }
   }
   const source = flags.pipeline === '-' ? 'standard input' : flags.pipeline!
   const text = await readInputText(flags.pipeline!)

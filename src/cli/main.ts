@@ -3,6 +3,10 @@ import { isRevmetaError } from '../errors/revmeta-error.js'
 import { registerApply } from './commands/apply.js'
 import { registerDemo } from './commands/demo.js'
 import { registerPlan } from './commands/plan.js'
+import { registerReplay } from './commands/replay.js'
+import { registerRollback } from './commands/rollback.js'
+import { registerRuns } from './commands/runs.js'
+import { registerWorker } from './commands/worker.js'
 import { exitCodes } from './exit-codes.js'
 
 /** Codes that mean the invocation itself was wrong, not that an operation failed. */
@@ -21,6 +25,10 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerPlan(program, done)
   registerApply(program, done)
   registerDemo(program, done)
+  registerWorker(program, done)
+  registerRuns(program, done)
+  registerReplay(program, done)
+  registerRollback(program, done)
   try {
     await program.parseAsync([...argv])
     return await result

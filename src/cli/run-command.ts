@@ -1,20 +1,32 @@
 import { loadConfig } from '../config/load-config.js'
+import type { RunReport } from '../engine/report.js'
 import { run } from '../engine/run.js'
+import { applyDurably } from '../execution/apply-durably.js'
 import { exitCodeFor } from './exit-codes.js'
 import { loadInput, type InputFlags } from './load-input.js'
 import { formatReport } from './print-report.js'
+import { withStore } from './with-store.js'
 
 export interface RunFlags extends InputFlags {
   readonly config: string
   readonly json?: boolean
   readonly offline?: boolean
+  /** commander's `--no-store`: apply in memory, recording nothing. */
+  readonly store?: boolean
+}
+
+export function printReport(report: RunReport, json: boolean | undefined): number {
+  process.stdout.write(json ? `${JSON.stringify(report, null, 2)}\n` : `${formatReport(report)}\n`)
+  return exitCodeFor(report)
 }
 
 /** Shared body of `plan` and `apply`: the commands differ only in whether statements are sent. */
 export async function runCommand(flags: RunFlags, apply: boolean): Promise<number> {
   const config = await loadConfig(flags.config)
   const input = await loadInput(flags)
-  const report = await run(config, input, { apply, offline: flags.offline === true })
-  process.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatReport(report)}\n`)
-  return exitCodeFor(report)
+  const durable = apply && flags.store !== false
+  const report = durable
+    ? await withStore(config, (store) => applyDurably(config, store, input, { log: (line) => process.stderr.write(`revmeta: ${line}\n`) }))
+    : await run(config, input, { apply, offline: flags.offline === true })
+  return printReport(report, flags.json)
 }

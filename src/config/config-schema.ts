@@ -16,6 +16,18 @@ export const ownerMappingSchema = z
   })
   .prefault({})
 
+const positiveInt = z.number().int().positive()
+
+/** How this service's work is paced, on top of the engine's own defaults. */
+export const serviceExecutionSchema = z
+  .strictObject({
+    /** Batches in flight for this service at once, per worker. Default: the connector's own. */
+    concurrency: positiveInt.max(64).optional(),
+    /** Operations started per second for this service, per worker; absent: unlimited. */
+    ratePerSecond: positiveInt.optional(),
+  })
+  .prefault({})
+
 export const serviceSchema = z.strictObject({
   /** The catalog's database service name: the first part of every FQN. */
   name,
@@ -24,6 +36,7 @@ export const serviceSchema = z.strictObject({
   /** Validated by the connector's own schema once the type is known. */
   connection: z.record(z.string(), z.unknown()).default({}),
   owners: ownerMappingSchema,
+  execution: serviceExecutionSchema,
 })
 
 export const syncSchema = z
@@ -54,11 +67,37 @@ export const configSchema = z.strictObject({
       webhookSecret: z.string().optional(),
     })
     .prefault({}),
-  store: z.strictObject({ url: z.string().optional() }).optional(),
+  /** Where durable state lives: PostgreSQL at `url`, else an embedded store under `dir`. */
+  store: z
+    .strictObject({
+      url: z.string().optional(),
+      dir: z.string().default('.revmeta/store'),
+      schema: z.string().regex(/^[a-z_][a-z0-9_]*$/).default('revmeta'),
+    })
+    .prefault({}),
+  execution: z
+    .strictObject({
+      /** Operations claimed per batch (one read-back and a few round trips per batch). */
+      batchSize: positiveInt.max(10_000).default(500),
+      /** Attempts before a retryable failure becomes a dead letter. */
+      maxAttempts: positiveInt.max(100).default(5),
+      retryBaseMs: positiveInt.default(1_000),
+      retryMaxMs: positiveInt.default(300_000),
+      /** A worker that holds operations longer than this without a heartbeat is presumed dead. */
+      leaseMs: positiveInt.default(120_000),
+      pollMs: positiveInt.default(500),
+      /** `revmeta apply` waits for retries due within this horizon; later ones stay queued for a worker. */
+      waitForRetriesMs: z.number().int().nonnegative().default(10_000),
+      breaker: z
+        .strictObject({ failures: positiveInt.default(3), cooldownMs: positiveInt.default(30_000), maxCooldownMs: positiveInt.default(600_000) })
+        .prefault({}),
+    })
+    .prefault({}),
   services: z.array(serviceSchema).min(1, 'at least one service is required'),
   channels: z.array(channelSchema).optional(),
 })
 
 export type RawConfig = z.infer<typeof configSchema>
 export type OwnerMapping = z.infer<typeof ownerMappingSchema>
+export type ExecutionConfig = z.infer<typeof configSchema>['execution']
 export type ChannelConfig = z.infer<typeof channelSchema>

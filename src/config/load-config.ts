@@ -16,6 +16,7 @@ export interface ServiceConfig {
   /** Already validated by the connector's connection schema. */
   readonly connection: unknown
   readonly owners: OwnerMapping
+  readonly execution: { readonly concurrency?: number; readonly ratePerSecond?: number }
 }
 
 export interface ResolvedChannel extends Omit<ChannelConfig, 'services'> {
@@ -26,7 +27,8 @@ export interface ResolvedChannel extends Omit<ChannelConfig, 'services'> {
 
 export interface RevmetaConfig {
   readonly catalog: RawConfig['catalog']
-  readonly store?: RawConfig['store']
+  readonly store: RawConfig['store']
+  readonly execution: RawConfig['execution']
   readonly services: readonly ServiceConfig[]
   readonly channels: readonly ResolvedChannel[]
   /** Said once when channels load: overlapping channels that would act differently. */
@@ -61,7 +63,7 @@ export async function resolveConfig(tree: unknown, options: { source: string; ba
       problems.push(...formatIssues(connection.error.issues, `services[${i}].connection`))
       continue
     }
-    services.push({ name: service.name, type: service.type, connection: connection.data, owners: service.owners })
+    services.push({ name: service.name, type: service.type, connection: connection.data, owners: service.owners, execution: service.execution })
   }
   const channels: ResolvedChannel[] = (raw.channels ?? [channelSchema.parse({ name: 'default' })]).map((channel, i) => {
     for (const [j, name] of (channel.services ?? []).entries()) {
@@ -76,7 +78,8 @@ export async function resolveConfig(tree: unknown, options: { source: string; ba
     channelNames.add(channel.name)
   }
   if (problems.length > 0) throw invalid(problems, options.source)
-  return deepFreeze({ catalog: raw.catalog, store: raw.store, services, channels, warnings: overlapWarnings(channels), baseDir: options.baseDir })
+  const store = raw.store.url === undefined ? { ...raw.store, dir: path.resolve(options.baseDir, raw.store.dir) } : raw.store
+  return deepFreeze({ catalog: raw.catalog, store, execution: raw.execution, services, channels, warnings: overlapWarnings(channels), baseDir: options.baseDir })
 }
 
 /** Keys that name files in any connector's connection block. */

@@ -130,4 +130,9 @@ export interface Connector<C = unknown> {
   createDialect(connection: C, facts?: SessionFacts): Dialect
   /** Loads the driver on first use, so unused engines cost nothing. */
   createClient(connection: C, context: ClientContext): Promise<ConnectorClient>
+  /**
+   * Batches of this engine a worker runs at once, unless the service says otherwise: engines
+   * whose DDL serializes anyway (one writer, one metadata lock) gain nothing from more. Default 1.
+   */
+  readonly defaultConcurrency?: number
 }

@@ -6,9 +6,11 @@ import type { Level } from '../model/asset.js'
 /**
  * planned: would be sent (plan only). applied: sent and succeeded. unchanged: already in place,
  * nothing sent. unsupported: the engine cannot hold it, nothing sent. skipped: nothing left to
- * write after the channel's mapping (see warnings). failed: see `error`.
+ * write after the channel's mapping (see warnings). queued: failed for a reason that may pass
+ * (lock timeout, connection) and waits in the durable queue for a later attempt. failed: a dead
+ * letter, see `error`.
  */
-export const operationStatuses = ['planned', 'applied', 'unchanged', 'unsupported', 'skipped', 'failed'] as const
+export const operationStatuses = ['planned', 'applied', 'unchanged', 'unsupported', 'skipped', 'queued', 'failed'] as const
 export type OperationStatus = (typeof operationStatuses)[number]
 
 export interface ErrorReport {
@@ -42,7 +44,9 @@ export interface OperationReport {
 }
 
 export interface RunReport {
-  readonly mode: 'plan' | 'apply'
+  readonly mode: 'plan' | 'apply' | 'rollback' | 'replay'
+  /** The durable run this report belongs to (`revmeta runs`). */
+  readonly runId?: number
   /** About the configuration, e.g. overlapping channels that act differently. */
   readonly warnings: readonly string[]
   readonly summary: Record<string, number>

@@ -36,6 +36,9 @@ export const errorCodes = {
   TEMPLATE_RUNTIME: { retryable: false, summary: 'A template failed while rendering: a type error, a bad index, or a safety limit (output size, repetition, steps).', fix: 'The message names the expression; correct the template.' },
   AMBIGUOUS_TAG: { retryable: false, summary: 'A tag would join another tag of the same classification on one asset, which would silently overwrite it in engines that keep one value per key.', fix: 'Remove the other tag in the catalog first, or set the channel option tags.replace: true.' },
   VALUE_TOO_LONG: { retryable: false, summary: 'A description is longer than the engine allows at that level, and the channel says onTooLong: fail.', fix: 'Shorten it in the catalog, or set onTooLong: truncate.' },
+  STORE_LOCKED: { retryable: false, summary: 'Another live revmeta process holds the embedded state store (PGlite allows one process per directory).', fix: 'Stop the other process, point this one at another store directory, or share a PostgreSQL store (store.url) between processes. The message names the lock file and the pid.' },
+  STORE_INCOMPATIBLE: { retryable: false, summary: 'The state store was migrated by a newer revmeta than this one, or its schema cannot be migrated.', fix: 'Upgrade revmeta, or use another store schema (store.schema).' },
+  ATTEMPTS_EXHAUSTED: { retryable: false, summary: 'An operation was claimed more times than execution.maxAttempts allows, usually because the workers running it kept dying.', fix: 'Look at the worker logs for the crash; then revmeta replay the operation.' },
   INTERNAL: { retryable: false, summary: 'A bug in revmeta.', fix: 'Report it with the message and the input.' },
 } as const satisfies Record<string, ErrorCodeInfo>
 

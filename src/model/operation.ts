@@ -30,6 +30,8 @@ export interface OwnersOperation extends OperationBase {
   readonly kind: 'owners'
   readonly add: readonly OwnerRef[]
   readonly remove: readonly OwnerRef[]
+  /** An engine principal to set as is, bypassing owner mapping: how a rollback restores an owner. */
+  readonly principal?: string
 }
 
 /** What one channel will do to one asset: plain data, never SQL. */

@@ -1,5 +1,6 @@
+import type { AssetRef } from '../model/asset.js'
 import { assetFqn } from '../model/fqn.js'
-import type { Change, ChangeOrigin, OwnerRef, TagLabel } from '../model/change.js'
+import type { Change, ChangeKind, ChangeOrigin, OwnerRef, TagLabel } from '../model/change.js'
 import type { Operation } from '../model/operation.js'
 
 /** A change routed to one channel: the planner's input. */
@@ -9,41 +10,41 @@ export interface RoutedChange {
 }
 
 interface Draft {
-  readonly first: number
   readonly channel: string
-  readonly change: Change
-  origins: ChangeOrigin[]
+  // Asset and kind rather than the first change: a held change would keep its texts alive for the
+  // whole stream, and only these two of its fields matter once the draft exists.
+  readonly asset: AssetRef
+  readonly kind: ChangeKind
+  readonly origins: ChangeOrigin[]
   sqlTemplate?: string
   description?: string | null
   /** Net list effect by key, in first-seen order: true = add, false = remove. */
-  items: Map<string, { add: boolean; value: TagLabel | OwnerRef }>
+  readonly items: Map<string, { add: boolean; value: TagLabel | OwnerRef }>
 }
 
 const ownerKey = (o: OwnerRef) => `${o.type}:${o.name}`
 const tagKey = (t: TagLabel) => `${t.source}:${t.tagFQN}`
 
 /**
- * When every change carries a timestamp, order by it (stable); otherwise keep input order, which
- * for OpenMetadata's event feed is already time order. Either way an older change to an asset never
- * lands after a newer one.
+ * The one coalescing algorithm, shared by the batch planner below and the streaming planner: it
+ * folds changes, taken in the order given, into one draft per (channel, asset, kind) holding the
+ * latest desired state. Operations come out in the order their keys were first seen.
  */
-function chronological(routed: readonly RoutedChange[]): RoutedChange[] {
-  const all = [...routed]
-  if (all.every((r) => r.change.origin.timestamp !== undefined)) {
-    all.sort((a, b) => a.change.origin.timestamp! - b.change.origin.timestamp!)
-  }
-  return all
-}
+export class OperationCoalescer {
+  // Map iteration order is insertion order, which is exactly first-seen order.
+  private drafts = new Map<string, Draft>()
 
-/** Coalesces changes per (channel, asset, kind) into the latest desired state, as plain data. */
-export function planOperations(routed: readonly RoutedChange[]): Operation[] {
-  const drafts = new Map<string, Draft>()
-  for (const { channel, change } of chronological(routed)) {
+  /** Distinct (channel, asset, kind) keys held: what the memory of a stream is proportional to. */
+  get size(): number {
+    return this.drafts.size
+  }
+
+  add({ channel, change }: RoutedChange): void {
     const id = `${channel}|${assetFqn(change.asset)}|${change.kind}`
-    let draft = drafts.get(id)
+    let draft = this.drafts.get(id)
     if (!draft) {
-      draft = { first: drafts.size, channel, change, origins: [], items: new Map() }
-      drafts.set(id, draft)
+      draft = { channel, asset: change.asset, kind: change.kind, origins: [], items: new Map() }
+      this.drafts.set(id, draft)
     }
     draft.origins.push(change.origin)
     draft.sqlTemplate = change.sqlTemplate
@@ -54,23 +55,49 @@ export function planOperations(routed: readonly RoutedChange[]): Operation[] {
       // Removals first: an event that removes and re-adds the same item ends with it present.
       for (const value of change.removed as readonly (TagLabel & OwnerRef)[]) draft.items.set(key(value), { add: false, value })
       for (const value of change.added as readonly (TagLabel & OwnerRef)[]) {
+        // Delete before set so a re-added item moves to the end, as if first seen now.
         draft.items.delete(key(value))
         draft.items.set(key(value), { add: true, value })
       }
     }
   }
-  return [...drafts.entries()].map(([id, d]) => {
-    const base = { id, channel: d.channel, service: d.change.asset.service, asset: d.change.asset, origins: d.origins, ...(d.sqlTemplate === undefined ? {} : { sqlTemplate: d.sqlTemplate }) }
-    const items = [...d.items.values()]
-    const add = items.filter((i) => i.add).map((i) => i.value)
-    const remove = items.filter((i) => !i.add).map((i) => i.value)
-    switch (d.change.kind) {
-      case 'description':
-        return { ...base, kind: 'description', description: d.description ?? null }
-      case 'tags':
-        return { ...base, kind: 'tags', add: add as TagLabel[], remove: remove as TagLabel[] }
-      case 'owners':
-        return { ...base, kind: 'owners', add: add as OwnerRef[], remove: remove as OwnerRef[] }
-    }
-  })
+
+  /** The operations for everything added since the last drain; the coalescer starts empty again. */
+  drain(): Operation[] {
+    const drafts = this.drafts
+    this.drafts = new Map()
+    return [...drafts.entries()].map(([id, d]) => toOperation(id, d))
+  }
+}
+
+function toOperation(id: string, d: Draft): Operation {
+  const base = { id, channel: d.channel, service: d.asset.service, asset: d.asset, origins: d.origins, ...(d.sqlTemplate === undefined ? {} : { sqlTemplate: d.sqlTemplate }) }
+  const items = [...d.items.values()]
+  const add = items.filter((i) => i.add).map((i) => i.value)
+  const remove = items.filter((i) => !i.add).map((i) => i.value)
+  switch (d.kind) {
+    case 'description':
+      return { ...base, kind: 'description', description: d.description ?? null }
+    case 'tags':
+      return { ...base, kind: 'tags', add: add as TagLabel[], remove: remove as TagLabel[] }
+    case 'owners':
+      return { ...base, kind: 'owners', add: add as OwnerRef[], remove: remove as OwnerRef[] }
+  }
+}
+
+/**
+ * When every change carries a timestamp, order by it (stable); otherwise keep input order, which
+ * for OpenMetadata's event feed is already time order. Either way an older change to an asset never
+ * lands after a newer one.
+ */
+function chronological(routed: readonly RoutedChange[]): readonly RoutedChange[] {
+  if (!routed.every((r) => r.change.origin.timestamp !== undefined)) return routed
+  return [...routed].sort((a, b) => a.change.origin.timestamp! - b.change.origin.timestamp!)
+}
+
+/** Coalesces changes per (channel, asset, kind) into the latest desired state, as plain data. */
+export function planOperations(routed: readonly RoutedChange[]): Operation[] {
+  const coalescer = new OperationCoalescer()
+  for (const r of chronological(routed)) coalescer.add(r)
+  return coalescer.drain()
 }

@@ -217,6 +217,7 @@ describe('ClickHouse through the engine (embedded)', () => {
       type: 'clickhouse',
       connection: clickhouseConnector.connectionSchema.parse({ mode: 'embedded', path: dataDir }),
       owners: ownerMappingSchema.parse({}),
+      execution: {},
     }
     const base = { channel: 'docs', service, origins: [] }
     const describeOp = (asset: AssetRef, description: string | null): Operation => ({ ...base, id: `docs|${fqn(asset)}|description`, asset, kind: 'description', description })

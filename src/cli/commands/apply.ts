@@ -9,5 +9,6 @@ export function registerApply(program: Command, done: (code: Promise<number>) =>
     .option('--events <file>', 'OpenMetadata ChangeEvents: JSON array or JSON lines; - for standard input')
     .option('--pipeline <file>', 'OpenMetadata ReverseIngestionPipeline JSON')
     .option('--json', 'print one JSON object')
+    .option('--no-store', 'apply in memory: no durable queue, audit or retries across runs')
     .action((flags: RunFlags) => done(runCommand(flags, true)))
 }

@@ -12,5 +12,7 @@ export const mysqlConnector: Connector<MysqlConnection> = {
   connectionSchema: mysqlConnectionSchema,
   createDialect: (connection, facts) => new MysqlDialect({ sqlMode: facts?.sqlMode ?? connection.sqlMode ?? '', ...(facts?.version !== undefined ? { version: facts.version } : {}) }),
   // The client module (and through it `mysql2`) loads only when a client is really needed.
+  // Comments on different tables take different locks, so two sessions overlap well.
+  defaultConcurrency: 2,
   createClient: async (connection, context) => (await import('./mysql-client.js')).createMysqlClient(connection, context),
 }

@@ -7,5 +7,7 @@ export const postgresConnector: Connector<PostgresConnection> = {
   connectionSchema: postgresConnectionSchema,
   createDialect: () => new PostgresDialect(),
   // The client module (and through it `pg`) loads only when a client is really needed.
+  // Comments on different tables take different locks, so two sessions overlap well.
+  defaultConcurrency: 2,
   createClient: async (connection, context) => (await import('./postgres-client.js')).createPostgresClient(connection, context),
 }

@@ -11,5 +11,7 @@ export const redshiftConnector: Connector<RedshiftConnection> = {
   name: 'redshift',
   connectionSchema: redshiftConnectionSchema,
   createDialect: () => new RedshiftDialect(),
+  // Comments on different tables take different locks, so two sessions overlap well.
+  defaultConcurrency: 2,
   createClient: async (connection, context) => (await import('../postgres/postgres-client.js')).createPostgresClient(connection, context),
 }

@@ -32,6 +32,10 @@ export function describeOwners(ctx: KindContext<OwnersOperation>): Desired {
   if (custom) return custom
   const { op, dialect, owners, channel } = ctx
   if (!dialect.capabilities.ownerLevels.includes(op.asset.level)) throw unsupported(op, `${dialect.name} has no ${op.asset.level} owners`)
+  if (op.principal !== undefined) {
+    const principal = op.principal
+    return { value: principal, warnings: [], read: (s) => s.owner, render: (objectType, definition) => dialect.renderOwner({ asset: op.asset, objectType, definition }, principal) }
+  }
   if (op.add.length === 0) {
     throw new RevmetaError('OWNER_REMOVAL_UNSUPPORTED', `Owners were only removed from ${assetFqn(op.asset)}; ${dialect.name} keeps one owner on every object, so the current owner stays`, {
       details: { asset: assetFqn(op.asset), removed: op.remove.map((o) => o.name).join(', ') },

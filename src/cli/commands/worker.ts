@@ -1,0 +1,34 @@
+import type { Command } from 'commander'
+import { loadConfig } from '../../config/load-config.js'
+import { Worker } from '../../execution/worker.js'
+import { withStore } from '../with-store.js'
+
+async function work(flags: { config: string; drain?: boolean }): Promise<number> {
+  const config = await loadConfig(flags.config)
+  const stop = new AbortController()
+  const onSignal = () => stop.abort()
+  process.once('SIGINT', onSignal)
+  process.once('SIGTERM', onSignal)
+  const log = (line: string) => process.stderr.write(`revmeta worker: ${line}\n`)
+  try {
+    await withStore(config, async (store) => {
+      const worker = new Worker(store, config, { signal: stop.signal, log, ...(flags.drain ? { untilIdle: { waitForRetriesMs: config.execution.waitForRetriesMs } } : {}) })
+      log(`${worker.id} started`)
+      await worker.run()
+      log(`${worker.id} stopped`)
+    })
+  } finally {
+    process.off('SIGINT', onSignal)
+    process.off('SIGTERM', onSignal)
+  }
+  return 0
+}
+
+export function registerWorker(program: Command, done: (code: Promise<number>) => void): void {
+  program
+    .command('worker')
+    .description('work off the durable queue until stopped; several workers may share one PostgreSQL store')
+    .requiredOption('-c, --config <file>', 'revmeta YAML configuration')
+    .option('--drain', 'stop once nothing is due instead of waiting for new work')
+    .action((flags: { config: string; drain?: boolean }) => done(work(flags)))
+}

@@ -1,0 +1,68 @@
+import type { RevmetaConfig } from '../config/load-config.js'
+import type { RevmetaError } from '../errors/revmeta-error.js'
+import type { NormalizeResult } from '../inputs/normalize-result.js'
+import { assetFqn } from '../model/fqn.js'
+import type { Operation } from '../model/operation.js'
+import { planOperations } from '../planning/planner.js'
+import { errorReport, summarize, type OperationReport, type RunReport } from './report.js'
+import { routeChanges } from './route-changes.js'
+
+export interface RunInput {
+  /** Events or pipeline operations read, malformed ones included. */
+  readonly items: number
+  readonly normalized: NormalizeResult
+  /** Errors found before normalizing (unparseable JSON lines). */
+  readonly readErrors?: readonly RevmetaError[]
+  /** The raw events, for the durable store (deduplicated by OpenMetadata event id). */
+  readonly events?: readonly { readonly id: string; readonly payload: unknown }[]
+}
+
+export interface PlannedInput {
+  readonly operations: Operation[]
+  /** Changes no channel could take (unknown service): reported as failed, never queued. */
+  readonly rejected: OperationReport[]
+  readonly ignored: Record<string, number>
+}
+
+/** Input → routed → coalesced operations: the part of a run that needs no database. */
+export function planInput(config: RevmetaConfig, input: RunInput): PlannedInput {
+  const templates = input.normalized.templates ?? {}
+  const changes = input.normalized.changes.map((c) => {
+    const sqlTemplate = c.origin.source === 'pipeline' ? templates[c.origin.index] : undefined
+    return sqlTemplate === undefined ? c : { ...c, sqlTemplate }
+  })
+  const { routed, rejected, filtered } = routeChanges(changes, config)
+  const ignored = { ...input.normalized.ignored }
+  for (const [reason, count] of Object.entries(filtered)) ignored[reason] = (ignored[reason] ?? 0) + count
+  return {
+    operations: planOperations(routed),
+    ignored,
+    rejected: rejected.map(({ change, error }) => ({
+      id: `-|${assetFqn(change.asset)}|${change.kind}`,
+      channel: '-',
+      service: change.asset.service,
+      asset: assetFqn(change.asset),
+      level: change.asset.level,
+      kind: change.kind,
+      status: 'failed',
+      statements: [],
+      warnings: [],
+      error: errorReport(error),
+      origins: [{ index: change.origin.index, eventId: change.origin.eventId, user: change.origin.user }],
+    })),
+  }
+}
+
+/** The report every run returns, whichever executor produced the operation reports. */
+export function runReport(config: RevmetaConfig, input: RunInput, planned: PlannedInput, mode: RunReport['mode'], reports: readonly OperationReport[], extra: { runId?: number } = {}): RunReport {
+  const inputErrors = [...(input.readErrors ?? []), ...input.normalized.errors].map(errorReport)
+  const operations = [...reports, ...planned.rejected]
+  return {
+    mode,
+    ...extra,
+    warnings: [...config.warnings],
+    summary: summarize(operations, inputErrors.length),
+    operations,
+    input: { items: input.items, changes: input.normalized.changes.length, ignored: planned.ignored, errors: inputErrors },
+  }
+}

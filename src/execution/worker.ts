@@ -1,0 +1,226 @@
+import { randomBytes } from 'node:crypto'
+import { hostname } from 'node:os'
+import type { ResolvedChannel, RevmetaConfig, ServiceConfig } from '../config/load-config.js'
+import { loadConnector } from '../connectors/registry.js'
+import type { OperationReport } from '../engine/report.js'
+import { ServiceSession } from '../engine/service-session.js'
+import { RevmetaError, toRevmetaError } from '../errors/revmeta-error.js'
+
+/** Control flow only: a batch with nothing left to run after exhausted operations are set aside. */
+class Skip extends Error {}
+import { errorReport } from '../engine/report.js'
+import type { AuditEntry, Settlement, StateStore, StoredOperation } from '../store/state-store.js'
+import { CircuitBreaker } from './circuit-breaker.js'
+import { RateLimiter } from './rate-limiter.js'
+import { settlementFor } from './settlement-for.js'
+
+export interface WorkerOptions {
+  readonly workerId?: string
+  /**
+   * Stop once nothing is claimable for `runId` (or for any run) within `waitForRetriesMs`, instead
+   * of polling until aborted. `revmeta apply` uses this; `revmeta worker` does not.
+   */
+  readonly untilIdle?: { readonly runId?: number; readonly waitForRetriesMs: number }
+  readonly signal?: AbortSignal
+  readonly log?: (line: string) => void
+}
+
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms)
+    signal?.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true })
+  })
+
+/** Connection trouble, as opposed to a statement the database refused: what the breaker counts. */
+const connectionCodes = new Set(['CONNECTION_FAILED'])
+
+/**
+ * Claims operations from the store, runs them through the same service sessions as an in-memory
+ * apply, and settles them. Retry policy is data (settlementFor); attempt state lives in the store;
+ * per-key order comes from the claim; a service that keeps failing trips its circuit breaker.
+ */
+export class Worker {
+  readonly id: string
+  private readonly breaker: CircuitBreaker
+  private readonly sessions = new Map<string, ServiceSession[]>()
+  private readonly inflight = new Map<string, number>()
+  private readonly limiters = new Map<string, RateLimiter>()
+  private readonly concurrency = new Map<string, number>()
+  private readonly channels: ReadonlyMap<string, ResolvedChannel>
+
+  constructor(
+    private readonly store: StateStore,
+    private readonly config: RevmetaConfig,
+    private readonly options: WorkerOptions = {},
+  ) {
+    this.id = options.workerId ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`
+    this.breaker = new CircuitBreaker(config.execution.breaker)
+    this.channels = new Map(config.channels.map((c) => [c.name, c]))
+    for (const s of config.services) if (s.execution.ratePerSecond) this.limiters.set(s.name, new RateLimiter(s.execution.ratePerSecond))
+  }
+
+  private async slots(service: ServiceConfig): Promise<number> {
+    let n = this.concurrency.get(service.name)
+    if (n === undefined) {
+      n = service.execution.concurrency ?? (await loadConnector(service.type))?.defaultConcurrency ?? 1
+      this.concurrency.set(service.name, n)
+    }
+    return n
+  }
+
+  private async session(service: ServiceConfig, slot: number): Promise<ServiceSession> {
+    const list = this.sessions.get(service.name) ?? []
+    this.sessions.set(service.name, list)
+    list[slot] ??= await ServiceSession.create(service, this.channels)
+    return list[slot]!
+  }
+
+  /** Runs until aborted, or until idle when `untilIdle` is set. Never throws for a failed operation. */
+  async run(): Promise<void> {
+    const { execution } = this.config
+    const tasks = new Set<Promise<void>>()
+    const busySlots = new Map<string, Set<number>>()
+    let lastHousekeeping = 0
+    if (this.store.exclusive) {
+      const reclaimed = await this.store.reclaimExpired(0)
+      if (reclaimed > 0) this.options.log?.(`resumed ${reclaimed} operation(s) left running by a process that stopped`)
+    }
+    try {
+      while (!this.options.signal?.aborted) {
+        if (Date.now() - lastHousekeeping > execution.leaseMs / 4) {
+          lastHousekeeping = Date.now()
+          const reclaimed = await this.store.reclaimExpired(execution.leaseMs)
+          if (reclaimed > 0) this.options.log?.(`reclaimed ${reclaimed} operation(s) from workers that stopped`)
+          if (tasks.size > 0) await this.store.heartbeat(this.id)
+        }
+        let started = 0
+        for (const service of this.config.services) {
+          const busy = busySlots.get(service.name) ?? new Set<number>()
+          busySlots.set(service.name, busy)
+          const max = await this.slots(service)
+          while (busy.size < max && this.breaker.allows(service.name)) {
+            const claimed = await this.store.claim(this.id, {
+              limit: execution.batchSize,
+              services: [service.name],
+              maxRunningPerService: { [service.name]: max * execution.batchSize },
+            })
+            if (claimed.length === 0) break
+            let slot = 0
+            while (busy.has(slot)) slot++
+            busy.add(slot)
+            const task = this.processBatch(service, slot, claimed).finally(() => {
+              busy.delete(slot)
+              tasks.delete(task)
+            })
+            tasks.add(task)
+            started++
+          }
+        }
+        if (started > 0) continue
+        if (tasks.size > 0) {
+          await Promise.race([...tasks, sleep(execution.pollMs, this.options.signal)])
+          continue
+        }
+        const wait = await this.idleWait()
+        if (wait === undefined) break
+        await sleep(wait, this.options.signal)
+      }
+      await Promise.all(tasks)
+    } finally {
+      await Promise.all([...this.sessions.values()].flat().map((s) => s.close()))
+    }
+  }
+
+  /** How long to sleep before the next claim; undefined when an idle-bounded run should stop. */
+  private async idleWait(): Promise<number | undefined> {
+    const { execution } = this.config
+    const idle = this.options.untilIdle
+    if (!idle) return execution.pollMs
+    const pending = await this.store.operations({ runId: idle.runId, status: 'pending' })
+    const running = idle.runId === undefined ? 0 : (await this.store.operations({ runId: idle.runId, status: 'running' })).length
+    if (pending.length === 0 && running === 0) return undefined
+    const now = Date.now()
+    const due = Math.min(...pending.map((p) => Math.max(p.runAt.getTime(), this.breaker.openUntil(p.service))), running > 0 ? now + execution.pollMs : Infinity)
+    if (due - now > idle.waitForRetriesMs) return undefined
+    return Math.max(10, Math.min(execution.pollMs, due - now))
+  }
+
+  private async processBatch(service: ServiceConfig, slot: number, batch: StoredOperation[]): Promise<void> {
+    let claimed = batch
+    const { execution } = this.config
+    let settlements: Settlement[] = []
+    // A worker that died mid-batch returns its operations with attempts counted; past the limit
+    // they are dead letters, or an operation that crashes its worker would be retried forever.
+    const exhausted = claimed.filter((c) => c.attempts > execution.maxAttempts)
+    if (exhausted.length > 0) {
+      const error = errorReport(new RevmetaError('ATTEMPTS_EXHAUSTED', `claimed more than ${execution.maxAttempts} times without settling`))
+      settlements.push(...exhausted.map((c) => ({ id: c.id, status: 'dead' as const, error, report: failedReport(c, error) })))
+      claimed = claimed.filter((c) => c.attempts <= execution.maxAttempts)
+    }
+    try {
+      if (claimed.length === 0) throw new Skip()
+      await this.limiters.get(service.name)?.take(claimed.length)
+      const session = await this.session(service, slot)
+      const byOp = new Map(claimed.map((c) => [c.op, c]))
+      const reports = await session.process(
+        claimed.map((c) => c.op),
+        {
+          apply: true,
+          retry: { attempts: 1, baseDelayMs: 0, maxDelayMs: 0 },
+          beforeSend: (ready) => this.store.recordAudit(ready.flatMap(({ op, report }) => auditEntries(byOp.get(op)!, report))),
+        },
+      )
+      if (reports.some((r) => r.error && connectionCodes.has(r.error.code))) this.breaker.failure(service.name)
+      else this.breaker.success(service.name)
+      settlements.push(...claimed.map((c, i) => settlementFor(c, reports[i]!, execution)))
+    } catch (err) {
+      if (err instanceof Skip) return void (await this.settleSafely(settlements))
+      // Anything unexpected (the store failing mid-batch, a bug) retries the whole batch later.
+      const error = errorReport(toRevmetaError(err))
+      this.options.log?.(`batch for ${service.name} failed: ${error.code}: ${error.message}`)
+      settlements.push(...claimed.map((c) => settlementFor(c, failedReport(c, { ...error, retryable: true }), execution)))
+    }
+    await this.settleSafely(settlements)
+  }
+
+  private async settleSafely(settlements: Settlement[]): Promise<void> {
+    if (settlements.length === 0) return
+    try {
+      await this.store.settle(this.id, settlements)
+    } catch (err) {
+      // Left running: the lease expires and another attempt finds the effect by read-back.
+      this.options.log?.(`settling ${settlements.length} operation(s) failed: ${toRevmetaError(err).message}`)
+    }
+  }
+}
+
+function auditEntries(stored: StoredOperation, report: OperationReport): AuditEntry[] {
+  return report.statements.map((statement) => ({
+    operationId: stored.id,
+    runId: stored.runId,
+    attempt: stored.attempts,
+    service: stored.service,
+    asset: report.asset,
+    kind: report.kind,
+    statement,
+    before: report.current,
+    after: report.desired,
+    outcome: 'sent' as const,
+  }))
+}
+
+function failedReport(stored: StoredOperation, error: OperationReport['error']): OperationReport {
+  return {
+    id: stored.op.id,
+    channel: stored.op.channel,
+    service: stored.service,
+    asset: stored.key.split('|')[1] ?? stored.key,
+    level: stored.op.asset.level,
+    kind: stored.op.kind,
+    status: 'failed',
+    statements: [],
+    warnings: [],
+    error,
+    origins: stored.op.origins.map((o) => ({ index: o.index, eventId: o.eventId, user: o.user })),
+  }
+}

@@ -1,0 +1,40 @@
+import { RevmetaError } from '../errors/revmeta-error.js'
+import { migrate } from './migrate.js'
+import { openPgRunner } from './pg-runner.js'
+import { defaultStoreDir, openPgliteRunner } from './pglite-runner.js'
+import type { SqlRunner } from './sql-runner.js'
+import { SqlStateStore } from './sql-state-store.js'
+import type { StateStore } from './state-store.js'
+
+export interface StoreConfig {
+  /** PostgreSQL connection URL; absent: the embedded PGlite store under `dir`. */
+  readonly url?: string
+  /** Directory of the embedded store (default ./.revmeta/store). */
+  readonly dir?: string
+  /** Schema that holds revmeta's tables, so the store can share a database (default revmeta). */
+  readonly schema?: string
+  /** Connections to PostgreSQL kept by this process (default 10). */
+  readonly poolSize?: number
+}
+
+export const defaultStoreSchema = 'revmeta'
+
+/** Opens the configured store and migrates it to this revmeta's schema before handing it out. */
+export async function openStore(config: StoreConfig = {}): Promise<StateStore> {
+  const schema = config.schema ?? defaultStoreSchema
+  // Interpolated into SQL (and into nextval's regclass text): only plain identifiers.
+  if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(schema)) {
+    throw new RevmetaError('CONFIG_INVALID', `store.schema must be a plain SQL identifier (letters, digits, underscore), not ${JSON.stringify(schema)}.`, { details: { key: 'store.schema' } })
+  }
+  const runner: SqlRunner =
+    config.url !== undefined
+      ? await openPgRunner({ url: config.url, ...(config.poolSize === undefined ? {} : { poolSize: config.poolSize }) })
+      : await openPgliteRunner(config.dir ?? defaultStoreDir)
+  try {
+    await migrate(runner, schema)
+  } catch (error) {
+    await runner.close().catch(() => {})
+    throw error
+  }
+  return new SqlStateStore(runner, schema)
+}

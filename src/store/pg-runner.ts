@@ -1,0 +1,114 @@
+import type { Pool, PoolClient } from 'pg'
+import { RevmetaError } from '../errors/revmeta-error.js'
+import type { SqlExecutor, SqlRunner } from './sql-runner.js'
+import { classifyStoreError } from './store-errors.js'
+
+export interface PgRunnerOptions {
+  readonly url: string
+  /** Connections kept by this process; a worker needs few, since each call is one short transaction. */
+  readonly poolSize?: number
+  readonly connectTimeoutMs?: number
+}
+
+/** The URL with its password hidden, for messages. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url)
+    if (u.password) u.password = '***'
+    return u.toString()
+  } catch {
+    return url.replace(/:[^:@/]*@/, ':***@')
+  }
+}
+
+/** A pg Pool on `store.url`; pg is loaded only when a PostgreSQL store is configured. */
+export async function openPgRunner(options: PgRunnerOptions): Promise<SqlRunner> {
+  const { default: pg } = await import('pg')
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.poolSize ?? 10,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
+    application_name: 'revmeta-store',
+    // Short, index-driven statements: compiling them with JIT costs far more than it saves.
+    options: '-c jit=off',
+  })
+  // An idle connection that breaks (server restart, proxy drop) must not crash the process:
+  // the pool discards it and the next query opens a fresh one.
+  pool.on('error', () => {})
+  const runner = new PgRunner(pool)
+  try {
+    await pool.query('SELECT 1')
+  } catch (cause) {
+    await pool.end().catch(() => {})
+    const message = cause instanceof Error ? cause.message : String(cause)
+    throw new RevmetaError('CONNECTION_FAILED', `Cannot reach the state store at ${redactUrl(options.url)}: ${message}`, {
+      cause,
+      retryable: true,
+      details: { store: redactUrl(options.url) },
+    })
+  }
+  return runner
+}
+
+class PgRunner implements SqlRunner {
+  readonly kind = 'postgres'
+
+  constructor(private readonly pool: Pool) {}
+
+  async query<T>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
+    try {
+      return (await this.pool.query(sql, params as unknown[])).rows as T[]
+    } catch (error) {
+      throw classifyStoreError(error, 'query')
+    }
+  }
+
+  async exec(sql: string): Promise<void> {
+    try {
+      await this.pool.query(sql)
+    } catch (error) {
+      throw classifyStoreError(error, 'query')
+    }
+  }
+
+  async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    let client: PoolClient
+    try {
+      client = await this.pool.connect()
+    } catch (error) {
+      throw classifyStoreError(error, 'connect')
+    }
+    let broken: Error | undefined
+    try {
+      await client.query('BEGIN')
+      const result = await fn(clientExecutor(client))
+      await client.query('COMMIT')
+      return result
+    } catch (error) {
+      try {
+        await client.query('ROLLBACK')
+      } catch (rollbackError) {
+        broken = rollbackError as Error
+      }
+      throw classifyStoreError(error, 'transaction')
+    } finally {
+      // A connection whose rollback failed is in an unknown state: destroy it, not reuse it.
+      client.release(broken)
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end()
+  }
+}
+
+function clientExecutor(client: PoolClient): SqlExecutor {
+  return {
+    async query<T>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
+      return (await client.query(sql, params as unknown[])).rows as T[]
+    },
+    async exec(sql: string): Promise<void> {
+      await client.query(sql)
+    },
+  }
+}

@@ -1,0 +1,155 @@
+import { storedStatuses } from './state-store.js'
+import { operationColumns } from './store-rows.js'
+
+/**
+ * The queue's statements for one schema `s` (already quoted). Kept apart from the store class so
+ * the SQL reads in one place; each is one round trip over a whole batch (json_to_recordset).
+ */
+
+/**
+ * $1 run id, $2 JSON array of { key, service, payload }, keys unique within the array (ON CONFLICT
+ * cannot touch one row twice in a statement). Returns one row per operation, `inserted` false
+ * when it was coalesced into an existing pending operation.
+ */
+export const enqueueSql = (s: string) => `
+  INSERT INTO ${s}.operations AS o (run_id, key, service, payload)
+  SELECT $1, x.key, x.service, x.payload
+  FROM json_to_recordset($2::json) AS x(key text, service text, payload json)
+  ON CONFLICT (key) WHERE status = 'pending' AND attempts = 0 DO UPDATE SET
+    payload = ${s}.merge_operation(o.payload, excluded.payload),
+    run_id = excluded.run_id,
+    service = excluded.service,
+    seq = excluded.seq,
+    updated_at = now()
+  RETURNING (xmax = 0) AS inserted`
+
+/**
+ * Per key, only the lowest-seq unsettled operation may run, and never beside a running one of
+ * the same key: this keeps an older change from landing after a newer one, across workers.
+ */
+const headOfKey = (s: string) => `
+  NOT EXISTS (
+    SELECT 1 FROM ${s}.operations e
+    WHERE e.key = o.key AND e.status IN ('pending', 'running') AND e.id <> o.id
+      AND (e.seq < o.seq OR e.status = 'running'))`
+
+const claimable = (s: string) => `
+  o.status = 'pending' AND o.run_at <= now()
+  AND ($3::text[] IS NULL OR o.service = ANY($3::text[]))
+  AND ${headOfKey(s)}`
+
+const takeClaimed = (s: string, from: string) => `
+  UPDATE ${s}.operations o SET status = 'running', locked_by = $1, locked_at = now(),
+    attempts = o.attempts + 1, updated_at = now()
+  FROM ${from} picked WHERE o.id = picked.id
+  RETURNING ${operationColumns.split(', ').map((c) => `o.${c}`).join(', ')}`
+
+/**
+ * $1 worker, $2 limit, $3 services or null. The row lock sits in the scan itself, so workers
+ * claiming at once walk past each other's rows (SKIP LOCKED) instead of all taking the same head.
+ */
+export const claimSql = (s: string) => `
+  WITH ready AS (
+    SELECT o.id FROM ${s}.operations o
+    WHERE ${claimable(s)}
+    ORDER BY o.seq
+    LIMIT $2
+    FOR UPDATE OF o SKIP LOCKED
+  )
+  ${takeClaimed(s, 'ready')}`
+
+/**
+ * As claimSql, with $4 a JSON object { service: max running }. Each service with pending work
+ * (found by a loose index scan, so a long queue costs nothing here) contributes its first
+ * operations by seq, as many as its remaining room, from its own index range: a busy or saturated
+ * service never makes the claim walk past its rows. Callers serialize capped claims (advisory
+ * lock) so that two workers never both see the same room.
+ */
+export const claimCappedSql = (s: string) => `
+  WITH RECURSIVE svc AS (
+    (SELECT o.service FROM ${s}.operations o WHERE o.status = 'pending' ORDER BY o.service LIMIT 1)
+    UNION ALL
+    SELECT (SELECT o.service FROM ${s}.operations o WHERE o.status = 'pending' AND o.service > svc.service ORDER BY o.service LIMIT 1)
+    FROM svc WHERE svc.service IS NOT NULL
+  ), running AS (
+    SELECT service, count(*) AS n FROM ${s}.operations WHERE status = 'running' GROUP BY service
+  ), room AS (
+    SELECT svc.service, CASE WHEN c.value IS NULL THEN $2::int ELSE least($2::int, greatest(c.value::int - coalesce(r.n, 0), 0)) END AS room
+    FROM svc
+    LEFT JOIN jsonb_each_text($4::jsonb) c ON c.key = svc.service
+    LEFT JOIN running r ON r.service = svc.service
+    WHERE svc.service IS NOT NULL AND ($3::text[] IS NULL OR svc.service = ANY($3::text[]))
+  ), ready AS (
+    SELECT p.id, p.seq FROM (SELECT * FROM room WHERE room > 0) room CROSS JOIN LATERAL (
+      SELECT o.id, o.seq FROM ${s}.operations o
+      WHERE o.service = room.service AND ${claimable(s)}
+      ORDER BY o.seq LIMIT room.room
+      FOR UPDATE OF o SKIP LOCKED
+    ) p
+  ), chosen AS (
+    SELECT id FROM ready ORDER BY seq LIMIT $2
+  )
+  ${takeClaimed(s, 'chosen')}`
+
+/**
+ * $1 worker, $2 JSON array of { id, status, report, error, run_at }. Rows no longer locked by the
+ * worker (reclaimed after its lease ran out) are left alone. The audit follows the rules stated
+ * on StateStore.settle; rows of attempts that died with a crash stay `sent` until an attempt
+ * settles the operation for good, since only then is it known whether they landed.
+ */
+export const settleSql = (s: string) => `
+  WITH input AS (
+    SELECT * FROM json_to_recordset($2::json) AS x(id bigint, status text, report json, error jsonb, run_at timestamptz)
+  ), done AS (
+    UPDATE ${s}.operations o SET
+      status = CASE
+        WHEN i.status = 'retry' THEN 'pending'
+        WHEN i.status = 'unchanged' AND EXISTS (
+          SELECT 1 FROM ${s}.audit a WHERE a.operation_id = o.id AND a.outcome = 'sent') THEN 'applied'
+        ELSE i.status END,
+      report = i.report,
+      last_error = CASE WHEN i.status IN ('retry', 'dead') THEN i.error END,
+      run_at = CASE WHEN i.status = 'retry' THEN i.run_at ELSE o.run_at END,
+      locked_by = NULL, locked_at = NULL, updated_at = now()
+    FROM input i
+    WHERE o.id = i.id AND o.status = 'running' AND o.locked_by = $1
+    RETURNING o.id, o.attempts, i.status AS settled
+  )
+  UPDATE ${s}.audit a SET outcome = CASE
+      WHEN d.settled = 'applied' AND a.attempt = d.attempts THEN 'applied'
+      WHEN d.settled = 'unchanged' THEN 'recovered'
+      ELSE 'failed' END
+  FROM done d
+  WHERE a.operation_id = d.id AND a.outcome = 'sent'
+    AND (d.settled NOT IN ('retry', 'dead') OR a.attempt = d.attempts)`
+
+/** A run's counts by stored status (all present, zeros included), plus total and verified. */
+export const countsSql = (s: string, runId: string) => `(
+  SELECT jsonb_object_agg(st.status, coalesce(c.n, 0))
+    || jsonb_build_object('total', coalesce(sum(c.n), 0), 'verified', coalesce(sum(c.v), 0))
+  FROM unnest(ARRAY[${storedStatuses.map((st) => `'${st}'`).join(', ')}]) AS st(status)
+  LEFT JOIN (
+    SELECT status, count(*) AS n, count(*) FILTER (WHERE report->>'verified' = 'true') AS v
+    FROM ${s}.operations WHERE run_id = ${runId} GROUP BY status
+  ) c ON c.status = st.status)`
+
+/** $1 run, $2 ids or null. Only the newest operation of a key is replayed: see StateStore.replay. */
+export const replaySql = (s: string) => `
+  UPDATE ${s}.operations o SET status = 'pending', attempts = 0, run_id = $1,
+    seq = nextval('${s}.operation_seq'), run_at = now(), locked_by = NULL, locked_at = NULL, updated_at = now()
+  WHERE o.status = 'dead' AND ($2::bigint[] IS NULL OR o.id = ANY($2::bigint[]))
+    AND NOT EXISTS (SELECT 1 FROM ${s}.operations n WHERE n.key = o.key AND n.seq > o.seq)`
+
+/** $1 lease in milliseconds. Rows being settled right now are locked and skipped: not expired. */
+export const reclaimSql = (s: string) => `
+  UPDATE ${s}.operations o SET status = 'pending', locked_by = NULL, locked_at = NULL, updated_at = now()
+  WHERE o.id IN (
+    SELECT id FROM ${s}.operations
+    WHERE status = 'running' AND locked_at < now() - make_interval(secs => $1::double precision / 1000)
+    FOR UPDATE SKIP LOCKED)`
+
+export const heartbeatSql = (s: string) => `
+  UPDATE ${s}.operations o SET locked_at = now()
+  WHERE o.id IN (
+    SELECT id FROM ${s}.operations WHERE status = 'running' AND locked_by = $1
+    FOR UPDATE SKIP LOCKED)`

@@ -1,0 +1,290 @@
+import { RevmetaError } from '../errors/revmeta-error.js'
+import type { Operation } from '../model/operation.js'
+import { quoteIdent } from './migrate.js'
+import {
+  claimCappedSql,
+  claimSql,
+  countsSql,
+  enqueueSql,
+  heartbeatSql,
+  reclaimSql,
+  replaySql,
+  settleSql,
+} from './queue-sql.js'
+import type { SqlExecutor, SqlRunner } from './sql-runner.js'
+import type { AuditEntry, ClaimOptions, RunRow, Settlement, StateStore, StoredOperation, StoredStatus } from './state-store.js'
+import {
+  auditColumns,
+  auditRecord,
+  chunks,
+  operationColumns,
+  toAuditEntry,
+  toRunRow,
+  toStoredOperation,
+  type AuditDbRow,
+  type OperationRow,
+  type RunDbRow,
+} from './store-rows.js'
+
+/** Rows per statement: large enough that 20,000 operations take a few round trips, small enough to keep each parameter modest. */
+const chunkSize = 1_000
+/** Settled operations between two VACUUMs of the embedded store. */
+const vacuumEvery = 5_000
+
+/**
+ * The state store over any SqlRunner. Every method is one transaction. Cross-process races on
+ * PostgreSQL are settled by row locks (claim, settle) and by transaction-scoped advisory locks
+ * where two writers would otherwise interleave (enqueue and replay; claims under per-service caps).
+ */
+export class SqlStateStore implements StateStore {
+  private readonly s: string
+  private readonly sql: {
+    enqueue: string
+    claim: string
+    claimCapped: string
+    settle: string
+    replay: string
+    reclaim: string
+    heartbeat: string
+  }
+
+  readonly exclusive: boolean
+
+  constructor(
+    private readonly runner: SqlRunner,
+    readonly schema: string,
+  ) {
+    this.exclusive = runner.kind === 'pglite'
+    this.s = quoteIdent(schema)
+    const s = this.s
+    this.sql = {
+      enqueue: enqueueSql(s),
+      claim: claimSql(s),
+      claimCapped: claimCappedSql(s),
+      settle: settleSql(s),
+      replay: replaySql(s),
+      reclaim: reclaimSql(s),
+      heartbeat: heartbeatSql(s),
+    }
+  }
+
+  /** Serializes writers that share `name` across processes; PGlite has a single connection anyway. */
+  private async lock(tx: SqlExecutor, name: string): Promise<void> {
+    if (this.runner.kind === 'postgres') await tx.query('SELECT pg_advisory_xact_lock(hashtext($1)::bigint)', [`revmeta.${name}:${this.schema}`])
+  }
+
+  async recordEvents(events: readonly { id: string; source: string; payload: unknown }[]): Promise<Set<string>> {
+    const fresh = new Set<string>()
+    if (events.length === 0) return fresh
+    await this.runner.transaction(async (tx) => {
+      for (const chunk of chunks(events, chunkSize)) {
+        const json = JSON.stringify(chunk.map((e) => ({ id: e.id, source: e.source, payload: e.payload ?? null })))
+        const rows = await tx.query<{ id: string }>(
+          `INSERT INTO ${this.s}.events (id, source, payload)
+           SELECT x.id, x.source, coalesce(x.payload, 'null') FROM json_to_recordset($1::json) AS x(id text, source text, payload json)
+           ON CONFLICT (id) DO NOTHING RETURNING id`,
+          [json],
+        )
+        for (const r of rows) fresh.add(r.id)
+      }
+    })
+    return fresh
+  }
+
+  async createRun(mode: RunRow['mode'], note?: string): Promise<number> {
+    const rows = await this.runner.query<{ id: string | number }>(`INSERT INTO ${this.s}.runs (mode, note) VALUES ($1, $2) RETURNING id`, [mode, note ?? null])
+    return Number(rows[0]!.id)
+  }
+
+  async finishRun(runId: number): Promise<RunRow> {
+    const rows = await this.runner.query<RunDbRow>(
+      `UPDATE ${this.s}.runs r SET finished_at = now(), counts = ${countsSql(this.s, 'r.id')}
+       WHERE r.id = $1 RETURNING id, mode, note, started_at, finished_at, counts`,
+      [runId],
+    )
+    if (rows.length === 0) throw new RevmetaError('INTERNAL', `No run ${runId} in the state store.`, { details: { runId } })
+    return toRunRow(rows[0]!)
+  }
+
+  /** A run still going shows live counts; a finished one, the counts stamped when it finished. */
+  private runSelect(where: string): string {
+    return `SELECT id, mode, note, started_at, finished_at,
+        CASE WHEN finished_at IS NULL THEN ${countsSql(this.s, 'r.id')} ELSE counts END AS counts
+      FROM ${this.s}.runs r ${where}`
+  }
+
+  async getRun(runId: number): Promise<RunRow | undefined> {
+    const rows = await this.runner.query<RunDbRow>(this.runSelect('WHERE r.id = $1'), [runId])
+    return rows[0] && toRunRow(rows[0])
+  }
+
+  async listRuns(limit: number): Promise<RunRow[]> {
+    const rows = await this.runner.query<RunDbRow>(this.runSelect('ORDER BY r.id DESC LIMIT $1'), [limit])
+    return rows.map(toRunRow)
+  }
+
+  async enqueue(runId: number, ops: readonly Operation[]): Promise<{ inserted: number; coalesced: number }> {
+    let inserted = 0
+    let coalesced = 0
+    if (ops.length === 0) return { inserted, coalesced }
+    await this.runner.transaction(async (tx) => {
+      await this.lock(tx, 'enqueue')
+      for (const wave of waves(ops)) {
+        for (const chunk of chunks(wave, chunkSize)) {
+          const json = JSON.stringify(chunk.map((op) => ({ key: op.id, service: op.service, payload: op })))
+          const rows = await tx.query<{ inserted: boolean }>(this.sql.enqueue, [runId, json])
+          for (const r of rows) r.inserted ? inserted++ : coalesced++
+        }
+      }
+    })
+    return { inserted, coalesced }
+  }
+
+  async claim(workerId: string, options: ClaimOptions): Promise<StoredOperation[]> {
+    if (options.limit <= 0) return []
+    const caps = options.maxRunningPerService ?? {}
+    const capped = Object.keys(caps).length > 0
+    const services = options.services === undefined ? null : [...options.services]
+    const rows = await this.runner.transaction(async (tx) => {
+      // Right after a burst of enqueues the table's statistics still say "few pending rows", and
+      // the planner then sorts every pending row to pick the first thousand; PGlite never
+      // refreshes statistics on its own. Claim must walk the seq index whatever the statistics say.
+      // (The penalty that forbids sorting would otherwise make the claim look costly enough to JIT.)
+      await tx.exec('SET LOCAL enable_sort = off; SET LOCAL enable_bitmapscan = off; SET LOCAL jit = off')
+      if (!capped) return tx.query<OperationRow>(this.sql.claim, [workerId, options.limit, services])
+      await this.lock(tx, 'claim-capped')
+      return tx.query<OperationRow>(this.sql.claimCapped, [workerId, options.limit, services, JSON.stringify(caps)])
+    })
+    return rows.map(toStoredOperation).sort((a, b) => a.seq - b.seq)
+  }
+
+  async settle(workerId: string, settlements: readonly Settlement[]): Promise<void> {
+    if (settlements.length === 0) return
+    await this.runner.transaction(async (tx) => {
+      for (const chunk of chunks(settlements, chunkSize)) {
+        const json = JSON.stringify(
+          chunk.map((st) => ({
+            id: st.id,
+            status: st.status,
+            report: st.report,
+            error: st.status === 'retry' || st.status === 'dead' ? st.error : null,
+            run_at: st.status === 'retry' ? st.runAt.toISOString() : null,
+          })),
+        )
+        await tx.query(this.sql.settle, [workerId, json])
+      }
+    })
+    await this.maintain(settlements.length)
+  }
+
+  private settledSinceVacuum = 0
+
+  /**
+   * PGlite has no autovacuum: without this, every claimed and settled row would leave dead
+   * versions and dead index entries behind for good, and claims would slow down as the store ages.
+   * PostgreSQL's autovacuum does the same job there.
+   */
+  private async maintain(settled: number): Promise<void> {
+    if (this.runner.kind !== 'pglite') return
+    this.settledSinceVacuum += settled
+    if (this.settledSinceVacuum < vacuumEvery) return
+    this.settledSinceVacuum = 0
+    await this.runner.exec(`VACUUM (ANALYZE) ${this.s}.operations, ${this.s}.audit`)
+  }
+
+  async reclaimExpired(leaseMs: number): Promise<number> {
+    const rows = await this.runner.query<{ n: string | number }>(`WITH r AS (${this.sql.reclaim} RETURNING 1) SELECT count(*) AS n FROM r`, [leaseMs])
+    return Number(rows[0]?.n ?? 0)
+  }
+
+  async heartbeat(workerId: string): Promise<void> {
+    await this.runner.query(this.sql.heartbeat, [workerId])
+  }
+
+  async operations(filter: { runId?: number; status?: StoredStatus; ids?: readonly number[] }): Promise<StoredOperation[]> {
+    const where: string[] = []
+    const params: unknown[] = []
+    if (filter.runId !== undefined) where.push(`run_id = $${params.push(filter.runId)}`)
+    if (filter.status !== undefined) where.push(`status = $${params.push(filter.status)}`)
+    if (filter.ids !== undefined) where.push(`id = ANY($${params.push([...filter.ids])}::bigint[])`)
+    const rows = await this.runner.query<OperationRow>(
+      `SELECT ${operationColumns} FROM ${this.s}.operations ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq`,
+      params,
+    )
+    return rows.map(toStoredOperation)
+  }
+
+  async unsettled(runId?: number): Promise<number> {
+    const rows = await this.runner.query<{ n: string | number }>(
+      `SELECT count(*) AS n FROM ${this.s}.operations WHERE status IN ('pending', 'running') AND ($1::bigint IS NULL OR run_id = $1::bigint)`,
+      [runId ?? null],
+    )
+    return Number(rows[0]?.n ?? 0)
+  }
+
+  async replay(runId: number, ids?: readonly number[]): Promise<number> {
+    return this.runner.transaction(async (tx) => {
+      await this.lock(tx, 'enqueue')
+      const rows = await tx.query<{ n: string | number }>(`WITH r AS (${this.sql.replay} RETURNING 1) SELECT count(*) AS n FROM r`, [runId, ids === undefined ? null : [...ids]])
+      return Number(rows[0]?.n ?? 0)
+    })
+  }
+
+  async recordAudit(entries: readonly AuditEntry[]): Promise<void> {
+    if (entries.length === 0) return
+    await this.runner.transaction(async (tx) => {
+      for (const chunk of chunks(entries, chunkSize)) {
+        await tx.query(
+          `INSERT INTO ${this.s}.audit (operation_id, run_id, attempt, service, asset, kind, statement, before, after, outcome, at)
+           SELECT x.operation_id, x.run_id, x.attempt, x.service, x.asset, x.kind, x.statement,
+             x.before->'v', x.after->'v', x.outcome, coalesce(x.at, now())
+           FROM json_to_recordset($1::json) AS x(operation_id bigint, run_id bigint, attempt int, service text, asset text,
+             kind text, statement text, before jsonb, after jsonb, outcome text, at timestamptz)`,
+          [JSON.stringify(chunk.map(auditRecord))],
+        )
+      }
+    })
+  }
+
+  async audit(filter: { runId?: number; operationId?: number }): Promise<AuditEntry[]> {
+    const rows = await this.runner.query<AuditDbRow>(
+      `SELECT ${auditColumns} FROM ${this.s}.audit
+       WHERE ($1::bigint IS NULL OR run_id = $1::bigint) AND ($2::bigint IS NULL OR operation_id = $2::bigint) ORDER BY id`,
+      [filter.runId ?? null, filter.operationId ?? null],
+    )
+    return rows.map(toAuditEntry)
+  }
+
+  async getCursor(name: string): Promise<string | undefined> {
+    const rows = await this.runner.query<{ value: string }>(`SELECT value FROM ${this.s}.cursors WHERE name = $1`, [name])
+    return rows[0]?.value
+  }
+
+  async setCursor(name: string, value: string): Promise<void> {
+    await this.runner.query(
+      `INSERT INTO ${this.s}.cursors (name, value) VALUES ($1, $2)
+       ON CONFLICT (name) DO UPDATE SET value = excluded.value, updated_at = now()`,
+      [name, value],
+    )
+  }
+
+  close(): Promise<void> {
+    return this.runner.close()
+  }
+}
+
+/**
+ * Splits operations so that no key repeats within a wave: the first occurrence of each key goes in
+ * the first wave, the second in the second, and so on. Waves run in order, so a repeated key
+ * coalesces in input order through the same SQL merge as any other pending operation.
+ */
+function waves(ops: readonly Operation[]): Operation[][] {
+  const out: Operation[][] = []
+  const seen = new Map<string, number>()
+  for (const op of ops) {
+    const n = seen.get(op.id) ?? 0
+    seen.set(op.id, n + 1)
+    ;(out[n] ??= []).push(op)
+  }
+  return out
+}

@@ -1,0 +1,129 @@
+import type { ErrorReport, OperationReport } from '../engine/report.js'
+import type { ChangeKind } from '../model/change.js'
+import type { Operation } from '../model/operation.js'
+
+/**
+ * pending: waiting to run (run_at may lie in the future after a retryable failure, with the
+ * failure kept in lastError). running: claimed by a worker. applied / unchanged / unsupported /
+ * skipped: settled. dead: a dead letter — a permanent failure, or retries exhausted; only
+ * `replay` brings it back.
+ */
+export const storedStatuses = ['pending', 'running', 'applied', 'unchanged', 'unsupported', 'skipped', 'dead'] as const
+export type StoredStatus = (typeof storedStatuses)[number]
+
+export interface StoredOperation {
+  readonly id: number
+  readonly runId: number
+  /** `<channel>|<asset fqn>|<kind>`: the unit of coalescing and of ordering. */
+  readonly key: string
+  readonly service: string
+  /** Queue order; per key, a lower seq always settles before a higher one is claimed. */
+  readonly seq: number
+  readonly op: Operation
+  readonly status: StoredStatus
+  readonly attempts: number
+  readonly lastError?: ErrorReport
+  readonly runAt: Date
+  readonly lockedBy?: string
+  /** The last report of this operation (statements, current, desired, warnings). */
+  readonly report?: OperationReport
+}
+
+export interface RunRow {
+  readonly id: number
+  readonly mode: 'apply' | 'rollback' | 'replay' | 'sync'
+  readonly startedAt: Date
+  readonly finishedAt?: Date
+  /** Counts by stored status, plus `total` and `verified`. */
+  readonly counts: Record<string, number>
+  readonly note?: string
+}
+
+/** One statement sent (or about to be sent) with the values around it, for audit and rollback. */
+export interface AuditEntry {
+  readonly operationId: number
+  readonly runId: number
+  readonly attempt: number
+  readonly service: string
+  readonly asset: string
+  readonly kind: ChangeKind
+  readonly statement: string
+  /** The value read back before writing (null: none); undefined when not known. */
+  readonly before?: string | null
+  readonly after?: string | null
+  /** sent: written before execution; applied / failed once known; recovered: found in place after a crash. */
+  readonly outcome: 'sent' | 'applied' | 'failed' | 'recovered'
+  readonly at?: Date
+}
+
+/** How one claimed operation ended in this attempt. */
+export type Settlement =
+  | { readonly id: number; readonly status: 'applied' | 'unchanged' | 'unsupported' | 'skipped'; readonly report: OperationReport }
+  | { readonly id: number; readonly status: 'retry'; readonly report: OperationReport; readonly error: ErrorReport; readonly runAt: Date }
+  | { readonly id: number; readonly status: 'dead'; readonly report: OperationReport; readonly error: ErrorReport }
+
+export interface ClaimOptions {
+  readonly limit: number
+  /** Only these services (a worker may serve a subset). */
+  readonly services?: readonly string[]
+  /** Per-service cap on operations running at once across all workers. */
+  readonly maxRunningPerService?: Readonly<Record<string, number>>
+}
+
+/**
+ * Durable state of revmeta: received events, the operation queue, runs, audit, poll cursors.
+ * One schema on two stores (embedded PGlite, PostgreSQL), migrated at open. Every method is one
+ * transaction; claim uses row locks so several workers on one PostgreSQL store never take the
+ * same operation, and never an operation whose key has an earlier one unsettled.
+ */
+export interface StateStore {
+  /**
+   * True when only this process can use the store (embedded PGlite): anything `running` at start
+   * belonged to a process that died, and can be reclaimed at once instead of after the lease.
+   */
+  readonly exclusive: boolean
+  /** Returns the ids that were not seen before; duplicates (OpenMetadata redelivery) are dropped. */
+  recordEvents(events: readonly { id: string; source: string; payload: unknown }[]): Promise<Set<string>>
+  createRun(mode: RunRow['mode'], note?: string): Promise<number>
+  /** Recomputes the run's counts from its operations and stamps finishedAt. */
+  finishRun(runId: number): Promise<RunRow>
+  getRun(runId: number): Promise<RunRow | undefined>
+  listRuns(limit: number): Promise<RunRow[]>
+  /**
+   * Queues operations for a run. An operation whose key already has a *pending* (not running)
+   * operation replaces that one's desired state (coalescing) and moves to this run; returns counts.
+   * Tag and owner lists merge item by item (the newer verdict on an item wins), origins add up.
+   * A pending operation that was already attempted (waiting for a retry, or reclaimed) is not
+   * coalesced into: it keeps its place and the newer operation queues behind it.
+   */
+  enqueue(runId: number, ops: readonly Operation[]): Promise<{ inserted: number; coalesced: number }>
+  /** Takes up to `limit` claimable operations (pending, run_at due, no earlier unsettled op of the same key), oldest seq first. */
+  claim(workerId: string, options: ClaimOptions): Promise<StoredOperation[]>
+  /**
+   * Settles claimed operations in one transaction; ignores ids no longer locked by this worker.
+   * Audit rows still `sent` follow: applied → this attempt's rows `applied`, earlier attempts'
+   * rows `failed`; unchanged while earlier `sent` rows exist → those rows `recovered` and the
+   * operation stored as `applied` (its effect landed before a crash, and is not recorded twice);
+   * retry / dead → this attempt's rows `failed`; unsupported / skipped → remaining `sent` rows `failed`.
+   */
+  settle(workerId: string, settlements: readonly Settlement[]): Promise<void>
+  /** Puts operations locked longer than `leaseMs` (their worker died) back to pending. Returns how many. */
+  reclaimExpired(leaseMs: number): Promise<number>
+  /** Keeps a worker's locks fresh while it works on a long batch. */
+  heartbeat(workerId: string): Promise<void>
+  operations(filter: { runId?: number; status?: StoredStatus; ids?: readonly number[] }): Promise<StoredOperation[]>
+  /** Counts unsettled (pending or running) operations, for one run or all. */
+  unsettled(runId?: number): Promise<number>
+  /**
+   * Moves dead letters back to pending with attempts reset, into `runId`. Returns how many. A dead
+   * letter whose key has a newer operation stays dead: replaying it would land an older change
+   * after a newer one.
+   */
+  replay(runId: number, ids?: readonly number[]): Promise<number>
+  /** Written before the statements are sent (outcome `sent`), so a crash leaves a trace. */
+  recordAudit(entries: readonly AuditEntry[]): Promise<void>
+  audit(filter: { runId?: number; operationId?: number }): Promise<AuditEntry[]>
+  getCursor(name: string): Promise<string | undefined>
+  setCursor(name: string, value: string): Promise<void>
+  close(): Promise<void>
+}

@@ -1,0 +1,47 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { bothTargets, describeOp } from './store-support.js'
+
+describe.each(bothTargets())('events, audit and cursors on $name', (t) => {
+  beforeAll(() => t.setup())
+  afterAll(() => t.teardown())
+
+  it('records events once, whatever the redelivery', async () => {
+    const store = await t.fresh()
+    const events = Array.from({ length: 2_500 }, (_, i) => ({ id: `ev-${i}`, source: 'webhook', payload: { i, text: "it's \\ \"quoted\"" } }))
+    const first = await store.recordEvents(events)
+    expect(first.size).toBe(2_500)
+    const again = await store.recordEvents([...events.slice(2_000), { id: 'ev-new', source: 'poll', payload: null }, { id: 'ev-new', source: 'poll', payload: {} }])
+    expect([...again]).toEqual(['ev-new'])
+    expect((await store.recordEvents([])).size).toBe(0)
+  })
+
+  it('keeps cursors', async () => {
+    const store = await t.fresh()
+    expect(await store.getCursor('om-events')).toBeUndefined()
+    await store.setCursor('om-events', '1700000000000')
+    await store.setCursor('om-events', '1700000000999')
+    await store.setCursor('other', 'x')
+    expect(await store.getCursor('om-events')).toBe('1700000000999')
+  })
+
+  it('tells a known empty value from an unknown one in the audit', async () => {
+    const store = await t.fresh()
+    const run = await store.createRun('apply')
+    await store.enqueue(run, [describeOp('a', 'x')])
+    const [op] = await store.operations({})
+    const base = { operationId: op!.id, runId: run, attempt: 1, service: 'warehouse', asset: 'warehouse.shop.sales.a', kind: 'description' as const, outcome: 'sent' as const }
+    const at = new Date('2024-05-01T10:00:00Z')
+    await store.recordAudit([
+      { ...base, statement: 'one', before: null, after: "it's" },
+      { ...base, statement: 'two', after: null },
+      { ...base, statement: 'three', before: '', after: 'null', at },
+    ])
+    const rows = await store.audit({ operationId: op!.id })
+    expect(rows.map((r) => r.statement)).toEqual(['one', 'two', 'three'])
+    expect(rows[0]).toMatchObject({ before: null, after: "it's" })
+    expect('before' in rows[1]!).toBe(false)
+    expect(rows[1]!.after).toBeNull()
+    expect(rows[2]).toMatchObject({ before: '', after: 'null', at })
+    expect(await store.audit({ runId: run + 1 })).toEqual([])
+  })
+})
