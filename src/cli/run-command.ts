@@ -13,6 +13,7 @@ export interface RunFlags extends InputFlags {
   readonly offline?: boolean
   /** commander's `--no-store`: apply in memory, recording nothing. */
   readonly store?: boolean
+  readonly queueOnly?: boolean
 }
 
 export function printReport(report: RunReport, json: boolean | undefined): number {
@@ -26,7 +27,7 @@ export async function runCommand(flags: RunFlags, apply: boolean): Promise<numbe
   const input = await loadInput(flags)
   const durable = apply && flags.store !== false
   const report = durable
-    ? await withStore(config, (store) => applyDurably(config, store, input, { log: (line) => process.stderr.write(`revmeta: ${line}\n`) }))
+    ? await withStore(config, (store) => applyDurably(config, store, input, { queueOnly: flags.queueOnly === true, log: (line) => process.stderr.write(`revmeta: ${line}\n`) }))
     : await run(config, input, { apply, offline: flags.offline === true })
   return printReport(report, flags.json)
 }

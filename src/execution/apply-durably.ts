@@ -28,11 +28,17 @@ export function storedReport(s: StoredOperation): OperationReport {
  * works them off with an in-process worker until nothing of this run is due within the retry
  * horizon. Whatever is left stays queued for `revmeta worker`. Returns the run id.
  */
-export async function executeDurably(config: RevmetaConfig, store: StateStore, mode: RunRow['mode'], operations: readonly Operation[], options: Omit<WorkerOptions, 'untilIdle'> & { note?: string } = {}): Promise<number> {
+export async function executeDurably(config: RevmetaConfig, store: StateStore, mode: RunRow['mode'], operations: readonly Operation[], options: DurableOptions = {}): Promise<number> {
   const runId = await store.createRun(mode, options.note)
   await store.enqueue(runId, operations)
-  await drain(config, store, runId, options)
+  if (!options.queueOnly) await drain(config, store, runId, options)
   return runId
+}
+
+export type DurableOptions = Omit<WorkerOptions, 'untilIdle'> & {
+  readonly note?: string
+  /** Only record and queue: `revmeta worker` processes do the work. */
+  readonly queueOnly?: boolean
 }
 
 /** Works off what is due for `runId`, then stamps the run's counts. */
@@ -42,7 +48,7 @@ export async function drain(config: RevmetaConfig, store: StateStore, runId: num
 }
 
 /** `revmeta apply` with a store: events recorded, operations queued and worked off, a report from the store. */
-export async function applyDurably(config: RevmetaConfig, store: StateStore, input: RunInput, options: Omit<WorkerOptions, 'untilIdle'> = {}): Promise<RunReport> {
+export async function applyDurably(config: RevmetaConfig, store: StateStore, input: RunInput, options: DurableOptions = {}): Promise<RunReport> {
   const planned = planInput(config, input)
   if (input.events?.length) await store.recordEvents(input.events.map((e) => ({ ...e, source: 'apply' })))
   const runId = await executeDurably(config, store, 'apply', planned.operations, options)

@@ -10,5 +10,6 @@ export function registerApply(program: Command, done: (code: Promise<number>) =>
     .option('--pipeline <file>', 'OpenMetadata ReverseIngestionPipeline JSON')
     .option('--json', 'print one JSON object')
     .option('--no-store', 'apply in memory: no durable queue, audit or retries across runs')
+    .option('--queue-only', 'record and queue the operations, and leave the work to revmeta worker processes')
     .action((flags: RunFlags) => done(runCommand(flags, true)))
 }
