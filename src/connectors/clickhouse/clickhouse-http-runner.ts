@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises'
+import { readPasswordFile } from '../secrets.js'
 import { RevmetaError } from '../../errors/revmeta-error.js'
 import type { ClickhouseHttpConnection } from './clickhouse-connection.js'
 import type { ClickhouseErrorContext } from './clickhouse-errors.js'
@@ -11,7 +11,7 @@ import { httpCommandSettings, sessionSettings } from './clickhouse-settings.js'
  */
 export async function openHttpRunner(connection: ClickhouseHttpConnection): Promise<ClickhouseRunner> {
   const { createClient, ClickHouseLogLevel } = await import('@clickhouse/client')
-  const password = connection.passwordFile !== undefined ? await readPassword(connection.passwordFile) : connection.password
+  const password = connection.passwordFile !== undefined ? await readPasswordFile(connection.passwordFile) : connection.password
   const context: ClickhouseErrorContext = {
     mode: 'http',
     where: withoutCredentials(connection.url),
@@ -44,16 +44,6 @@ export async function openHttpRunner(connection: ClickhouseHttpConnection): Prom
   }
 }
 
-async function readPassword(file: string): Promise<string> {
-  let text: string
-  try {
-    text = await readFile(file, 'utf8')
-  } catch (error) {
-    const why = (error as NodeJS.ErrnoException).code ?? 'unreadable'
-    throw new RevmetaError('CONNECTION_FAILED', `Cannot read passwordFile ${file} (${why})`, { retryable: false, details: { passwordFile: file } })
-  }
-  return text.replace(/\r?\n$/, '')
-}
 
 /** The URL as messages may show it: a user:password@ part is dropped. */
 function withoutCredentials(url: string): string {

@@ -1,3 +1,4 @@
+import { putState } from '../snapshot-state.js'
 import { isRevmetaError } from '../../errors/revmeta-error.js'
 import type { AssetRef } from '../../model/asset.js'
 import { assetFqn } from '../../model/fqn.js'
@@ -80,20 +81,20 @@ const objectTypeByEngine: Readonly<Record<string, ObjectType>> = { View: 'view',
  */
 export function buildSnapshot(service: string, plan: ReadBackPlan, rows: ReadBackRows): Map<string, ObjectState> {
   const into = new Map<string, ObjectState>()
-  for (const database of plan.catalogDatabases) put(into, { level: 'database', service, database }, { objectType: 'database', description: null })
+  for (const database of plan.catalogDatabases) putState(into, { level: 'database', service, database }, { objectType: 'database', description: null })
   const each = (schema: string, add: (database: string) => void) => plan.labels.get(schema)?.forEach(add)
   for (const row of rows.databases) {
-    each(row.name, (database) => put(into, { level: 'schema', service, database, schema: row.name }, { objectType: 'schema', description: comment(row.comment) }))
+    each(row.name, (database) => putState(into, { level: 'schema', service, database, schema: row.name }, { objectType: 'schema', description: comment(row.comment) }))
   }
   const hosts = columnHostsOf(rows.tables)
   for (const row of rows.tables) {
     const objectType = objectTypeByEngine[row.engine] ?? 'table'
-    each(row.database, (database) => put(into, { level: 'table', service, database, schema: row.database, table: row.name }, { objectType, description: comment(row.comment) }))
+    each(row.database, (database) => putState(into, { level: 'table', service, database, schema: row.database, table: row.name }, { objectType, description: comment(row.comment) }))
   }
   for (const row of rows.columns) {
     const definition = hosts.get(tableKey(row.database, row.table))
     const state: ObjectState = { objectType: 'column', description: comment(row.comment), ...(definition !== undefined ? { definition } : {}) }
-    each(row.database, (database) => put(into, { level: 'column', service, database, schema: row.database, table: row.table, column: row.name }, state))
+    each(row.database, (database) => putState(into, { level: 'column', service, database, schema: row.database, table: row.table, column: row.name }, state))
   }
   return into
 }
@@ -117,14 +118,3 @@ const tableKey = (database: string, table: string): string => JSON.stringify([da
 /** ClickHouse has no NULL comment: '' is "none". */
 const comment = (text: string | null | undefined): string | null => (text === '' || text === undefined ? null : text)
 
-/** Objects whose names have no FQN (a double quote in a name, refused by OpenMetadata too) cannot be asked for. */
-function put(into: Map<string, ObjectState>, asset: AssetRef, state: ObjectState): void {
-  let key: string
-  try {
-    key = assetFqn(asset)
-  } catch (error) {
-    if (isRevmetaError(error) && (error.code === 'NAME_HAS_QUOTE' || error.code === 'FQN_INVALID')) return
-    throw error
-  }
-  into.set(key, state)
-}

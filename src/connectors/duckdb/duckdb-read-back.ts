@@ -1,3 +1,4 @@
+import { putState } from '../snapshot-state.js'
 import { isRevmetaError } from '../../errors/revmeta-error.js'
 import type { AssetRef } from '../../model/asset.js'
 import { assetFqn } from '../../model/fqn.js'
@@ -43,20 +44,10 @@ export function addDuckdbRows(into: Map<string, ObjectState>, service: string, d
   for (const row of rows) {
     const base = { service, database, schema: row.schema_name, table: row.table_name }
     if (row.level === 'table' && row.object_type !== null) {
-      put(into, { level: 'table', ...base }, { objectType: row.object_type, description: row.comment })
+      putState(into, { level: 'table', ...base }, { objectType: row.object_type, description: row.comment })
     } else if (row.level === 'column' && row.column_name !== null) {
-      put(into, { level: 'column', ...base, column: row.column_name }, { objectType: 'column', description: row.comment })
+      putState(into, { level: 'column', ...base, column: row.column_name }, { objectType: 'column', description: row.comment })
     }
   }
 }
 
-function put(into: Map<string, ObjectState>, asset: AssetRef, state: ObjectState): void {
-  let key: string
-  try {
-    key = assetFqn(asset)
-  } catch (error) {
-    if (isRevmetaError(error) && (error.code === 'NAME_HAS_QUOTE' || error.code === 'FQN_INVALID')) return
-    throw error
-  }
-  into.set(key, state)
-}

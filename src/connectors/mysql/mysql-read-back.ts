@@ -1,3 +1,4 @@
+import { putState } from '../snapshot-state.js'
 import { isRevmetaError } from '../../errors/revmeta-error.js'
 import type { AssetRef } from '../../model/asset.js'
 import { assetFqn } from '../../model/fqn.js'
@@ -138,13 +139,3 @@ function comment(value: string | null | undefined): string | null {
   return value === undefined || value === null || value === '' ? null : value
 }
 
-function putState(into: Map<string, ObjectState>, asset: AssetRef, state: ObjectState): void {
-  let key: string
-  try {
-    key = assetFqn(asset)
-  } catch (error) {
-    if (isRevmetaError(error) && (error.code === 'NAME_HAS_QUOTE' || error.code === 'FQN_INVALID')) return
-    throw error
-  }
-  into.set(key, state)
-}

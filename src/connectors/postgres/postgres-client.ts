@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises'
+import { readPasswordFile } from '../secrets.js'
 import type { Pool, PoolClient, PoolConfig } from 'pg'
 import { RevmetaError } from '../../errors/revmeta-error.js'
 import type { AssetRef } from '../../model/asset.js'
@@ -155,15 +155,9 @@ class PostgresClient implements ConnectorClient {
     return pool
   }
 
+  /** The password is remembered so it can be blanked out of any error message. */
   private async readPassword(file: string): Promise<string> {
-    let text: string
-    try {
-      text = await readFile(file, 'utf8')
-    } catch (error) {
-      const why = (error as NodeJS.ErrnoException).code ?? 'unreadable'
-      throw new RevmetaError('CONNECTION_FAILED', `Cannot read passwordFile ${file} (${why})`, { retryable: false, details: { passwordFile: file } })
-    }
-    const password = text.replace(/\r?\n$/, '')
+    const password = await readPasswordFile(file)
     if (!this.secrets.includes(password)) this.secrets.push(password)
     return password
   }

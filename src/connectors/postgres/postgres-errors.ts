@@ -1,5 +1,6 @@
 import type { ErrorCode } from '../../errors/codes.js'
 import { isRevmetaError, RevmetaError } from '../../errors/revmeta-error.js'
+import { redactSecrets } from '../secrets.js'
 
 /** Where the error happened; never holds the password, only values to name the place. */
 export interface PostgresErrorContext {
@@ -118,13 +119,4 @@ function errorFields(error: unknown): ErrorFields {
 function stringField(record: Record<string, unknown>, key: string): string | undefined {
   const value = record[key]
   return typeof value === 'string' ? value : undefined
-}
-
-export function redactSecrets(text: string, secrets: readonly string[] | undefined): string {
-  let out = text
-  for (const secret of secrets ?? []) {
-    if (secret.length > 0) out = out.split(secret).join('***')
-  }
-  // A connection string with a password, whatever produced it: keep the user, hide the password.
-  return out.replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^:/?#@\s]*:)[^@\s]*@/gi, '$1***@')
 }

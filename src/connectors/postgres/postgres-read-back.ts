@@ -1,3 +1,4 @@
+import { putState } from '../snapshot-state.js'
 import { isRevmetaError } from '../../errors/revmeta-error.js'
 import type { AssetRef } from '../../model/asset.js'
 import { assetFqn } from '../../model/fqn.js'
@@ -94,14 +95,14 @@ export function groupReadBackTargets(assets: readonly AssetRef[]): Map<string, S
 export function addObjectRows(into: Map<string, ObjectState>, service: string, database: string, rows: readonly ObjectRow[]): void {
   for (const row of rows) {
     const entry = objectEntry(service, database, row)
-    if (entry !== undefined) put(into, entry[0], entry[1])
+    if (entry !== undefined) putState(into, entry[0], entry[1])
   }
 }
 
 export function addDatabaseRows(into: Map<string, ObjectState>, service: string, rows: readonly DatabaseRow[]): void {
   for (const row of rows) {
     const asset: AssetRef = { level: 'database', service, database: row.database_name }
-    put(into, asset, { objectType: 'database', description: row.description, owner: row.owner })
+    putState(into, asset, { objectType: 'database', description: row.description, owner: row.owner })
   }
 }
 
@@ -120,13 +121,3 @@ function objectEntry(service: string, database: string, row: ObjectRow): [AssetR
   return [{ level: 'column', service, database, schema, table, column: row.column_name }, { objectType: 'column', description: row.description }]
 }
 
-function put(into: Map<string, ObjectState>, asset: AssetRef, state: ObjectState): void {
-  let key: string
-  try {
-    key = assetFqn(asset)
-  } catch (error) {
-    if (isRevmetaError(error) && (error.code === 'NAME_HAS_QUOTE' || error.code === 'FQN_INVALID')) return
-    throw error
-  }
-  into.set(key, state)
-}
