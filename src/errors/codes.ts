@@ -39,6 +39,11 @@ export const errorCodes = {
   STORE_LOCKED: { retryable: false, summary: 'Another live revmeta process holds the embedded state store (PGlite allows one process per directory).', fix: 'Stop the other process, point this one at another store directory, or share a PostgreSQL store (store.url) between processes. The message names the lock file and the pid.' },
   STORE_INCOMPATIBLE: { retryable: false, summary: 'The state store was migrated by a newer revmeta than this one, or its schema cannot be migrated.', fix: 'Upgrade revmeta, or use another store schema (store.schema).' },
   ATTEMPTS_EXHAUSTED: { retryable: false, summary: 'An operation was claimed more times than execution.maxAttempts allows, usually because the workers running it kept dying.', fix: 'Look at the worker logs for the crash; then revmeta replay the operation.' },
+  CATALOG_UNREACHABLE: { retryable: true, summary: 'The catalog (OpenMetadata or the built-in one) did not answer, timed out, or answered 5xx / 429.', fix: 'Check catalog.url and that the server is up; revmeta retries with backoff.' },
+  CATALOG_AUTH: { retryable: false, summary: 'The catalog refused the credentials (401 or 403).', fix: 'Check catalog.token: a bot token with read access to the entities, users and teams, and to events.' },
+  CATALOG_NOT_FOUND: { retryable: false, summary: 'The catalog has no entity of that name.', fix: 'Check the FQN; the entity may have been deleted or renamed.' },
+  CATALOG_FAILED: { retryable: false, summary: 'The catalog answered with an error revmeta does not classify further, or with a body it cannot read.', fix: 'The message keeps the status and the catalog\'s own message.' },
+  WEBHOOK_SIGNATURE: { retryable: false, summary: 'A webhook request carried no X-OM-Signature, or one that does not match its body.', fix: 'Give revmeta the same secret as the OpenMetadata subscription (catalog.webhookSecret).' },
   INTERNAL: { retryable: false, summary: 'A bug in revmeta.', fix: 'Report it with the message and the input.' },
 } as const satisfies Record<string, ErrorCodeInfo>
 
