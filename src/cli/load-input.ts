@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto'
 import type { RunInput } from '../engine/run.js'
 import { RevmetaError } from '../errors/revmeta-error.js'
+import { eventId } from '../inputs/event-id.js'
 import { normalizeChangeEvents } from '../inputs/normalize-change-events.js'
 import { normalizePipeline } from '../inputs/normalize-pipeline.js'
 import { parseEventsText, readInputText } from '../inputs/read-input.js'
@@ -9,12 +9,6 @@ export interface InputFlags {
   readonly events?: string
   readonly pipeline?: string
   readonly sync?: boolean
-}
-
-/** OpenMetadata's event id, or a digest of the event when it has none (hand-written files). */
-function eventId(payload: unknown): string {
-  const id = (payload as { id?: unknown } | null)?.id
-  return typeof id === 'string' && id.length > 0 ? id : `sha256:${createHash('sha256').update(JSON.stringify(payload) ?? '').digest('hex')}`
 }
 
 /** Reads exactly one of --events / --pipeline into normalized changes. */

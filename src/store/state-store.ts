@@ -31,7 +31,7 @@ export interface StoredOperation {
 
 export interface RunRow {
   readonly id: number
-  readonly mode: 'apply' | 'rollback' | 'replay' | 'sync'
+  readonly mode: 'apply' | 'rollback' | 'replay' | 'sync' | 'webhook' | 'poll'
   readonly startedAt: Date
   readonly finishedAt?: Date
   /** Counts by stored status, plus `total` and `verified`. */
@@ -102,9 +102,13 @@ export interface StateStore {
   /**
    * Settles claimed operations in one transaction; ignores ids no longer locked by this worker.
    * Audit rows still `sent` follow: applied → this attempt's rows `applied`, earlier attempts'
-   * rows `failed`; unchanged while earlier `sent` rows exist → those rows `recovered` and the
-   * operation stored as `applied` (its effect landed before a crash, and is not recorded twice);
-   * retry / dead → this attempt's rows `failed`; unsupported / skipped → remaining `sent` rows `failed`.
+   * rows `failed`; unchanged while earlier `sent` rows exist → the newest attempt's rows
+   * `recovered` (older ones `failed`) and the operation stored as `applied` and verified (its
+   * effect landed before a crash or a lost connection, and is not recorded twice); retry → this
+   * attempt's rows `failed`, unless it lost its connection (`CONNECTION_FAILED`): then they stay
+   * `sent`, since they may have landed; dead → this attempt's rows `failed`; unsupported /
+   * skipped → remaining `sent` rows `failed`. An attempt is a (run, attempt) pair: replay
+   * counts attempts from 1 again in its own run.
    */
   settle(workerId: string, settlements: readonly Settlement[]): Promise<void>
   /** Puts operations locked longer than `leaseMs` (their worker died) back to pending. Returns how many. */
