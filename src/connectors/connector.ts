@@ -111,6 +111,13 @@ export interface ConnectorClient {
    * hides the outcome of the others.
    */
   execute(database: string, units: readonly (readonly Statement[])[]): Promise<UnitResult[]>
+  /**
+   * The catalog databases this service holds, as the catalog names them (PostgreSQL: the
+   * configured database; MySQL and ClickHouse: the `default` label), for ingestion.
+   */
+  listDatabases?(): Promise<string[]>
+  /** The schemas of one catalog database, system schemas left out, for ingestion. */
+  listSchemas?(database: string): Promise<string[]>
   /** Facts the dialect must follow for this session; engines whose SQL never depends on the session omit it. */
   sessionFacts?(): Promise<SessionFacts>
   close(): Promise<void>
