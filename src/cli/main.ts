@@ -6,6 +6,7 @@ import { registerPlan } from './commands/plan.js'
 import { registerReplay } from './commands/replay.js'
 import { registerRollback } from './commands/rollback.js'
 import { registerRuns } from './commands/runs.js'
+import { registerServe } from './commands/serve.js'
 import { registerWorker } from './commands/worker.js'
 import { exitCodes } from './exit-codes.js'
 
@@ -29,6 +30,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerRuns(program, done)
   registerReplay(program, done)
   registerRollback(program, done)
+  registerServe(program, done)
   try {
     await program.parseAsync([...argv])
     return await result

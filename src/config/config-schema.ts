@@ -62,9 +62,29 @@ export const configSchema = z.strictObject({
   catalog: z
     .strictObject({
       type: z.enum(['builtin', 'openmetadata']).default('builtin'),
-      url: z.string().optional(),
+      /** OpenMetadata's base URL (http://host:8585). */
+      url: z.string().url().optional(),
+      /** A bot's JWT token; from ${ENV} or a file, never in the file itself. */
       token: z.string().optional(),
-      webhookSecret: z.string().optional(),
+      /** The secret of the OpenMetadata webhook subscription: X-OM-Signature is required when set. */
+      webhookSecret: z.string().min(1).optional(),
+      /** Poll GET /api/v1/events (OpenMetadata catalogs); the webhook works either way. */
+      poll: z.boolean().default(false),
+      pollIntervalMs: positiveInt.default(5_000),
+      timeoutMs: positiveInt.default(10_000),
+      /**
+       * Changes made by these catalog users are not pushed back: ingestion bots copy the source
+       * into the catalog, so their changes came from the source (no echo).
+       */
+      ignoreUsers: z.array(z.string()).default(['ingestion-bot', 'revmeta-ingest']),
+    })
+    .prefault({}),
+  server: z
+    .strictObject({
+      host: z.string().default('127.0.0.1'),
+      port: z.number().int().min(0).max(65_535).default(8787),
+      /** The URL OpenMetadata (or the built-in catalog) posts webhooks to; default from host and port. */
+      publicUrl: z.string().url().optional(),
     })
     .prefault({}),
   /** Where durable state lives: PostgreSQL at `url`, else an embedded store under `dir`. */

@@ -29,6 +29,7 @@ export interface RevmetaConfig {
   readonly catalog: RawConfig['catalog']
   readonly store: RawConfig['store']
   readonly execution: RawConfig['execution']
+  readonly server: RawConfig['server']
   readonly services: readonly ServiceConfig[]
   readonly channels: readonly ResolvedChannel[]
   /** Said once when channels load: overlapping channels that would act differently. */
@@ -79,7 +80,9 @@ export async function resolveConfig(tree: unknown, options: { source: string; ba
   }
   if (problems.length > 0) throw invalid(problems, options.source)
   const store = raw.store.url === undefined ? { ...raw.store, dir: path.resolve(options.baseDir, raw.store.dir) } : raw.store
-  return deepFreeze({ catalog: raw.catalog, store, execution: raw.execution, services, channels, warnings: overlapWarnings(channels), baseDir: options.baseDir })
+  if (raw.catalog.type === 'openmetadata' && raw.catalog.url === undefined) problems.push('catalog.url: required when catalog.type is openmetadata')
+  if (problems.length > 0) throw invalid(problems, options.source)
+  return deepFreeze({ catalog: raw.catalog, store, execution: raw.execution, server: raw.server, services, channels, warnings: overlapWarnings(channels), baseDir: options.baseDir })
 }
 
 /** Keys that name files in any connector's connection block. */

@@ -27,12 +27,19 @@ export interface PlannedInput {
 /** Input → routed → coalesced operations: the part of a run that needs no database. */
 export function planInput(config: RevmetaConfig, input: RunInput): PlannedInput {
   const templates = input.normalized.templates ?? {}
-  const changes = input.normalized.changes.map((c) => {
+  const ignored = { ...input.normalized.ignored }
+  // No echo: what an ingestion bot changed in the catalog came from the source in the first place.
+  const echo = new Set(config.catalog.ignoreUsers)
+  const changes = input.normalized.changes.flatMap((c) => {
+    if (c.origin.user !== undefined && echo.has(c.origin.user)) {
+      const reason = `made by ${c.origin.user} (no echo)`
+      ignored[reason] = (ignored[reason] ?? 0) + 1
+      return []
+    }
     const sqlTemplate = c.origin.source === 'pipeline' ? templates[c.origin.index] : undefined
-    return sqlTemplate === undefined ? c : { ...c, sqlTemplate }
+    return [sqlTemplate === undefined ? c : { ...c, sqlTemplate }]
   })
   const { routed, rejected, filtered } = routeChanges(changes, config)
-  const ignored = { ...input.normalized.ignored }
   for (const [reason, count] of Object.entries(filtered)) ignored[reason] = (ignored[reason] ?? 0) + count
   return {
     operations: planOperations(routed),

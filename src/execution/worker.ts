@@ -25,10 +25,11 @@ export interface WorkerOptions {
   readonly log?: (line: string) => void
 }
 
-const sleep = (ms: number, signal?: AbortSignal) =>
+const sleep = (ms: number, signal?: AbortSignal, wake?: (resolve: () => void) => void) =>
   new Promise<void>((resolve) => {
     const timer = setTimeout(resolve, ms)
     signal?.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true })
+    wake?.(() => (clearTimeout(timer), resolve()))
   })
 
 /** Connection trouble, as opposed to a statement the database refused: what the breaker counts. */
@@ -47,6 +48,7 @@ export class Worker {
   private readonly limiters = new Map<string, RateLimiter>()
   private readonly concurrency = new Map<string, number>()
   private readonly channels: ReadonlyMap<string, ResolvedChannel>
+  private wakeUp?: () => void
 
   constructor(
     private readonly store: StateStore,
@@ -73,6 +75,11 @@ export class Worker {
     this.sessions.set(service.name, list)
     list[slot] ??= await ServiceSession.create(service, this.channels)
     return list[slot]!
+  }
+
+  /** New work was queued (a webhook arrived): stop waiting for the next poll. */
+  nudge(): void {
+    this.wakeUp?.()
   }
 
   /** Runs until aborted, or until idle when `untilIdle` is set. Never throws for a failed operation. */
@@ -123,7 +130,8 @@ export class Worker {
         }
         const wait = await this.idleWait()
         if (wait === undefined) break
-        await sleep(wait, this.options.signal)
+        await sleep(wait, this.options.signal, (resolve) => (this.wakeUp = resolve))
+        this.wakeUp = undefined
       }
       await Promise.all(tasks)
     } finally {

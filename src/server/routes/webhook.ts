@@ -1,0 +1,46 @@
+import type { FastifyInstance } from 'fastify'
+import { errorReport } from '../../engine/report.js'
+import { RevmetaError } from '../../errors/revmeta-error.js'
+import { intakeEvents } from '../../intake/intake-events.js'
+import { verifyWebhookSignature } from '../../openmetadata/webhook-signature.js'
+import type { ServerContext } from '../server-context.js'
+
+export const webhookPath = '/api/v1/revmeta/webhook'
+
+/**
+ * OpenMetadata's generic webhook: one ChangeEvent per POST, signed in X-OM-Signature. The body is
+ * kept raw (this route only) because the signature covers the exact bytes. The event is in the
+ * store before the 200 goes out, so an acknowledged event is never lost.
+ */
+export async function webhookRoutes(app: FastifyInstance, { config, store, metrics, onQueued }: ServerContext): Promise<void> {
+  app.addContentTypeParser(['application/json', 'text/plain'], { parseAs: 'buffer', bodyLimit: 16 * 1024 * 1024 }, (_req, body, done) => done(null, body))
+  app.post(webhookPath, async (request, reply) => {
+    const raw = request.body as Buffer | undefined
+    const secret = config.catalog.webhookSecret
+    if (secret !== undefined && !verifyWebhookSignature(raw ?? Buffer.alloc(0), request.headers['x-om-signature'] as string | undefined, secret)) {
+      const reason = request.headers['x-om-signature'] === undefined ? 'missing signature' : 'bad signature'
+      metrics.webhookRejected.inc({ reason })
+      const error = new RevmetaError('WEBHOOK_SIGNATURE', `Webhook refused: ${reason}`)
+      return reply.code(401).send({ error: errorReport(error) })
+    }
+    let body: unknown
+    try {
+      body = JSON.parse(raw?.toString('utf8') ?? '')
+    } catch (cause) {
+      metrics.webhookRejected.inc({ reason: 'not json' })
+      return reply.code(400).send({ error: errorReport(new RevmetaError('INPUT_MALFORMED', `Webhook body is not JSON: ${(cause as Error).message}`)) })
+    }
+    // OpenMetadata's "test" button posts {"message": "..."}: acknowledge it, queue nothing.
+    if (body !== null && typeof body === 'object' && !Array.isArray(body) && 'message' in body && !('entityType' in body)) {
+      metrics.eventsReceived.inc({ source: 'webhook', outcome: 'test' })
+      return reply.send({ status: 'ok', test: true })
+    }
+    const events = Array.isArray(body) ? body : [body]
+    const result = await intakeEvents(config, store, events, 'webhook')
+    metrics.eventsReceived.inc({ source: 'webhook', outcome: 'new' }, result.received - result.duplicates)
+    metrics.eventsReceived.inc({ source: 'webhook', outcome: 'duplicate' }, result.duplicates)
+    metrics.operationsQueued.inc({ source: 'webhook' }, result.operations)
+    if (result.operations > 0) onQueued?.()
+    return reply.send({ status: 'ok', ...result })
+  })
+}
