@@ -9,6 +9,11 @@ export const channelOptionsSchema = z
     /** Over an engine's length limit: fail the operation (nothing lost silently), or truncate and report it. */
     onTooLong: z.enum(['truncate', 'fail']).default('fail'),
     tags: tagMappingSchema,
+    /**
+     * What `revmeta sync` does when the source differs from the catalog (drift): catalogWins
+     * writes the catalog's value; report only lists it.
+     */
+    drift: z.enum(['catalogWins', 'report']).default('catalogWins'),
     owners: z
       .strictObject({
         /** Which owner a one-owner engine gets when the catalog lists several. */

@@ -35,7 +35,7 @@ export interface OperationReport {
   desired?: string | null
   /** What the source held before, when read back. */
   current?: string | null
-  /** True once the value read back after writing equals the value written. */
+  /** True once the value read back after writing equals the value written; false when that read-back failed. */
   verified?: boolean
   error?: ErrorReport
   warnings: string[]
@@ -44,7 +44,7 @@ export interface OperationReport {
 }
 
 export interface RunReport {
-  readonly mode: 'plan' | 'apply' | 'rollback' | 'replay'
+  readonly mode: 'plan' | 'apply' | 'rollback' | 'replay' | 'sync'
   /** The durable run this report belongs to (`revmeta runs`). */
   readonly runId?: number
   /** About the configuration, e.g. overlapping channels that act differently. */

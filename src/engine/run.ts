@@ -1,7 +1,7 @@
 import type { RevmetaConfig } from '../config/load-config.js'
 import type { Operation } from '../model/operation.js'
 import { planInput, runReport, type RunInput } from './plan-input.js'
-import type { RunReport } from './report.js'
+import type { OperationReport, RunReport } from './report.js'
 import { runService, type RunOptions } from './run-service.js'
 
 export type { RunInput } from './plan-input.js'
@@ -9,13 +9,18 @@ export type { RunInput } from './plan-input.js'
 /** The whole flow in memory: route → plan → (per service) read back, render, apply, verify. */
 export async function run(config: RevmetaConfig, input: RunInput, options: RunOptions): Promise<RunReport> {
   const planned = planInput(config, input)
+  const reports = await runOperations(config, planned.operations, options)
+  return runReport(config, input, planned, options.apply ? 'apply' : 'plan', reports)
+}
+
+/** Operations in memory, services side by side; one report per operation, in the given order. */
+export async function runOperations(config: RevmetaConfig, operations: readonly Operation[], options: RunOptions): Promise<OperationReport[]> {
   const byService = new Map<string, Operation[]>()
-  for (const op of planned.operations) byService.set(op.service, [...(byService.get(op.service) ?? []), op])
+  for (const op of operations) byService.set(op.service, [...(byService.get(op.service) ?? []), op])
   const channels = new Map(config.channels.map((c) => [c.name, c]))
   const perService = await Promise.all(
     config.services.filter((s) => byService.has(s.name)).map((s) => runService(s, channels, byService.get(s.name)!, options)),
   )
   const reportsById = new Map(perService.flat().map((r) => [r.id, r]))
-  const reports = planned.operations.map((op) => reportsById.get(op.id)!)
-  return runReport(config, input, planned, options.apply ? 'apply' : 'plan', reports)
+  return operations.map((op) => reportsById.get(op.id)!)
 }

@@ -24,7 +24,8 @@ export interface OwnerRef {
 
 /** Where a change came from, so every operation can be traced back to its events. */
 export interface ChangeOrigin {
-  readonly source: 'event' | 'pipeline'
+  /** event / pipeline: an edit; sync: the catalog's whole desired state, compared in bulk. */
+  readonly source: 'event' | 'pipeline' | 'sync'
   /** Position of the event or pipeline operation in its input, from 0. */
   readonly index: number
   readonly eventId?: string

@@ -1,0 +1,57 @@
+import type { CatalogReader } from '../catalog/catalog-reader.js'
+import type { NormalizeResult } from '../inputs/normalize-result.js'
+import { assetFromEntity, columnAsset } from '../model/asset-from-fqn.js'
+import type { AssetRef } from '../model/asset.js'
+import type { Change, ChangeOrigin, OwnerRef, TagLabel } from '../model/change.js'
+import type { OmEntity, OmEntityType, OmTagLabel } from '../openmetadata/om-types.js'
+
+const tagLabel = (t: OmTagLabel): TagLabel => ({ tagFQN: t.tagFQN, source: t.source ?? 'Classification', ...(t.labelType ? { labelType: t.labelType } : {}), ...(t.state ? { state: t.state } : {}) })
+
+/**
+ * The catalog's desired state of one entity as changes. Only what the catalog holds is asserted:
+ * an empty catalog description, or no tags or owners, never wipes what the source has (peers that
+ * do wipe comments written by others are a known complaint).
+ */
+function entityChanges(type: OmEntityType, entity: OmEntity, origin: () => ChangeOrigin): Change[] {
+  const asset = assetFromEntity(type, entity.fullyQualifiedName)
+  if (!asset) return []
+  const out: Change[] = []
+  const describe = (a: AssetRef, description: string | undefined, tags: readonly OmTagLabel[] | undefined) => {
+    if (description) out.push({ kind: 'description', asset: a, after: description, origin: origin() })
+    if (tags?.length) out.push({ kind: 'tags', asset: a, added: tags.map(tagLabel), removed: [], origin: origin() })
+  }
+  describe(asset, entity.description, entity.tags)
+  const owners = (entity.owners ?? []).filter((o) => !o.deleted && (o.type === 'user' || o.type === 'team') && o.name)
+  if (owners.length > 0) {
+    const refs: OwnerRef[] = owners.map((o) => ({ type: o.type as 'user' | 'team', name: o.name!, ...(o.fullyQualifiedName ? { fullyQualifiedName: o.fullyQualifiedName } : {}) }))
+    out.push({ kind: 'owners', asset, added: refs, removed: [], origin: origin() })
+  }
+  for (const column of entity.columns ?? []) describe(columnAsset(asset, column.name), column.description, column.tags)
+  return out
+}
+
+/**
+ * Reads every database, schema and table of the chosen services from the catalog and turns their
+ * metadata into changes, for the same route → plan → compare pipeline as events. What is already
+ * in place comes out `unchanged`, so only drift is written.
+ */
+export async function catalogChanges(reader: CatalogReader, services: readonly string[]): Promise<{ items: number; normalized: NormalizeResult }> {
+  const changes: Change[] = []
+  let items = 0
+  const origin = () => ({ source: 'sync' as const, index: items, user: 'revmeta-sync' })
+  for (const service of services) {
+    for await (const database of reader.listEntities('database', { service })) {
+      items++
+      changes.push(...entityChanges('database', database, origin))
+      for await (const schema of reader.listEntities('databaseSchema', { database: database.fullyQualifiedName })) {
+        items++
+        changes.push(...entityChanges('databaseSchema', schema, origin))
+        for await (const table of reader.listEntities('table', { databaseSchema: schema.fullyQualifiedName })) {
+          items++
+          changes.push(...entityChanges('table', table, origin))
+        }
+      }
+    }
+  }
+  return { items, normalized: { changes, ignored: {}, errors: [] } }
+}
