@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { MysqlDialect } from '../../src/connectors/mysql/mysql-dialect.js'
-import { buildSnapshot, columnsSql, planReadBack, schemataSql, showCreateTableSql, tableKey, tablesSql } from '../../src/connectors/mysql/mysql-read-back.js'
+import { buildSnapshot, columnsSql, planReadBack, schemaListSql, schemataSql, showCreateTableSql, tableKey, tablesSql } from '../../src/connectors/mysql/mysql-read-back.js'
 import { targetBuilders } from '../support/targets.js'
 
 const { asset, rel, col } = targetBuilders({ service: 'svc', database: 'default' })
@@ -14,6 +14,12 @@ describe('MySQL read-back', () => {
     expect(schemataSql(3, false)).toBe('SELECT SCHEMA_NAME AS schema_name FROM information_schema.SCHEMATA WHERE SCHEMA_NAME IN (?, ?, ?)')
     expect(schemataSql(1, true)).toContain('SCHEMA_COMMENT AS schema_comment')
     expect(showCreateTableSql(new MysqlDialect(), 'my`db', 't')).toBe('SHOW CREATE TABLE `my``db`.`t`')
+  })
+
+  it('lists the server databases without the system ones, in byte order', () => {
+    expect(schemaListSql).toBe(
+      "SELECT SCHEMA_NAME AS schema_name FROM information_schema.SCHEMATA WHERE SCHEMA_NAME NOT IN ('mysql', 'information_schema', 'performance_schema', 'sys') ORDER BY CAST(SCHEMA_NAME AS BINARY)",
+    )
   })
 
   it('plans one pass over the schemas asked for, and definitions only for tables with a column asked for', () => {

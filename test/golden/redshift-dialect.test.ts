@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest'
+import { schemaListSql, schemaListSqlExcluding } from '../../src/connectors/postgres/postgres-read-back.js'
 import { RedshiftDialect } from '../../src/connectors/redshift/redshift-dialect.js'
+import { redshiftSchemaListSql } from '../../src/connectors/redshift/redshift-read-back.js'
 import { codeOf, sqlOf } from '../support/results.js'
 import { salesTargets } from '../support/targets.js'
 
@@ -99,5 +101,19 @@ describe('RedshiftDialect identifiers', () => {
     expect(dialect.quoteIdentifier('a'.repeat(127))).toBe(`"${'a'.repeat(127)}"`)
     expect(codeOf(() => dialect.quoteIdentifier('a'.repeat(128)))).toBe('NAME_TOO_LONG')
     expect(codeOf(() => dialect.quoteIdentifier('é'.repeat(64)))).toBe('NAME_TOO_LONG') // 128 bytes
+  })
+})
+
+describe('Redshift schema listing', () => {
+  it("leaves out PostgreSQL's system schemas and Redshift's own, with no backslash for the session to read", () => {
+    expect(schemaListSql).toBe(`SELECT n.nspname::text AS schema_name
+  FROM pg_catalog.pg_namespace n
+ WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast') AND n.nspname !~ '^pg_(toast_)?temp_[0-9]+$'
+ ORDER BY n.nspname`)
+    expect(redshiftSchemaListSql).toContain(
+      "NOT IN ('pg_catalog', 'information_schema', 'pg_toast', 'pg_internal', 'pg_automv', 'pg_auto_copy', 'pg_mv', 'pg_s3', 'catalog_history')",
+    )
+    expect(redshiftSchemaListSql).not.toContain('\\')
+    expect(codeOf(() => schemaListSqlExcluding(["x') OR ('1"]))).toBe('INTERNAL')
   })
 })

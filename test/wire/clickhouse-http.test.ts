@@ -143,8 +143,9 @@ describe('ClickHouse over HTTP with the official client (wire)', () => {
   it('asks only the system tables the assets need', async () => {
     const { client } = await open()
     answer = () => ({ rows: [] })
+    // A schema asked for is read whole (its tables and columns), as every engine does: ingestion relies on it.
     await client.readBack([schema('sales').asset])
-    expect(endpoint.requests.map((r) => /FROM (\S+)/.exec(r.body)?.[1])).toEqual(['system.databases'])
+    expect(endpoint.requests.map((r) => /FROM (\S+)/.exec(r.body)?.[1])).toEqual(['system.databases', 'system.tables', 'system.columns'])
     endpoint.requests.length = 0
     await client.readBack([targetBuilders({ service, database: 'default' }).database().asset])
     expect(endpoint.requests).toEqual([])

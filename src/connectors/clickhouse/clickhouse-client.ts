@@ -5,13 +5,16 @@ import type { ClickhouseConnection } from './clickhouse-connection.js'
 import { classifyClickhouseError } from './clickhouse-errors.js'
 import {
   buildSnapshot,
+  catalogDatabaseLabel,
   columnsSql,
   databasesSql,
   planReadBack,
   readBackParams,
+  schemaListSql,
   tablesSql,
   type ColumnRow,
   type DatabaseRow,
+  type SchemaNameRow,
   type TableRow,
 } from './clickhouse-read-back.js'
 import type { ClickhouseRunner } from './clickhouse-runner.js'
@@ -71,7 +74,7 @@ export class ClickhouseClient implements ConnectorClient {
     return results
   }
 
-  /** One query per system table, for every ClickHouse database involved, and only the tables the assets need. */
+  /** One query per system table, for every ClickHouse database involved; system.columns only when columns or whole schemas are asked for. */
   async readBack(assets: readonly AssetRef[]): Promise<StateSnapshot> {
     this.assertOpen()
     const plan = planReadBack(assets)
@@ -79,9 +82,23 @@ export class ClickhouseClient implements ConnectorClient {
     if (params.dbs.length === 0) return buildSnapshot(this.context.service, plan, { databases: [], tables: [], columns: [] })
     try {
       const databases = await this.runner.rows<DatabaseRow>(databasesSql, params)
-      const tables = plan.needTables ? await this.runner.rows<TableRow>(tablesSql, params) : []
+      const tables = await this.runner.rows<TableRow>(tablesSql, params)
       const columns = plan.needColumns ? await this.runner.rows<ColumnRow>(columnsSql, params) : []
       return buildSnapshot(this.context.service, plan, { databases, tables, columns })
+    } catch (error) {
+      throw classifyClickhouseError(error, this.runner.context)
+    }
+  }
+
+  async listDatabases(): Promise<string[]> {
+    return [catalogDatabaseLabel]
+  }
+
+  /** The catalog database is only a label (read-back takes any), so every label lists all ClickHouse databases. */
+  async listSchemas(): Promise<string[]> {
+    this.assertOpen()
+    try {
+      return (await this.runner.rows<SchemaNameRow>(schemaListSql, {})).map((row) => row.name)
     } catch (error) {
       throw classifyClickhouseError(error, this.runner.context)
     }

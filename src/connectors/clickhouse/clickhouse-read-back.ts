@@ -15,6 +15,22 @@ export const databasesSql = 'SELECT name, comment FROM system.databases WHERE na
 export const tablesSql = 'SELECT database, name, engine, toString(uuid) AS uuid, comment FROM system.tables WHERE database IN {dbs:Array(String)}'
 export const columnsSql = 'SELECT database, table, name, comment FROM system.columns WHERE database IN {dbs:Array(String)}'
 
+/**
+ * The catalog database OpenMetadata puts every ClickHouse database under (its `databaseName`
+ * option, unset). Read-back accepts any label there, so only ingestion needs this one.
+ */
+export const catalogDatabaseLabel = 'default'
+
+/**
+ * The ClickHouse databases (the catalog's schemas) without the system ones, in byte order. A
+ * server hides its temporary-tables database from system.databases itself; chdb adds none.
+ */
+export const schemaListSql = "SELECT name FROM system.databases WHERE name NOT IN ('system', 'INFORMATION_SCHEMA', 'information_schema') ORDER BY name"
+
+export interface SchemaNameRow {
+  readonly name: string
+}
+
 export interface DatabaseRow {
   readonly name: string
   readonly comment: string
@@ -40,7 +56,10 @@ export interface ReadBackPlan {
   /** ClickHouse database → the catalog databases whose schema it was asked as (normally just `default`). */
   readonly labels: ReadonlyMap<string, ReadonlySet<string>>
   readonly catalogDatabases: ReadonlySet<string>
-  readonly needTables: boolean
+  /**
+   * A schema asked for is read whole, tables and columns, as on every other engine: ingestion asks
+   * for schemas alone. Only a plan of tables alone can skip system.columns.
+   */
   readonly needColumns: boolean
 }
 
@@ -53,7 +72,6 @@ export interface ReadBackRows {
 export function planReadBack(assets: readonly AssetRef[]): ReadBackPlan {
   const labels = new Map<string, Set<string>>()
   const catalogDatabases = new Set<string>()
-  let needTables = false
   let needColumns = false
   for (const asset of assets) {
     catalogDatabases.add(asset.database)
@@ -61,10 +79,9 @@ export function planReadBack(assets: readonly AssetRef[]): ReadBackPlan {
     let set = labels.get(asset.schema)
     if (set === undefined) labels.set(asset.schema, (set = new Set()))
     set.add(asset.database)
-    needTables ||= asset.level === 'table' || asset.level === 'column'
-    needColumns ||= asset.level === 'column'
+    needColumns ||= asset.level !== 'table'
   }
-  return { labels, catalogDatabases, needTables, needColumns }
+  return { labels, catalogDatabases, needColumns }
 }
 
 /** The parameters of every read-back query. */

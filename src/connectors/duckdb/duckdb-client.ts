@@ -9,7 +9,7 @@ import { groupReadBackTargets } from '../postgres/postgres-read-back.js'
 import { executeSqlBatches } from '../sql-batch.js'
 import { isMemoryPath, type DuckdbConnection } from './duckdb-connection.js'
 import { classifyDuckdbError, isLockConflict } from './duckdb-errors.js'
-import { addDuckdbRows, duckdbCatalogsSql, duckdbReadBackSql, type DuckdbRow } from './duckdb-read-back.js'
+import { addDuckdbRows, duckdbCatalogsSql, duckdbReadBackSql, duckdbSchemaListSql, type DuckdbRow } from './duckdb-read-back.js'
 
 type Driver = typeof import('@duckdb/node-api')
 
@@ -109,6 +109,25 @@ class DuckdbClient implements ConnectorClient {
         throw this.classify(error, current)
       }
       return snapshot
+    })
+  }
+
+  /** The catalog this service stands for; catalogs its initSql attached are reachable, but not what it describes. */
+  async listDatabases(): Promise<string[]> {
+    return [this.catalog]
+  }
+
+  /** A catalog that is not attached holds no schemas, as readBack finds no objects in it. */
+  async listSchemas(database: string): Promise<string[]> {
+    const { VARCHAR } = this.driver
+    return this.exclusive(async () => {
+      try {
+        if (this.closed) throw new RevmetaError('INTERNAL', `The duckdb client of service ${JSON.stringify(this.context.service)} is already closed`)
+        const reader = await this.conn.runAndReadAll(duckdbSchemaListSql, [database], [VARCHAR])
+        return reader.getRowObjectsJS().map((row) => String(row.schema_name))
+      } catch (error) {
+        throw this.classify(error, database)
+      }
     })
   }
 

@@ -37,6 +37,14 @@ SELECT 'column', schema_name, table_name, column_name, NULL, comment
 export const duckdbCatalogsSql = `SELECT database_name FROM duckdb_databases() WHERE NOT internal`
 
 /**
+ * The schemas of one catalog (`$1`, VARCHAR). duckdb_schemas() marks `main` internal, though it
+ * is where users' tables go by default, so the system schemas are left out by name instead.
+ */
+export const duckdbSchemaListSql = `SELECT schema_name FROM duckdb_schemas()
+ WHERE database_name = $1 AND schema_name NOT IN ('information_schema', 'pg_catalog')
+ ORDER BY schema_name`
+
+/**
  * Adds one catalog's rows to `into`, keyed by assetFqn. Names holding a double quote have no FQN
  * (OpenMetadata refuses them too), so nobody can ask for them: they are skipped, not fatal.
  */

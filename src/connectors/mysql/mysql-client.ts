@@ -10,9 +10,11 @@ import { hasSchemaComments } from './mysql-dialect.js'
 import { classifyMysqlError } from './mysql-errors.js'
 import {
   buildSnapshot,
+  catalogDatabaseLabel,
   columnsSql,
   objectTypeOfTable,
   planReadBack,
+  schemaListSql,
   schemataSql,
   sessionFactsSql,
   setSqlModeSql,
@@ -115,6 +117,27 @@ class MysqlClient implements ConnectorClient {
         if (text !== undefined) definitions.set(key, columnDefinitions(text, ansiQuotes))
       }
       return buildSnapshot(this.context.service, plan, { schemata: schemata as SchemaRow[], tables: tables as TableRow[], columns: columns as ColumnRow[], definitions })
+    } catch (error) {
+      const coded = this.classify(error, 'query')
+      broken = coded.code === 'CONNECTION_FAILED'
+      throw coded
+    } finally {
+      if (broken) conn.destroy()
+      else conn.release()
+    }
+  }
+
+  async listDatabases(): Promise<string[]> {
+    return [catalogDatabaseLabel]
+  }
+
+  /** The catalog database is only a label (read-back takes any), so every label lists the server's databases. */
+  async listSchemas(): Promise<string[]> {
+    const conn = await this.acquire()
+    let broken = false
+    try {
+      const [rows] = await conn.execute<RowDataPacket[]>(schemaListSql)
+      return rows.map((row) => String(row.schema_name))
     } catch (error) {
       const coded = this.classify(error, 'query')
       broken = coded.code === 'CONNECTION_FAILED'

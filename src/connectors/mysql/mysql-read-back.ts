@@ -26,6 +26,19 @@ export interface SchemaRow {
   readonly schema_comment?: string | null
 }
 
+/**
+ * The catalog database of a MySQL service: OpenMetadata has no such level in MySQL and names it
+ * `default`. Read-back accepts any label there, so only ingestion needs this one.
+ */
+export const catalogDatabaseLabel = 'default'
+
+/**
+ * The server's databases (the catalog's schemas) without the system ones, sorted by bytes, not
+ * by information_schema's case-insensitive collation, so every engine lists in the same order.
+ */
+export const schemaListSql =
+  "SELECT SCHEMA_NAME AS schema_name FROM information_schema.SCHEMATA WHERE SCHEMA_NAME NOT IN ('mysql', 'information_schema', 'performance_schema', 'sys') ORDER BY CAST(SCHEMA_NAME AS BINARY)"
+
 export interface TableRow {
   readonly table_schema: string
   readonly table_name: string

@@ -11,9 +11,11 @@ import {
   addObjectRows,
   databaseReadBackSql,
   groupReadBackTargets,
+  schemaListSql,
   schemaReadBackSql,
   type DatabaseRow,
   type ObjectRow,
+  type SchemaNameRow,
 } from '../postgres/postgres-read-back.js'
 import { executeSqlBatches } from '../sql-batch.js'
 import type { PgliteConnection } from './pglite-connection.js'
@@ -93,6 +95,20 @@ class PgliteClient implements ConnectorClient {
       throw classifyPostgresError(error, { engine, phase: 'query', database })
     }
     return snapshot
+  }
+
+  async listDatabases(): Promise<string[]> {
+    return [this.connection.database]
+  }
+
+  /** Another database does not exist here: it holds no schemas, as readBack finds no objects in it. */
+  async listSchemas(database: string): Promise<string[]> {
+    if (database !== this.connection.database) return []
+    try {
+      return (await this.db.query<SchemaNameRow>(schemaListSql)).rows.map((row) => row.schema_name)
+    } catch (error) {
+      throw classifyPostgresError(error, { engine, phase: 'query', database })
+    }
   }
 
   async close(): Promise<void> {

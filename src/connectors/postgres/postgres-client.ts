@@ -1,5 +1,5 @@
 import { readPasswordFile } from '../secrets.js'
-import type { Pool, PoolClient, PoolConfig } from 'pg'
+import type { Pool, PoolClient, PoolConfig, QueryResultRow } from 'pg'
 import { RevmetaError } from '../../errors/revmeta-error.js'
 import type { AssetRef } from '../../model/asset.js'
 import type { ClientContext, ConnectorClient, ObjectState, StateSnapshot, Statement, UnitResult } from '../connector.js'
@@ -11,17 +11,29 @@ import {
   addObjectRows,
   databaseReadBackSql,
   groupReadBackTargets,
+  schemaListSql,
   schemaReadBackSql,
   type DatabaseRow,
   type ObjectRow,
+  type SchemaNameRow,
 } from './postgres-read-back.js'
 
 type PoolClass = new (config: PoolConfig) => Pool
 
+/** The queries in which PostgreSQL-protocol engines differ; each engine's read-back file holds its own. */
+export interface PostgresProtocolQueries {
+  /** Lists the connected database's schemas without the engine's system ones (a {@link SchemaNameRow} each). */
+  readonly schemaListSql: string
+}
+
 /** Loads `pg` now (not when the connector module is imported) and returns a client for one service. */
-export async function createPostgresClient(connection: PostgresConnection, context: ClientContext): Promise<ConnectorClient> {
+export async function createPostgresClient(
+  connection: PostgresConnection,
+  context: ClientContext,
+  queries: PostgresProtocolQueries = { schemaListSql },
+): Promise<ConnectorClient> {
   const { Pool } = await import('pg')
-  return new PostgresClient(Pool, connection, context)
+  return new PostgresClient(Pool, connection, context, queries)
 }
 
 /**
@@ -41,6 +53,7 @@ class PostgresClient implements ConnectorClient {
     private readonly PoolImpl: PoolClass,
     private readonly connection: PostgresConnection,
     private readonly context: ClientContext,
+    private readonly queries: PostgresProtocolQueries,
   ) {
     if (connection.password !== undefined) this.secrets.push(connection.password)
     this.setup = context.dialect.sessionSetup({ lockTimeoutMs: connection.lockTimeoutMs })
@@ -81,6 +94,17 @@ class PostgresClient implements ConnectorClient {
     return snapshot
   }
 
+  /** Only the configured database: the catalog's PostgreSQL service is one database. */
+  async listDatabases(): Promise<string[]> {
+    return [this.connection.database]
+  }
+
+  /** Schemas live per database, so they are listed on a connection to `database` itself. */
+  async listSchemas(database: string): Promise<string[]> {
+    const rows = await this.query<SchemaNameRow>(database, this.queries.schemaListSql)
+    return rows === undefined ? [] : rows.map((row) => row.schema_name)
+  }
+
   async close(): Promise<void> {
     this.closed = true
     const pools = [...this.pools.values()]
@@ -115,9 +139,35 @@ class PostgresClient implements ConnectorClient {
     }
   }
 
+  /** One query on a connection to `database`; undefined when that database does not exist, as in readBack. */
+  private async query<R extends QueryResultRow>(database: string, sql: string): Promise<R[] | undefined> {
+    let client: PoolClient
+    try {
+      client = await this.acquire(database)
+    } catch (error) {
+      const coded = this.classify(error, 'connect', database)
+      if (coded.details.sqlstate === '3D000') return undefined
+      throw coded
+    }
+    let broken = false
+    try {
+      return (await client.query<R>(sql)).rows
+    } catch (error) {
+      const coded = this.classify(error, 'query', database)
+      broken = coded.code === 'CONNECTION_FAILED'
+      throw coded
+    } finally {
+      client.release(broken)
+    }
+  }
+
   private async acquire(database: string): Promise<PoolClient> {
     const client = await this.pool(database).connect()
     if (this.prepared.has(client)) return client
+    // A checked-out client has no 'error' listener of the pool's: a connection reset while it is
+    // in use would be an unhandled 'error' event and crash the process. The query in flight
+    // rejects with the same error, which is where it is classified.
+    client.on('error', () => {})
     try {
       for (const sql of this.setup) await client.query(sql)
     } catch (error) {

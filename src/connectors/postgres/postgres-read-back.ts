@@ -1,5 +1,5 @@
 import { putState } from '../snapshot-state.js'
-import { isRevmetaError } from '../../errors/revmeta-error.js'
+import { isRevmetaError, RevmetaError } from '../../errors/revmeta-error.js'
 import type { AssetRef } from '../../model/asset.js'
 import { assetFqn } from '../../model/fqn.js'
 import type { ObjectState, ObjectType } from '../connector.js'
@@ -63,6 +63,35 @@ export const databaseReadBackSql = `SELECT d.datname::text AS database_name, pg_
        pg_catalog.shobj_description(d.oid, 'pg_database') AS description
   FROM pg_catalog.pg_database d
  WHERE d.datname = ANY($1::text[])`
+
+/** One row of a schema listing ({@link schemaListSql}). */
+export interface SchemaNameRow {
+  readonly schema_name: string
+}
+
+// Temporary schemas come and go with sessions; a regex, not LIKE, so no backslash escape depends
+// on standard_conforming_strings (off in Redshift and in some PostgreSQL databases).
+const temporarySchemas = `'^pg_(toast_)?temp_[0-9]+$'`
+
+/**
+ * The schemas of the connected database, system ones left out, in byte order (`name` sorts in
+ * the C collation). `systemSchemas` are fixed names of an engine, written into the SQL once at load.
+ */
+export function schemaListSqlExcluding(systemSchemas: readonly string[]): string {
+  const names = systemSchemas.map((name) => {
+    if (!/^[a-z0-9_]+$/.test(name)) throw new RevmetaError('INTERNAL', `Not a system schema name: ${JSON.stringify(name)}`)
+    return `'${name}'`
+  })
+  return `SELECT n.nspname::text AS schema_name
+  FROM pg_catalog.pg_namespace n
+ WHERE n.nspname NOT IN (${names.join(', ')}) AND n.nspname !~ ${temporarySchemas}
+ ORDER BY n.nspname`
+}
+
+export const postgresSystemSchemas: readonly string[] = ['pg_catalog', 'information_schema', 'pg_toast']
+
+/** PostgreSQL's (and PGlite's) schema listing. */
+export const schemaListSql = schemaListSqlExcluding(postgresSystemSchemas)
 
 const relkindTypes: Readonly<Record<string, ObjectType>> = {
   r: 'table',
