@@ -2,13 +2,16 @@ import { Command, CommanderError } from 'commander'
 import { isRevmetaError } from '../errors/revmeta-error.js'
 import { registerApply } from './commands/apply.js'
 import { registerDemo } from './commands/demo.js'
+import { registerIngest } from './commands/ingest.js'
 import { registerPlan } from './commands/plan.js'
 import { registerReplay } from './commands/replay.js'
 import { registerRollback } from './commands/rollback.js'
 import { registerRuns } from './commands/runs.js'
 import { registerServe } from './commands/serve.js'
+import { registerSync } from './commands/sync.js'
 import { registerWorker } from './commands/worker.js'
 import { exitCodes } from './exit-codes.js'
+import '../catalog/register-builtin.js'
 
 /** Codes that mean the invocation itself was wrong, not that an operation failed. */
 const usageCodes = new Set(['CONFIG_INVALID', 'TEMPLATE_INVALID', 'CONFIG_UNREADABLE', 'CONFIG_ENV_MISSING', 'INPUT_UNREADABLE', 'UNSUPPORTED'])
@@ -31,6 +34,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerReplay(program, done)
   registerRollback(program, done)
   registerServe(program, done)
+  registerSync(program, done)
+  registerIngest(program, done)
   try {
     await program.parseAsync([...argv])
     return await result

@@ -68,6 +68,11 @@ export class SqlStateStore implements StateStore {
     }
   }
 
+  /** The store's connection, for modules that keep their own tables in its schema (the built-in catalog). */
+  get sqlRunner(): SqlRunner {
+    return this.runner
+  }
+
   /** Serializes writers that share `name` across processes; PGlite has a single connection anyway. */
   private async lock(tx: SqlExecutor, name: string): Promise<void> {
     if (this.runner.kind === 'postgres') await tx.query('SELECT pg_advisory_xact_lock(hashtext($1)::bigint)', [`revmeta.${name}:${this.schema}`])

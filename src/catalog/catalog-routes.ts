@@ -1,0 +1,113 @@
+import { timingSafeEqual } from 'node:crypto'
+import type { FastifyInstance } from 'fastify'
+import { omCollections, type OmEntityType } from '../openmetadata/om-types.js'
+import type { RoutePlugin } from '../server/build-app.js'
+import { badRequest, CatalogError } from './catalog-error.js'
+import type { CatalogService } from './catalog-service.js'
+import { directoryRoutes } from './directory-routes.js'
+import type { EventFilter } from './event-store.js'
+import { openCatalog } from './open-catalog.js'
+import { includeParam, installErrorHandler, integerParam, param, pathParam } from './route-helpers.js'
+import { ensureSelfSubscription } from './self-subscription.js'
+import type { DeliveryOptions } from './webhook-dispatcher.js'
+
+export interface CatalogRoutesOptions {
+  readonly delivery?: DeliveryOptions
+  /** Keep a subscription to this server's own webhook once it listens (default true). */
+  readonly selfSubscription?: boolean
+  readonly log?: (line: string) => void
+  /** Called with the catalog once it is open (tests, and callers that drive it in process). */
+  readonly onCatalog?: (catalog: CatalogService) => void
+}
+
+/** Who a PATCH is recorded for: the built-in catalog has no user sessions, so the caller says (or it is `admin`). */
+export const userHeader = 'x-revmeta-user'
+
+const eventTypeParams = ['entityCreated', 'entityUpdated', 'entityDeleted', 'entitySoftDeleted', 'entityRestored']
+
+/**
+ * The OpenMetadata API subset revmeta's own client uses, served from the built-in catalog:
+ * entities by name and id with `fields`, listing with `limit` / `after` paging and service,
+ * database and databaseSchema filters, JSON Patch updates, change events, users, teams, tags and
+ * webhook subscriptions. With `catalog.token` set, every request needs it as a Bearer token.
+ */
+export function catalogRoutes(options: CatalogRoutesOptions = {}): RoutePlugin {
+  return async (app, { config, store }) => {
+    const log = options.log ?? ((line: string) => process.stderr.write(`revmeta catalog: ${line}\n`))
+    const catalog = openCatalog(store, { delivery: { log, ...options.delivery } })
+    options.onCatalog?.(catalog)
+    installErrorHandler(app, log)
+    app.addContentTypeParser('application/json-patch+json', { parseAs: 'string' }, (_request, body, done) => {
+      try {
+        done(null, JSON.parse(body as string))
+      } catch (error) {
+        done(badRequest(`The body is not JSON: ${(error as Error).message}`), undefined)
+      }
+    })
+    const token = config.catalog.type === 'builtin' ? config.catalog.token : undefined
+    if (token !== undefined && token.length > 0) {
+      const expected = Buffer.from(`Bearer ${token}`)
+      app.addHook('onRequest', async (request) => {
+        const given = Buffer.from(request.headers.authorization ?? '')
+        if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new CatalogError(401, 'Not authorized: this catalog needs its bot token as a Bearer token')
+      })
+    }
+    for (const [type, collection] of Object.entries(omCollections) as [OmEntityType, string][]) entityRoutes(app, catalog, type, collection)
+    app.get('/api/v1/events', async (request) => {
+      const timestamp = integerParam(request, 'timestamp', { min: 0, max: Number.MAX_SAFE_INTEGER })
+      if (timestamp === undefined) throw badRequest('query param timestamp must not be null')
+      const data = await catalog.listEvents(timestamp, eventFilter(request.query as Record<string, unknown>))
+      return { data, paging: { total: data.length } }
+    })
+    await directoryRoutes(app, catalog)
+    app.addHook('onClose', async () => {
+      const { undelivered } = await catalog.close()
+      if (undelivered > 0) log(`${undelivered} webhook delivery(ies) abandoned at shutdown; the events stay readable at GET /api/v1/events`)
+    })
+    if (options.selfSubscription !== false) {
+      app.addHook('onListen', async () => {
+        try {
+          const subscription = await ensureSelfSubscription(catalog, config, app.server.address())
+          log(`catalog edits are delivered to ${subscription.endpoint} (subscription ${subscription.name}${subscription.secret ? ', signed' : ''})`)
+        } catch (error) {
+          log(`cannot subscribe to this server's own webhook: ${(error as Error).message}`)
+        }
+      })
+    }
+  }
+}
+
+function entityRoutes(app: FastifyInstance, catalog: CatalogService, type: OmEntityType, collection: string): void {
+  const base = `/api/v1/${collection}`
+  app.get(`${base}/name/:fqn`, async (request) => catalog.getEntity(type, pathParam(request, 'fqn'), param(request, 'fields'), includeParam(request)))
+  app.get(`${base}/:id`, async (request) => catalog.getEntityById(type, pathParam(request, 'id'), param(request, 'fields'), includeParam(request)))
+  app.get(base, async (request) => {
+    const filter = { service: param(request, 'service'), database: param(request, 'database'), databaseSchema: param(request, 'databaseSchema') }
+    const limit = integerParam(request, 'limit', { min: 0, max: 10_000 }) ?? 10
+    const after = param(request, 'after')
+    return catalog.listEntities(type, filter, { limit, ...(after ? { after } : {}), fields: param(request, 'fields'), include: includeParam(request) })
+  })
+  app.patch(`${base}/:id`, async (request) => {
+    const user = request.headers[userHeader]
+    const userName = typeof user === 'string' && user.length > 0 ? user : 'admin'
+    return catalog.patchEntity(type, pathParam(request, 'id'), request.body, userName)
+  })
+}
+
+/**
+ * The filter GET /api/v1/events takes: per event type, a comma-separated list of entity types or
+ * `*`. A soft deletion is listed under entityDeleted too, since OpenMetadata's own filter list
+ * has no entry a client could use for it.
+ */
+function eventFilter(query: Record<string, unknown>): EventFilter {
+  const filter: Record<string, string[]> = {}
+  for (const key of eventTypeParams) {
+    const raw = query[key]
+    const value = Array.isArray(raw) ? raw.join(',') : raw
+    if (typeof value !== 'string' || value.trim() === '') continue
+    const types = value.split(',').map((t) => t.trim()).filter((t) => t.length > 0)
+    filter[key] = [...(filter[key] ?? []), ...types]
+    if (key === 'entityDeleted') filter.entitySoftDeleted = [...(filter.entitySoftDeleted ?? []), ...types]
+  }
+  return filter
+}

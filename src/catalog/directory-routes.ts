@@ -1,0 +1,47 @@
+import type { FastifyInstance } from 'fastify'
+import type { CatalogService } from './catalog-service.js'
+import { parseFields } from './entity-shape.js'
+import { param, pathParam } from './route-helpers.js'
+import { parseSubscription, subscriptionJson } from './subscriptions.js'
+
+/**
+ * Users, teams, classifications, tags (PUT creates or updates: 201 when created, 200 when
+ * updated, as OpenMetadata answers) and webhook subscriptions.
+ */
+export async function directoryRoutes(app: FastifyInstance, catalog: CatalogService): Promise<void> {
+  const { directory, subscriptions } = catalog
+
+  app.put('/api/v1/users', async (request, reply) => {
+    const { created, value } = await directory.putUser(request.body)
+    return reply.code(created ? 201 : 200).send(value)
+  })
+  app.get('/api/v1/users/name/:name', async (request) => directory.getUser(pathParam(request, 'name'), parseFields(param(request, 'fields'))))
+
+  app.put('/api/v1/teams', async (request, reply) => {
+    const { created, value } = await directory.putTeam(request.body)
+    return reply.code(created ? 201 : 200).send(value)
+  })
+  app.get('/api/v1/teams/name/:name', async (request) => directory.getTeam(pathParam(request, 'name'), parseFields(param(request, 'fields'))))
+
+  app.put('/api/v1/classifications', async (request, reply) => {
+    const { created, value } = await directory.putClassification(request.body)
+    return reply.code(created ? 201 : 200).send(value)
+  })
+  app.get('/api/v1/classifications/name/:name', async (request) => directory.getClassification(pathParam(request, 'name')))
+
+  app.put('/api/v1/tags', async (request, reply) => {
+    const { created, value } = await directory.putTag(request.body)
+    return reply.code(created ? 201 : 200).send(value)
+  })
+  app.get('/api/v1/tags/name/:fqn', async (request) => directory.getTag(pathParam(request, 'fqn')))
+
+  app.post('/api/v1/events/subscriptions', async (request, reply) => {
+    const created = await subscriptions.create(parseSubscription(request.body))
+    return reply.code(201).send(subscriptionJson(created))
+  })
+  app.get('/api/v1/events/subscriptions', async () => {
+    const data = (await subscriptions.list()).map(subscriptionJson)
+    return { data, paging: { total: data.length } }
+  })
+  app.get('/api/v1/events/subscriptions/name/:name', async (request) => subscriptionJson(await subscriptions.get(pathParam(request, 'name'))))
+}

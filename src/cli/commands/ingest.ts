@@ -1,0 +1,64 @@
+import type { Command } from 'commander'
+import { ingest, type IngestSummary } from '../../catalog/ingest.js'
+import { openCatalog } from '../../catalog/open-catalog.js'
+import { loadConfig } from '../../config/load-config.js'
+import { RevmetaError } from '../../errors/revmeta-error.js'
+import { exitCodes } from '../exit-codes.js'
+import { withStore } from '../with-store.js'
+
+interface IngestFlags {
+  config: string
+  service: string[]
+  json?: boolean
+}
+
+async function runIngest(flags: IngestFlags): Promise<number> {
+  const config = await loadConfig(flags.config)
+  if (config.catalog.type !== 'builtin') {
+    throw new RevmetaError('CONFIG_INVALID', 'revmeta ingest fills the built-in catalog, but catalog.type is openmetadata: use OpenMetadata\'s own ingestion there.', { details: { key: 'catalog.type' } })
+  }
+  for (const name of flags.service) {
+    if (!config.services.some((s) => s.name === name)) {
+      throw new RevmetaError('CONFIG_INVALID', `--service ${name}: no such service; configured: ${config.services.map((s) => s.name).join(', ')}`, { details: { service: name } })
+    }
+  }
+  const log = (line: string) => process.stderr.write(`revmeta ingest: ${line}\n`)
+  const summaries = await withStore(config, async (store) => {
+    const catalog = openCatalog(store, { delivery: { log } })
+    try {
+      return await ingest(config, catalog, { services: flags.service })
+    } finally {
+      // Subscribers get the ingestion's events too; a receiver that is down does not hold the command for long.
+      const { undelivered } = await catalog.close(10_000)
+      if (undelivered > 0) log(`${undelivered} webhook delivery(ies) abandoned; the events stay readable at GET /api/v1/events`)
+    }
+  })
+  if (flags.json) process.stdout.write(`${JSON.stringify({ services: summaries }, null, 2)}\n`)
+  else for (const summary of summaries) process.stdout.write(describe(summary))
+  return summaries.some((s) => s.error !== undefined) ? exitCodes.failed : exitCodes.ok
+}
+
+function describe(s: IngestSummary): string {
+  const live = (type: keyof IngestSummary['entities']) => {
+    const c = s.entities[type]
+    return c.created + c.updated + c.unchanged + c.restored
+  }
+  const total = (outcome: 'created' | 'updated' | 'unchanged' | 'deleted' | 'restored') => Object.values(s.entities).reduce((n, c) => n + c[outcome], 0)
+  const lines = [
+    `service ${s.service}: ${live('database')} database(s), ${live('databaseSchema')} schema(s), ${live('table')} table(s) and view(s), ${s.columns} column(s)`,
+    `  created ${total('created')}, updated ${total('updated')}, unchanged ${total('unchanged')}, restored ${total('restored')}, marked deleted ${total('deleted')}`,
+  ]
+  if (s.unmatchedOwners.length > 0) lines.push(`  engine owners with no catalog user or team (left without owners): ${s.unmatchedOwners.join(', ')}`)
+  if (s.error) lines.push(`  failed: ${s.error.code}: ${s.error.message}`)
+  return `${lines.join('\n')}\n`
+}
+
+export function registerIngest(program: Command, done: (code: Promise<number>) => void): void {
+  program
+    .command('ingest')
+    .description("read databases, schemas, tables and columns from the configured services into the built-in catalog (the catalog's own descriptions, tags and owners are kept)")
+    .requiredOption('-c, --config <file>', 'revmeta YAML configuration')
+    .option('-s, --service <name>', 'only this service (repeatable)', (value: string, previous: string[]) => [...previous, value], [] as string[])
+    .option('--json', 'print one JSON object')
+    .action((flags: IngestFlags) => done(runIngest(flags)))
+}

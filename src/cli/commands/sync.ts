@@ -1,0 +1,47 @@
+import type { Command } from 'commander'
+import { openCatalog } from '../../catalog/open-catalog.js'
+import { loadConfig } from '../../config/load-config.js'
+import { RevmetaError } from '../../errors/revmeta-error.js'
+import { OpenMetadataClient } from '../../openmetadata/om-client.js'
+import { syncRun } from '../../sync/sync-run.js'
+import { printReport } from '../run-command.js'
+import { withStore } from '../with-store.js'
+
+interface SyncFlags {
+  config: string
+  service: string[]
+  dryRun?: boolean
+  json?: boolean
+}
+
+async function sync(flags: SyncFlags): Promise<number> {
+  const config = await loadConfig(flags.config)
+  for (const name of flags.service) {
+    if (!config.services.some((s) => s.name === name)) throw new RevmetaError('CONFIG_INVALID', `--service ${name}: no such service; configured: ${config.services.map((s) => s.name).join(', ')}`)
+  }
+  const services = flags.service.length > 0 ? flags.service : config.services.map((s) => s.name)
+  const report = await withStore(config, async (store) => {
+    if (config.catalog.type === 'openmetadata') {
+      const reader = new OpenMetadataClient({ url: config.catalog.url!, token: config.catalog.token, timeoutMs: config.catalog.timeoutMs })
+      return syncRun(config, reader, { services, dryRun: flags.dryRun === true, store })
+    }
+    const catalog = openCatalog(store)
+    try {
+      return await syncRun(config, catalog.reader(), { services, dryRun: flags.dryRun === true, store })
+    } finally {
+      await catalog.close(1_000)
+    }
+  })
+  return printReport(report, flags.json)
+}
+
+export function registerSync(program: Command, done: (code: Promise<number>) => void): void {
+  program
+    .command('sync')
+    .description('batch: the catalog state of every asset against the actual state; write only the difference (drift)')
+    .requiredOption('-c, --config <file>', 'revmeta YAML configuration')
+    .option('--service <name>', 'only this service (repeatable)', (value: string, all: string[]) => [...all, value], [] as string[])
+    .option('--dry-run', 'list the drift, write nothing')
+    .option('--json', 'print one JSON object')
+    .action((flags: SyncFlags) => done(sync(flags)))
+}
