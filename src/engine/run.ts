@@ -1,5 +1,6 @@
 import type { RevmetaConfig } from '../config/load-config.js'
 import type { Operation } from '../model/operation.js'
+import { groupBy } from './group-by.js'
 import { planInput, runReport, type RunInput } from './plan-input.js'
 import type { OperationReport, RunReport } from './report.js'
 import { runService, type RunOptions } from './run-service.js'
@@ -15,8 +16,7 @@ export async function run(config: RevmetaConfig, input: RunInput, options: RunOp
 
 /** Operations in memory, services side by side; one report per operation, in the given order. */
 export async function runOperations(config: RevmetaConfig, operations: readonly Operation[], options: RunOptions): Promise<OperationReport[]> {
-  const byService = new Map<string, Operation[]>()
-  for (const op of operations) byService.set(op.service, [...(byService.get(op.service) ?? []), op])
+  const byService = groupBy(operations, (op) => op.service)
   const channels = new Map(config.channels.map((c) => [c.name, c]))
   const perService = await Promise.all(
     config.services.filter((s) => byService.has(s.name)).map((s) => runService(s, channels, byService.get(s.name)!, options)),

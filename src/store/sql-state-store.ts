@@ -28,6 +28,9 @@ import {
 
 /** Rows per statement: large enough that 20,000 operations take a few round trips, small enough to keep each parameter modest. */
 const chunkSize = 1_000
+/** Operations enqueued at once that make the embedded store refresh its statistics. */
+const analyzeAfter = 1_000
+
 /** Settled operations between two VACUUMs of the embedded store. */
 const vacuumEvery = 5_000
 
@@ -142,6 +145,9 @@ export class SqlStateStore implements StateStore {
         }
       }
     })
+    // PGlite never refreshes planner statistics by itself: after a large enqueue the claim query
+    // would plan for an empty table and scan every pending row per claim (seconds each at 20,000).
+    if (this.runner.kind === 'pglite' && inserted >= analyzeAfter) await this.runner.exec(`ANALYZE ${this.s}.operations`)
     return { inserted, coalesced }
   }
 
