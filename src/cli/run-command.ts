@@ -16,9 +16,9 @@ export interface RunFlags extends InputFlags {
   readonly queueOnly?: boolean
 }
 
-export function printReport(report: RunReport, json: boolean | undefined): number {
+export function printReport(report: RunReport, json: boolean | undefined, exit: { queuedIsDone?: boolean } = {}): number {
   process.stdout.write(json ? `${JSON.stringify(report, null, 2)}\n` : `${formatReport(report)}\n`)
-  return exitCodeFor(report)
+  return exitCodeFor(report, exit)
 }
 
 /** Shared body of `plan` and `apply`: the commands differ only in whether statements are sent. */
@@ -29,5 +29,5 @@ export async function runCommand(flags: RunFlags, apply: boolean): Promise<numbe
   const report = durable
     ? await withStore(config, (store) => applyDurably(config, store, input, { queueOnly: flags.queueOnly === true, log: (line) => process.stderr.write(`revmeta: ${line}\n`) }))
     : await run(config, input, { apply, offline: flags.offline === true })
-  return printReport(report, flags.json)
+  return printReport(report, flags.json, { queuedIsDone: durable && flags.queueOnly === true })
 }

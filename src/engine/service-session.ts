@@ -5,6 +5,7 @@ import { RevmetaError, toRevmetaError } from '../errors/revmeta-error.js'
 import { assetFqn } from '../model/fqn.js'
 import type { Operation } from '../model/operation.js'
 import { executeUnits, type RetryPolicy } from './execute-units.js'
+import { groupBy } from './group-by.js'
 import { prepareOperation, type PreparedOperation } from './prepare-operation.js'
 import { errorReport, type OperationReport } from './report.js'
 
@@ -117,11 +118,7 @@ export class ServiceSession {
     const ready = prepared.flatMap((p, i) => (p.outcome === 'ready' ? [i] : []))
     if (ready.length === 0) return
     await options.beforeSend?.(ready.map((i) => ({ op: prepared[i]!.op, report: reports[i]! })))
-    const byDatabase = new Map<string, number[]>()
-    for (const i of ready) {
-      const database = prepared[i]!.statements[0]!.database
-      byDatabase.set(database, [...(byDatabase.get(database) ?? []), i])
-    }
+    const byDatabase = groupBy(ready, (i) => prepared[i]!.statements[0]!.database)
     const applied: number[] = []
     for (const [database, indexes] of byDatabase) {
       const { results, attempts } = await executeUnits(client, database, indexes.map((i) => prepared[i]!.statements), options.retry)
@@ -142,7 +139,10 @@ export class ServiceSession {
       after = await client.readBack(checkable.map((i) => prepared[i]!.op.asset))
     } catch (err) {
       const why = toRevmetaError(err, 'CONNECTION_FAILED').message
-      for (const i of checkable) reports[i]!.warnings.push(`applied, but not verified: reading back failed (${why})`)
+      for (const i of checkable) {
+        reports[i]!.warnings.push(`applied, but not verified: reading back failed (${why})`)
+        reports[i]!.verified = false
+      }
       return
     }
     for (const i of checkable) {

@@ -145,7 +145,10 @@ export class Worker {
     const idle = this.options.untilIdle
     if (!idle) return execution.pollMs
     const pending = await this.store.operations({ runId: idle.runId, status: 'pending' })
-    const running = idle.runId === undefined ? 0 : (await this.store.operations({ runId: idle.runId, status: 'running' })).length
+    // Running operations are not done: they settle (perhaps into a retry due soon), or belong to a
+    // worker that died and come back when its lease runs out. A drain that stopped beside them
+    // would leave a crashed worker's operations to nobody.
+    const running = (await this.store.operations({ runId: idle.runId, status: 'running' })).length
     if (pending.length === 0 && running === 0) return undefined
     const now = Date.now()
     const due = Math.min(...pending.map((p) => Math.max(p.runAt.getTime(), this.breaker.openUntil(p.service))), running > 0 ? now + execution.pollMs : Infinity)

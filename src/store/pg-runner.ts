@@ -79,6 +79,10 @@ class PgRunner implements SqlRunner {
       throw classifyStoreError(error, 'connect')
     }
     let broken: Error | undefined
+    // Checked out, the client has no 'error' listener of the pool's: a connection reset would be
+    // an unhandled 'error' event and crash the process. The pending query rejects with it anyway.
+    const onError = () => {}
+    client.on('error', onError)
     try {
       await client.query('BEGIN')
       const result = await fn(clientExecutor(client))
@@ -93,6 +97,7 @@ class PgRunner implements SqlRunner {
       throw classifyStoreError(error, 'transaction')
     } finally {
       // A connection whose rollback failed is in an unknown state: destroy it, not reuse it.
+      client.off('error', onError)
       client.release(broken)
     }
   }

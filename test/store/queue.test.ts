@@ -175,6 +175,49 @@ describe.each(bothTargets())('queue on $name', (t) => {
     expect(row).toMatchObject({ outcome: 'recovered', before: null, after: 'x' })
   })
 
+  it('keeps the rows of an attempt that lost its connection unresolved, then recovered and verified when found in place', async () => {
+    const store = await t.fresh()
+    const run = await store.createRun('apply')
+    await store.enqueue(run, [describeOp('a', 'x'), describeOp('b', 'y')])
+    const entry = (op: { id: number; attempts: number }, name: string) => ({ operationId: op.id, runId: run, attempt: op.attempts, service: 'warehouse', asset: name, kind: 'description' as const, statement: `try ${op.attempts}`, before: null, after: name, outcome: 'sent' as const })
+    const lost = { code: 'CONNECTION_FAILED' as const, message: 'Connection terminated unexpectedly', retryable: true }
+    const [a1, b1] = await store.claim('w', { limit: 2 })
+    await store.recordAudit([entry(a1!, 'a'), entry(b1!, 'b')])
+    // a: the connection broke while sending (maybe landed); b: the database refused it (did not land).
+    await store.settle('w', [
+      { id: a1!.id, status: 'retry', report: report(a1!, 'failed'), error: lost, runAt: past() },
+      { id: b1!.id, status: 'retry', report: report(b1!, 'failed'), error: lockTimeout, runAt: past() },
+    ])
+    expect((await store.audit({ runId: run })).map((e) => [e.asset, e.outcome])).toEqual([['a', 'sent'], ['b', 'failed']])
+    const [a2] = await store.claim('w', { limit: 1, services: ['warehouse'] })
+    expect(a2!.id).toBe(a1!.id)
+    await store.settle('w', [{ id: a2!.id, status: 'unchanged', report: report(a2!, 'unchanged') }])
+    const [stored] = await store.operations({ ids: [a2!.id] })
+    expect(stored).toMatchObject({ status: 'applied', report: { verified: true } })
+    expect((await store.audit({ operationId: a2!.id })).map((e) => [e.attempt, e.outcome])).toEqual([[1, 'recovered']])
+  })
+
+  it('after a replay, marks only the new attempt applied, not an unresolved row of the same attempt number', async () => {
+    const store = await t.fresh()
+    const run = await store.createRun('apply')
+    await store.enqueue(run, [describeOp('a', 'x')])
+    const entry = (op: { id: number; runId: number; attempts: number }) => ({ operationId: op.id, runId: op.runId, attempt: op.attempts, service: 'warehouse', asset: 'a', kind: 'description' as const, statement: `run ${op.runId} try ${op.attempts}`, outcome: 'sent' as const })
+    const [c1] = await store.claim('w1', { limit: 1 })
+    await store.recordAudit([entry(c1!)])
+    await sleep(30)
+    expect(await store.reclaimExpired(10)).toBe(1) // w1 died with its statement in flight
+    const [c2] = await store.claim('w2', { limit: 1 })
+    await store.settle('w2', [{ id: c2!.id, status: 'dead', report: report(c2!, 'failed'), error: missing }])
+    const replay = await store.createRun('replay')
+    expect(await store.replay(replay)).toBe(1)
+    const [c3] = await store.claim('w3', { limit: 1 })
+    expect(c3).toMatchObject({ attempts: 1, runId: replay })
+    await store.recordAudit([entry(c3!)])
+    await store.settle('w3', [{ id: c3!.id, status: 'applied', report: report(c3!, 'applied') }])
+    const rows = (await store.audit({ operationId: c3!.id })).map((e) => [e.runId, e.attempt, e.outcome])
+    expect(rows).toEqual([[run, 1, 'failed'], [replay, 1, 'applied']])
+  })
+
   it('reclaims expired leases only, and heartbeats keep a lease fresh', async () => {
     const store = await t.fresh()
     const run = await store.createRun('apply')
