@@ -21,7 +21,11 @@ const positiveInt = z.number().int().positive()
 /** How this service's work is paced, on top of the engine's own defaults. */
 export const serviceExecutionSchema = z
   .strictObject({
-    /** Batches in flight for this service at once, per worker. Default: the connector's own. */
+    /**
+     * Batches of this service in flight at once. The claim caps running operations at this many
+     * batches across all workers sharing the store, so it protects the database, not a worker.
+     * Default: the connector's own.
+     */
     concurrency: positiveInt.max(64).optional(),
     /** Operations started per second for this service, per worker; absent: unlimited. */
     ratePerSecond: positiveInt.optional(),
