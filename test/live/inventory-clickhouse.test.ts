@@ -6,6 +6,7 @@ import { clickhouseConnector } from '../../src/connectors/clickhouse/index.js'
 import type { ConnectorClient, ObjectState } from '../../src/connectors/connector.js'
 import type { AssetRef } from '../../src/model/asset.js'
 import { assetFqn } from '../../src/model/fqn.js'
+import { walkInventory } from '../support/inventory.js'
 
 const service = 'ch'
 // OpenMetadata files every ClickHouse database as a schema of one catalog database, `default`.
@@ -25,17 +26,7 @@ const initSql = `
 let dir: string
 let client: ConnectorClient
 
-/** What ingestion sees: each catalog database, its schemas, then one read-back of those schemas. */
-async function inventory(): Promise<Record<string, ObjectState>> {
-  if (client.listDatabases === undefined || client.listSchemas === undefined) throw new Error('The client cannot list databases and schemas')
-  const found: Record<string, ObjectState> = {}
-  for (const database of await client.listDatabases()) {
-    const schemas = await client.listSchemas(database)
-    const snapshot = await client.readBack(schemas.map((schema): AssetRef => ({ level: 'schema', service, database, schema })))
-    for (const [key, state] of snapshot) found[key] = state
-  }
-  return found
-}
+const inventory = () => walkInventory(client, service)
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'revmeta-inv-chdb-'))

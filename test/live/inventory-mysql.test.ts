@@ -6,6 +6,7 @@ import { mysqlConnector } from '../../src/connectors/mysql/index.js'
 import type { AssetRef } from '../../src/model/asset.js'
 import { assetFqn } from '../../src/model/fqn.js'
 import { connectMysql, mysqlServer } from '../support/mysql-server.js'
+import { walkInventory } from '../support/inventory.js'
 
 /**
  * The server is shared with other test files (and holds `test`), so the listing is checked for
@@ -23,17 +24,7 @@ const system = ['mysql', 'information_schema', 'performance_schema', 'sys']
 let admin: mysql.Connection
 let client: ConnectorClient
 
-/** What ingestion sees: each catalog database, its schemas, then one read-back of those schemas. */
-async function inventory(): Promise<Record<string, ObjectState>> {
-  if (client.listDatabases === undefined || client.listSchemas === undefined) throw new Error('The client cannot list databases and schemas')
-  const found: Record<string, ObjectState> = {}
-  for (const database of await client.listDatabases()) {
-    const schemas = await client.listSchemas(database)
-    const snapshot = await client.readBack(schemas.map((schema): AssetRef => ({ level: 'schema', service, database, schema })))
-    for (const [key, state] of snapshot) found[key] = state
-  }
-  return found
-}
+const inventory = () => walkInventory(client, service)
 
 const key = (parts: Omit<AssetRef, 'service' | 'database'>): string => assetFqn({ service, database: label, ...parts })
 

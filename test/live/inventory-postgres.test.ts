@@ -6,6 +6,7 @@ import { redshiftConnector } from '../../src/connectors/redshift/index.js'
 import type { AssetRef } from '../../src/model/asset.js'
 import { assetFqn } from '../../src/model/fqn.js'
 import { connect, serverUrl as server } from '../support/postgres-server.js'
+import { walkInventory } from '../support/inventory.js'
 
 /**
  * listDatabases + listSchemas + readBack of those schemas must give ingestion the whole database
@@ -31,17 +32,7 @@ async function open<C>(connector: Connector<C>, service: string, database: strin
   return client
 }
 
-/** What ingestion sees: each catalog database, its schemas, then one read-back of those schemas. */
-async function inventory(client: ConnectorClient, service: string): Promise<Record<string, ObjectState>> {
-  if (client.listDatabases === undefined || client.listSchemas === undefined) throw new Error('The client cannot list databases and schemas')
-  const found: Record<string, ObjectState> = {}
-  for (const database of await client.listDatabases()) {
-    const schemas = await client.listSchemas(database)
-    const snapshot = await client.readBack(schemas.map((schema): AssetRef => ({ level: 'schema', service, database, schema })))
-    for (const [key, state] of snapshot) found[key] = state
-  }
-  return found
-}
+const inventory = walkInventory
 
 const namespaces = async (client: pg.Client): Promise<string[]> => (await client.query<{ n: string }>('SELECT nspname::text AS n FROM pg_namespace')).rows.map((row) => row.n)
 
