@@ -89,7 +89,7 @@ function planBatches(units: readonly (readonly Statement[])[], results: readonly
 }
 
 /** Settles units that need no round trip: empty ones succeed, misrouted ones fail. */
-function checkUnit(unit: readonly Statement[], database: string): UnitResult | undefined {
+export function checkUnit(unit: readonly Statement[], database: string): UnitResult | undefined {
   if (unit.length === 0) return { ok: true }
   const stray = unit.find((statement) => statement.database !== database)
   if (stray === undefined) return undefined

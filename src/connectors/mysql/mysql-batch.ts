@@ -1,6 +1,6 @@
 import { RevmetaError } from '../../errors/revmeta-error.js'
 import type { Statement, UnitResult } from '../connector.js'
-import { joinScript } from '../sql-batch.js'
+import { checkUnit, joinScript } from '../sql-batch.js'
 
 /**
  * Batching for MySQL, where every DDL statement commits on its own: a multi-statement script
@@ -82,19 +82,6 @@ function takeBatch(pending: readonly number[], units: readonly (readonly Stateme
     count += length
   }
   return batch
-}
-
-/** Settles units that need no round trip: empty ones succeed, misrouted ones fail. */
-function checkUnit(unit: readonly Statement[], database: string): UnitResult | undefined {
-  if (unit.length === 0) return { ok: true }
-  const stray = unit.find((statement) => statement.database !== database)
-  if (stray === undefined) return undefined
-  return {
-    ok: false,
-    error: new RevmetaError('INTERNAL', `A statement for database ${JSON.stringify(stray.database)} was sent with statements for ${JSON.stringify(database)}`, {
-      details: { database, statementDatabase: stray.database },
-    }),
-  }
 }
 
 function notAttempted(lost: RevmetaError): RevmetaError {

@@ -1,23 +1,9 @@
-import type { ErrorCode } from '../../errors/codes.js'
 import { isRevmetaError, RevmetaError } from '../../errors/revmeta-error.js'
+import type { Classified, SqlErrorContext } from '../error-context.js'
 import { redactSecrets } from '../secrets.js'
 
-/** Where the error happened; never holds the password, only values to name the place. */
-export interface MysqlErrorContext {
-  readonly engine: string
-  readonly phase: 'connect' | 'query'
-  /** The MySQL database the statements named. */
-  readonly database?: string
-  readonly host?: string
-  readonly port?: number
-  /** Strings that must never appear in a message (the password), replaced by `***`. */
-  readonly secrets?: readonly string[]
-}
-
-interface Classified {
-  readonly code: ErrorCode
-  readonly retryable?: boolean
-}
+/** Kept under this name for the mysql client. */
+export type MysqlErrorContext = SqlErrorContext
 
 const byErrno: Readonly<Record<number, Classified>> = {
   // Lock wait timeout (metadata locks included) and deadlock: the same statement may pass later.
