@@ -1,13 +1,13 @@
 import type { Profiler } from 'node:inspector'
 import { Session } from 'node:inspector/promises'
-import type { StateStore } from '../src/store/state-store.js'
+import type { StateStore } from '../dist/store/state-store.js'
 
 /** Where the time of one call goes: a sampled CPU profile, summarised as the functions that cost most. */
 export interface ProfileSummary {
   readonly wallMs: number
   /** Self time: the function's own code, not what it calls. */
   readonly self: readonly { readonly name: string; readonly ms: number }[]
-  /** Inclusive time of revmeta's own functions (src/), what they call included. */
+  /** Inclusive time of revmeta's own functions (dist/, compiled from src/), what they call included. */
   readonly inclusive: readonly { readonly name: string; readonly ms: number }[]
 }
 
@@ -18,9 +18,13 @@ interface ProfileNode {
 }
 
 const label = (n: ProfileNode) => {
-  const file = n.callFrame.url.replace(/^.*?\/(src|node_modules)\//, '$1/').replace(/^file:\/\/.*\/bench\//, 'bench/')
+  // dist/x.js is compiled from src/x.ts: named by its source.
+  const url = n.callFrame.url
+  const file = url.includes('/node_modules/')
+    ? url.replace(/^.*?\/node_modules\//, 'node_modules/')
+    : url.replace(/^.*?\/dist\/(.*)\.js$/, 'src/$1.ts').replace(/^file:\/\/.*\/bench\//, 'bench/')
   const fn = n.callFrame.functionName || '(anonymous)'
-  // Line numbers are left out: under tsx they point into the transformed code, not the source.
+  // Line numbers are left out: they point into the compiled code, not the source.
   return file ? `${fn} (${file})` : fn
 }
 
@@ -54,7 +58,7 @@ export async function cpuProfile(fn: () => Promise<unknown>, top = 12): Promise<
     const seen = new Set<string>()
     for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
       const n = nodes.get(cur)!
-      if (!n.callFrame.url.includes('/src/') || seen.has(label(n))) continue
+      if (!n.callFrame.url.includes('/dist/') || n.callFrame.url.includes('/node_modules/') || seen.has(label(n))) continue
       seen.add(label(n))
       inclusive.set(label(n), (inclusive.get(label(n)) ?? 0) + us)
     }

@@ -110,7 +110,7 @@ are shown with their ratios for information. Figure 3 is judged at a flush every
 | cores | ${m.cores} |
 | memory | ${m.memory} |
 | OS | ${m.os} |
-| Node | ${m.node} (revmeta's TypeScript sources run through tsx) |
+| Node | ${m.node} (revmeta as users run it: compiled to dist/ by npm run build; the bench's own code runs through tsx) |
 | PostgreSQL | ${m.postgres} |
 | psql | ${m.psql} |
 | date | ${m.date} |

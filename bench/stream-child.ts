@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs'
-import { resolveConfig } from '../src/config/load-config.js'
-import { routeChanges } from '../src/engine/route-changes.js'
-import { normalizeChangeEvents } from '../src/inputs/normalize-change-events.js'
-import { streamEvents } from '../src/inputs/stream-events.js'
-import { StreamingPlanner } from '../src/planning/stream-planner.js'
+import { resolveConfig } from '../dist/config/load-config.js'
+import { routeChanges } from '../dist/engine/route-changes.js'
+import { normalizeChangeEvents } from '../dist/inputs/normalize-change-events.js'
+import { streamEvents } from '../dist/inputs/stream-events.js'
+import { StreamingPlanner } from '../dist/planning/stream-planner.js'
 
 /**
  * Run by stream.ts in a fresh process, so only planning counts: streams a JSON-lines events file

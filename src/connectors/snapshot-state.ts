@@ -9,12 +9,16 @@ import type { ObjectState } from './connector.js'
  * failing the whole read-back.
  */
 export function putState(into: Map<string, ObjectState>, asset: AssetRef, state: ObjectState): void {
-  let key: string
+  const key = fqnOrSkip(() => assetFqn(asset))
+  if (key !== undefined) into.set(key, state)
+}
+
+/** The FQN `build` returns, or undefined for a name that has none (see putState). */
+export function fqnOrSkip(build: () => string): string | undefined {
   try {
-    key = assetFqn(asset)
+    return build()
   } catch (error) {
-    if (isRevmetaError(error) && (error.code === 'NAME_HAS_QUOTE' || error.code === 'FQN_INVALID')) return
+    if (isRevmetaError(error) && (error.code === 'NAME_HAS_QUOTE' || error.code === 'FQN_INVALID')) return undefined
     throw error
   }
-  into.set(key, state)
 }

@@ -3,8 +3,7 @@ import type { ResolvedChannel } from '../config/load-config.js'
 import type { Dialect, ObjectState, ObjectType, StateSnapshot, Statement } from '../connectors/connector.js'
 import { RevmetaError, toRevmetaError } from '../errors/revmeta-error.js'
 import type { Level } from '../model/asset.js'
-import { assetFqn } from '../model/fqn.js'
-import type { Operation } from '../model/operation.js'
+import { operationFqn, type Operation } from '../model/operation.js'
 import { compileChannelTemplates } from '../channels/compile-channel-templates.js'
 import { describeDescription } from './kinds/description-kind.js'
 import type { Desired, KindContext } from './kinds/kind-context.js'
@@ -49,8 +48,9 @@ function describe(ctx: KindContext): Desired {
 }
 
 function notFound(op: Operation): RevmetaError {
-  return new RevmetaError('OBJECT_NOT_FOUND', `${op.asset.level} ${assetFqn(op.asset)} does not exist in the source`, {
-    details: { asset: assetFqn(op.asset), level: op.asset.level },
+  const fqn = operationFqn(op)
+  return new RevmetaError('OBJECT_NOT_FOUND', `${op.asset.level} ${fqn} does not exist in the source`, {
+    details: { asset: fqn, level: op.asset.level },
   })
 }
 
@@ -60,24 +60,42 @@ function notFound(op: Operation): RevmetaError {
  * assumed from levels.
  */
 export function prepareOperation(op: Operation, dialect: Dialect, owners: OwnerMapping, channel: ResolvedChannel, snapshot: StateSnapshot | undefined): PreparedOperation {
-  const state = snapshot?.get(assetFqn(op.asset))
+  const state = snapshot?.get(operationFqn(op))
   let desired: Desired
   try {
     desired = describe({ op, dialect, owners, channel: withOwnTemplate(op, channel), state })
   } catch (err) {
     const error = toRevmetaError(err)
-    return { op, outcome: notPossible.has(error.code) ? 'unsupported' : 'failed', statements: [], error, warnings: [] }
+    return prepared(op, notPossible.has(error.code) ? 'unsupported' : 'failed', none, undefined, undefined, error, noWarnings, undefined)
   }
-  const read = desired.read
-  const inPlace = read ? (s: ObjectState | undefined) => s !== undefined && read(s) === desired.value : undefined
-  const base = { op, desired: desired.value, warnings: desired.warnings, inPlace }
-  if (desired.skip) return { ...base, outcome: 'skipped', statements: [], warnings: [...desired.warnings, desired.skip] }
-  if (snapshot && !state) return { ...base, outcome: 'failed', statements: [], error: notFound(op) }
+  const { value, read, warnings } = desired
+  const inPlace = read ? (s: ObjectState | undefined) => s !== undefined && read(s) === value : undefined
+  if (desired.skip) return prepared(op, 'skipped', none, value, undefined, undefined, [...warnings, desired.skip], inPlace)
+  if (snapshot && !state) return prepared(op, 'failed', none, value, undefined, notFound(op), warnings, inPlace)
   const current = state && read ? (read(state) ?? null) : undefined
-  if (state && inPlace?.(state)) return { ...base, current, outcome: 'unchanged', statements: [] }
+  if (state && inPlace?.(state)) return prepared(op, 'unchanged', none, value, current, undefined, warnings, inPlace)
   try {
-    return { ...base, current, outcome: 'ready', statements: desired.render(state?.objectType ?? assumedType[op.asset.level], state?.definition) }
+    const statements = desired.render(state?.objectType ?? assumedType[op.asset.level], state?.definition)
+    return prepared(op, 'ready', statements, value, current, undefined, warnings, inPlace)
   } catch (err) {
-    return { ...base, current, outcome: 'failed', statements: [], error: toRevmetaError(err) }
+    return prepared(op, 'failed', none, value, current, toRevmetaError(err), warnings, inPlace)
   }
+}
+
+const none: readonly Statement[] = Object.freeze([])
+const noWarnings: readonly string[] = Object.freeze([])
+
+// Every prepared operation has the same fields in the same order: tens of thousands are made per
+// run, and one object shape keeps the code that reads them fast.
+function prepared(
+  op: Operation,
+  outcome: PreparedOperation['outcome'],
+  statements: readonly Statement[],
+  desired: string | null | undefined,
+  current: string | null | undefined,
+  error: RevmetaError | undefined,
+  warnings: readonly string[],
+  inPlace: PreparedOperation['inPlace'],
+): PreparedOperation {
+  return { op, outcome, statements, desired, current, error, warnings, inPlace }
 }

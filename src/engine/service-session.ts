@@ -1,9 +1,10 @@
 import type { ResolvedChannel, ServiceConfig } from '../config/load-config.js'
-import type { Connector, ConnectorClient, Dialect, StateSnapshot } from '../connectors/connector.js'
+import type { Connector, ConnectorClient, Dialect, StateSnapshot, Statement } from '../connectors/connector.js'
 import { loadConnector } from '../connectors/registry.js'
 import { RevmetaError, toRevmetaError } from '../errors/revmeta-error.js'
-import { assetFqn } from '../model/fqn.js'
-import type { Operation } from '../model/operation.js'
+import type { ChangeOrigin } from '../model/change.js'
+import { operationFqn, type Operation } from '../model/operation.js'
+import { setImmediate } from 'node:timers/promises'
 import { executeUnits, type RetryPolicy } from './execute-units.js'
 import { groupBy } from './group-by.js'
 import { prepareOperation, type PreparedOperation } from './prepare-operation.js'
@@ -19,17 +20,18 @@ export interface ProcessOptions {
 }
 
 function toReport(p: PreparedOperation): OperationReport {
+  const { op } = p
   const report: OperationReport = {
-    id: p.op.id,
-    channel: p.op.channel,
-    service: p.op.service,
-    asset: assetFqn(p.op.asset),
-    level: p.op.asset.level,
-    kind: p.op.kind,
+    id: op.id,
+    channel: op.channel,
+    service: op.service,
+    asset: operationFqn(op),
+    level: op.asset.level,
+    kind: op.kind,
     status: p.outcome === 'ready' ? 'planned' : p.outcome,
-    statements: p.statements.map((s) => s.sql),
-    warnings: [...p.warnings],
-    origins: p.op.origins.map((o) => ({ index: o.index, eventId: o.eventId, user: o.user })),
+    statements: p.statements.map(sqlOf),
+    warnings: p.warnings.slice(),
+    origins: op.origins.map(reportedOrigin),
   }
   if (p.desired !== undefined) report.desired = p.desired
   if (p.current !== undefined) report.current = p.current
@@ -37,10 +39,16 @@ function toReport(p: PreparedOperation): OperationReport {
   return report
 }
 
+const sqlOf = (s: Statement) => s.sql
+const reportedOrigin = (o: ChangeOrigin) => ({ index: o.index, eventId: o.eventId, user: o.user })
+
 function fail(report: OperationReport, error: RevmetaError): void {
   report.status = 'failed'
   report.error = errorReport(error)
 }
+
+/** Operations prepared per step of the send pipeline. */
+const sendChunk = 1_000
 
 const preview = (value: string | null | undefined) =>
   value === null || value === undefined ? 'nothing' : JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value)
@@ -108,18 +116,49 @@ export class ServiceSession {
         return report
       })
     }
-    const prepared = ops.map((op) => this.prepare(op, snapshot))
-    const reports = prepared.map(toReport)
-    if (options.apply) await this.applyAndVerify(client, prepared, reports, options)
+    if (!options.apply) return ops.map((op) => toReport(this.prepare(op, snapshot)))
+    return this.applyAndVerify(client, ops, snapshot, options)
+  }
+
+  /**
+   * Prepares and sends in chunks, one chunk in flight while the next is prepared: the engine's
+   * work on a chunk then overlaps the server's on the one before, instead of all preparing
+   * first and all waiting after. Each chunk's `beforeSend` still completes before it is sent.
+   */
+  private async applyAndVerify(client: ConnectorClient, ops: readonly Operation[], snapshot: StateSnapshot | undefined, options: ProcessOptions): Promise<OperationReport[]> {
+    const prepared: PreparedOperation[] = []
+    const reports: OperationReport[] = []
+    const applied: number[] = []
+    let sending: Promise<void> = Promise.resolve()
+    let sendError: unknown
+    try {
+      for (let start = 0; start < ops.length; start += sendChunk) {
+        const ready: number[] = []
+        for (let i = start; i < Math.min(start + sendChunk, ops.length); i++) {
+          const p = this.prepare(ops[i]!, snapshot)
+          prepared.push(p)
+          reports.push(toReport(p))
+          if (p.outcome === 'ready') ready.push(i)
+        }
+        if (ready.length === 0) continue
+        await options.beforeSend?.(ready.map((i) => ({ op: ops[i]!, report: reports[i]! })))
+        await sending
+        if (sendError !== undefined) throw sendError
+        // Caught here and rethrown above, so a failure is never an unhandled rejection meanwhile.
+        sending = this.send(client, prepared, reports, ready, applied, options).catch((err: unknown) => void (sendError = err))
+        // Lets the driver take the connection and write the chunk before the next is prepared.
+        await setImmediate()
+      }
+    } finally {
+      await sending
+    }
+    if (sendError !== undefined) throw sendError
+    await this.verify(client, prepared, reports, applied)
     return reports
   }
 
-  private async applyAndVerify(client: ConnectorClient, prepared: PreparedOperation[], reports: OperationReport[], options: ProcessOptions): Promise<void> {
-    const ready = prepared.flatMap((p, i) => (p.outcome === 'ready' ? [i] : []))
-    if (ready.length === 0) return
-    await options.beforeSend?.(ready.map((i) => ({ op: prepared[i]!.op, report: reports[i]! })))
+  private async send(client: ConnectorClient, prepared: readonly PreparedOperation[], reports: OperationReport[], ready: readonly number[], applied: number[], options: ProcessOptions): Promise<void> {
     const byDatabase = groupBy(ready, (i) => prepared[i]!.statements[0]!.database)
-    const applied: number[] = []
     for (const [database, indexes] of byDatabase) {
       const { results, attempts } = await executeUnits(client, database, indexes.map((i) => prepared[i]!.statements), options.retry)
       results.forEach((result, k) => {
@@ -131,6 +170,10 @@ export class ServiceSession {
         } else fail(reports[i]!, result.error)
       })
     }
+  }
+
+  /** Reads back what was applied and checks each value landed as written. */
+  private async verify(client: ConnectorClient, prepared: readonly PreparedOperation[], reports: OperationReport[], applied: readonly number[]): Promise<void> {
     const checkable = applied.filter((i) => prepared[i]!.inPlace !== undefined)
     for (const i of applied) if (!prepared[i]!.inPlace) reports[i]!.warnings.push('custom template: the effect is not read back, so it is not verified')
     if (checkable.length === 0 || !this.dialect.capabilities.readBack) return
@@ -147,13 +190,14 @@ export class ServiceSession {
     }
     for (const i of checkable) {
       const p = prepared[i]!
-      const state = after.get(assetFqn(p.op.asset))
+      const fqn = operationFqn(p.op)
+      const state = after.get(fqn)
       if (p.inPlace!(state)) {
         reports[i]!.verified = true
         continue
       }
       const found = state === undefined ? 'the object is gone' : `read back ${preview(p.op.kind === 'owners' ? state.owner : state.description)}`
-      fail(reports[i]!, new RevmetaError('VERIFY_MISMATCH', `${assetFqn(p.op.asset)}: wrote ${preview(p.desired)} but ${found}`, { details: { asset: assetFqn(p.op.asset), kind: p.op.kind } }))
+      fail(reports[i]!, new RevmetaError('VERIFY_MISMATCH', `${fqn}: wrote ${preview(p.desired)} but ${found}`, { details: { asset: fqn, kind: p.op.kind } }))
     }
   }
 

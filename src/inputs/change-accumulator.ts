@@ -56,8 +56,11 @@ export class ChangeAccumulator {
     const empty: string[] = []
     for (const entry of this.entries.values()) {
       if (entry.kind === 'description') {
-        const change: Change = { kind: 'description', asset: entry.asset, origin: this.origin, after: entry.after }
-        changes.push(entry.before === undefined ? change : { ...change, before: entry.before })
+        changes.push(
+          entry.before === undefined
+            ? { kind: 'description', asset: entry.asset, origin: this.origin, after: entry.after }
+            : { kind: 'description', asset: entry.asset, origin: this.origin, after: entry.after, before: entry.before },
+        )
         continue
       }
       // An item both added and removed ends up present (OpenMetadata lists a relabelled tag in both), so adding wins.

@@ -3,6 +3,7 @@ import { assetFromEntity, columnAsset, isReverseEntityType } from '../model/asse
 import type { Change, ChangeOrigin } from '../model/change.js'
 import { parseFqn } from '../model/fqn.js'
 import { ChangeAccumulator } from './change-accumulator.js'
+import { asPlainChangeEvent } from './change-event-fast-path.js'
 import { changeEventSchema, type ChangeDescription, type ChangeEvent, type FieldChange } from './change-event-schema.js'
 import { atField, idOf, isRecord, locateError, malformed } from './input-errors.js'
 import { diffByKey, ownerKey, parseOwnerRefs, parseTagLabels, tagKey } from './label-values.js'
@@ -44,13 +45,7 @@ function normalizeEvent(raw: unknown, index: number): { changes: Change[]; ignor
   if (typeof raw.eventType !== 'string' || raw.eventType.length === 0) throw malformed('eventType', 'eventType is missing or not a string')
   if (!editEventTypes.has(raw.eventType)) return { changes: [], ignored: [`eventType:${raw.eventType}`] }
 
-  const parsed = changeEventSchema.safeParse(raw)
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]
-    const field = issue?.path.join('.') ?? ''
-    throw malformed(field, issue?.message ?? 'the event does not match the ChangeEvent schema')
-  }
-  const event = parsed.data
+  const event = asPlainChangeEvent(raw) ?? parseChangeEvent(raw)
   const fqn = event.entityFullyQualifiedName ?? entityFqn(event.entity)
   if (fqn === undefined) throw malformed('entityFullyQualifiedName', 'entityFullyQualifiedName is missing')
   const entity = atField('entityFullyQualifiedName', () => assetFromEntity(event.entityType, fqn) as AssetRef)
@@ -70,6 +65,14 @@ function normalizeEvent(raw: unknown, index: number): { changes: Change[]; ignor
   }
   const built = accumulator.build()
   return { changes: built.changes, ignored: [...ignored, ...built.empty.map((kind) => `noEffect:${kind}`)] }
+}
+
+/** Validates with the schema, for its exact error and its conversions (a timestamp sent as a string). */
+function parseChangeEvent(raw: unknown): ChangeEvent {
+  const parsed = changeEventSchema.safeParse(raw)
+  if (parsed.success) return parsed.data
+  const issue = parsed.error.issues[0]
+  throw malformed(issue?.path.join('.') ?? '', issue?.message ?? 'the event does not match the ChangeEvent schema')
 }
 
 function routeField(name: string, entity: AssetRef): Route {

@@ -1,5 +1,5 @@
 import { RevmetaError } from '../errors/revmeta-error.js'
-import { assetParts, type AssetRef } from './asset.js'
+import type { AssetRef } from './asset.js'
 
 /**
  * OpenMetadata's fully qualified names (Fqn.g4, FullyQualifiedName.quoteName): parts joined by
@@ -54,5 +54,14 @@ export function parseFqn(fqn: string): string[] {
 
 /** The canonical FQN of an asset: also its key in maps and reports. */
 export function assetFqn(asset: AssetRef): string {
-  return buildFqn(assetParts(asset))
+  let fqn = `${quoteFqnPart(asset.service)}.${quoteFqnPart(asset.database)}`
+  if (asset.schema !== undefined) fqn += `.${quoteFqnPart(asset.schema)}`
+  if (asset.table !== undefined) fqn += `.${quoteFqnPart(asset.table)}`
+  if (asset.column !== undefined) fqn += `.${quoteFqnPart(asset.column)}`
+  return fqn
+}
+
+/** The FQN of a child object from its parent's FQN, e.g. a column's from its table's. */
+export function childFqn(parentFqn: string, name: string): string {
+  return `${parentFqn}.${quoteFqnPart(name)}`
 }

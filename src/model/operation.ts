@@ -1,4 +1,5 @@
 import type { AssetRef } from './asset.js'
+import { assetFqn } from './fqn.js'
 import type { ChangeOrigin, OwnerRef, TagLabel } from './change.js'
 
 interface OperationBase {
@@ -7,6 +8,11 @@ interface OperationBase {
   readonly channel: string
   readonly service: string
   readonly asset: AssetRef
+  /**
+   * assetFqn(asset), set by the planner so that the later steps do not build it again; absent on
+   * operations made elsewhere (rollback, replay of old stores): read it through operationFqn.
+   */
+  readonly fqn?: string
   /** Every change that was coalesced into this operation, oldest first. */
   readonly origins: readonly ChangeOrigin[]
   /** The newest coalesced change's own SQL template, if it had one. */
@@ -36,3 +42,8 @@ export interface OwnersOperation extends OperationBase {
 
 /** What one channel will do to one asset: plain data, never SQL. */
 export type Operation = DescriptionOperation | TagsOperation | OwnersOperation
+
+/** The operation's asset FQN, built only when the planner did not carry it. */
+export function operationFqn(op: Operation): string {
+  return op.fqn ?? assetFqn(op.asset)
+}

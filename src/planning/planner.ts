@@ -14,6 +14,7 @@ interface Draft {
   // Asset and kind rather than the first change: a held change would keep its texts alive for the
   // whole stream, and only these two of its fields matter once the draft exists.
   readonly asset: AssetRef
+  readonly fqn: string
   readonly kind: ChangeKind
   readonly origins: ChangeOrigin[]
   sqlTemplate?: string
@@ -40,10 +41,11 @@ export class OperationCoalescer {
   }
 
   add({ channel, change }: RoutedChange): void {
-    const id = `${channel}|${assetFqn(change.asset)}|${change.kind}`
+    const fqn = assetFqn(change.asset)
+    const id = `${channel}|${fqn}|${change.kind}`
     let draft = this.drafts.get(id)
     if (!draft) {
-      draft = { channel, asset: change.asset, kind: change.kind, origins: [], items: new Map() }
+      draft = { channel, asset: change.asset, fqn, kind: change.kind, origins: [], items: new Map() }
       this.drafts.set(id, draft)
     }
     draft.origins.push(change.origin)
@@ -71,18 +73,13 @@ export class OperationCoalescer {
 }
 
 function toOperation(id: string, d: Draft): Operation {
-  const base = { id, channel: d.channel, service: d.asset.service, asset: d.asset, origins: d.origins, ...(d.sqlTemplate === undefined ? {} : { sqlTemplate: d.sqlTemplate }) }
-  const items = [...d.items.values()]
-  const add = items.filter((i) => i.add).map((i) => i.value)
-  const remove = items.filter((i) => !i.add).map((i) => i.value)
-  switch (d.kind) {
-    case 'description':
-      return { ...base, kind: 'description', description: d.description ?? null }
-    case 'tags':
-      return { ...base, kind: 'tags', add: add as TagLabel[], remove: remove as TagLabel[] }
-    case 'owners':
-      return { ...base, kind: 'owners', add: add as OwnerRef[], remove: remove as OwnerRef[] }
-  }
+  const base = { id, channel: d.channel, service: d.asset.service, asset: d.asset, fqn: d.fqn, origins: d.origins }
+  if (d.sqlTemplate !== undefined) Object.assign(base, { sqlTemplate: d.sqlTemplate })
+  if (d.kind === 'description') return Object.assign(base, { kind: d.kind, description: d.description ?? null })
+  const add: (TagLabel & OwnerRef)[] = []
+  const remove: (TagLabel & OwnerRef)[] = []
+  for (const item of d.items.values()) (item.add ? add : remove).push(item.value as TagLabel & OwnerRef)
+  return Object.assign(base, { kind: d.kind, add, remove })
 }
 
 /**
@@ -91,8 +88,14 @@ function toOperation(id: string, d: Draft): Operation {
  * lands after a newer one.
  */
 function chronological(routed: readonly RoutedChange[]): readonly RoutedChange[] {
-  if (!routed.every((r) => r.change.origin.timestamp !== undefined)) return routed
-  return [...routed].sort((a, b) => a.change.origin.timestamp! - b.change.origin.timestamp!)
+  let sorted = true
+  for (let i = 0; i < routed.length; i++) {
+    const at = routed[i]!.change.origin.timestamp
+    if (at === undefined) return routed
+    if (i > 0 && at < routed[i - 1]!.change.origin.timestamp!) sorted = false
+  }
+  // A feed read in order, the usual case, is not copied.
+  return sorted ? routed : [...routed].sort((a, b) => a.change.origin.timestamp! - b.change.origin.timestamp!)
 }
 
 /** Coalesces changes per (channel, asset, kind) into the latest desired state, as plain data. */

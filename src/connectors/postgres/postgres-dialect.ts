@@ -34,7 +34,20 @@ export class PostgresDialect implements Dialect {
     return 'lock_timeout'
   }
 
+  // A plan names the same schemas, tables and column names over and over; each is checked once.
+  private readonly quoted = new Map<string, string>()
+
   quoteIdentifier(name: string): string {
+    let quoted = this.quoted.get(name)
+    if (quoted === undefined) {
+      quoted = this.checkAndQuoteIdentifier(name)
+      if (this.quoted.size >= 50_000) this.quoted.clear()
+      this.quoted.set(name, quoted)
+    }
+    return quoted
+  }
+
+  private checkAndQuoteIdentifier(name: string): string {
     if (name.length === 0) throw new RevmetaError('VALUE_INVALID', 'An identifier cannot be empty', { details: { engine: this.name } })
     this.assertStorable(name, 'identifier')
     const bytes = Buffer.byteLength(name, 'utf8')

@@ -1,7 +1,7 @@
-import { putState } from '../snapshot-state.js'
+import { fqnOrSkip, putState } from '../snapshot-state.js'
 import { isRevmetaError, RevmetaError } from '../../errors/revmeta-error.js'
 import type { AssetRef } from '../../model/asset.js'
-import { assetFqn } from '../../model/fqn.js'
+import { assetFqn, childFqn } from '../../model/fqn.js'
 import type { ObjectState, ObjectType } from '../connector.js'
 
 /**
@@ -119,12 +119,38 @@ export function groupReadBackTargets(assets: readonly AssetRef[]): Map<string, S
 /**
  * Adds one database's rows to `into`, keyed by assetFqn. Objects whose names have no FQN (a
  * double quote in a name, refused by OpenMetadata too) cannot be asked for, so they are skipped
- * instead of failing the whole read-back.
+ * instead of failing the whole read-back. A read-back holds tens of thousands of columns of a
+ * few hundred tables: each key is its parent's FQN plus one quoted name.
  */
 export function addObjectRows(into: Map<string, ObjectState>, service: string, database: string, rows: readonly ObjectRow[]): void {
+  const databaseFqn = fqnOrSkip(() => assetFqn({ level: 'database', service, database }))
+  if (databaseFqn === undefined) return
+  const schemas = new Map<string, string | undefined>()
+  const tables = new Map<string, string | undefined>()
+  const schemaFqn = (schema: string) => {
+    if (!schemas.has(schema)) schemas.set(schema, fqnOrSkip(() => childFqn(databaseFqn, schema)))
+    return schemas.get(schema)
+  }
   for (const row of rows) {
-    const entry = objectEntry(service, database, row)
-    if (entry !== undefined) putState(into, entry[0], entry[1])
+    const inSchema = schemaFqn(row.schema_name)
+    if (inSchema === undefined) continue
+    if (row.level === 'schema') {
+      into.set(inSchema, { objectType: 'schema', description: row.description, owner: row.owner })
+      continue
+    }
+    const objectType = objectTypeOfRelkind(row.relkind)
+    if (objectType === undefined || row.table_name === null) continue
+    // Schema and table names cannot hold a NUL, so the pair joined by one is a unique key.
+    const tableKey = `${row.schema_name}\0${row.table_name}`
+    if (!tables.has(tableKey)) tables.set(tableKey, fqnOrSkip(() => childFqn(inSchema, row.table_name!)))
+    const tableFqn = tables.get(tableKey)
+    if (tableFqn === undefined) continue
+    if (row.level === 'table') {
+      into.set(tableFqn, { objectType, description: row.description, owner: row.owner })
+    } else if (row.column_name !== null) {
+      const columnFqn = fqnOrSkip(() => childFqn(tableFqn, row.column_name!))
+      if (columnFqn !== undefined) into.set(columnFqn, { objectType: 'column', description: row.description })
+    }
   }
 }
 
@@ -134,19 +160,3 @@ export function addDatabaseRows(into: Map<string, ObjectState>, service: string,
     putState(into, asset, { objectType: 'database', description: row.description, owner: row.owner })
   }
 }
-
-function objectEntry(service: string, database: string, row: ObjectRow): [AssetRef, ObjectState] | undefined {
-  const schema = row.schema_name
-  if (row.level === 'schema') {
-    return [{ level: 'schema', service, database, schema }, { objectType: 'schema', description: row.description, owner: row.owner }]
-  }
-  const objectType = objectTypeOfRelkind(row.relkind)
-  if (objectType === undefined || row.table_name === null) return undefined
-  const table = row.table_name
-  if (row.level === 'table') {
-    return [{ level: 'table', service, database, schema, table }, { objectType, description: row.description, owner: row.owner }]
-  }
-  if (row.column_name === null) return undefined
-  return [{ level: 'column', service, database, schema, table, column: row.column_name }, { objectType: 'column', description: row.description }]
-}
-
