@@ -98,7 +98,7 @@ export function expectAllApplied(report: RunReport, changes: number, what: strin
  */
 export async function revmetaApply(configFile: string, eventsFile: string, durable: boolean): Promise<RunReport> {
   const config = await loadConfig(configFile)
-  const input = await loadInput({ events: eventsFile })
+  const input = await loadInput({ events: eventsFile }, { keepEvents: durable })
   if (!durable) return run(config, input, { apply: true, offline: false })
   return withStore(config, (store) => applyDurably(config, store, input))
 }

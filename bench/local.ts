@@ -48,7 +48,7 @@ export async function benchLocal(log: (line: string) => void): Promise<LocalResu
     // The SQL file and the events must mean the same thing: after psql, revmeta has nothing to do.
     await f.reset()
     await psqlFile(f.database, f.sqlFile)
-    const plan = await run(await loadConfig(memory), await loadInput({ events: f.eventsFile }), { apply: false, offline: false })
+    const plan = await run(await loadConfig(memory), await loadInput({ events: f.eventsFile }, { keepEvents: false }), { apply: false, offline: false })
     const equivalent = plan.summary.unchanged === changes && plan.summary.total === changes
     if (!equivalent) throw new Error(`the SQL file and the events differ: ${JSON.stringify(plan.summary)}`)
 
@@ -76,7 +76,7 @@ export async function benchLocal(log: (line: string) => void): Promise<LocalResu
     const t0 = performance.now()
     const config = await loadConfig(memory)
     const t1 = performance.now()
-    const input = await loadInput({ events: f.eventsFile })
+    const input = await loadInput({ events: f.eventsFile }, { keepEvents: false })
     const t2 = performance.now()
     let report
     const profile = await cpuProfile(async () => (report = await run(config, input, { apply: true, offline: false })))

@@ -11,15 +11,21 @@ export interface InputFlags {
   readonly sync?: boolean
 }
 
-/** Reads exactly one of --events / --pipeline into normalized changes. */
-export async function loadInput(flags: InputFlags): Promise<RunInput> {
+/**
+ * Reads exactly one of --events / --pipeline into normalized changes. `keepEvents: false` drops
+ * the raw events once normalized: only the durable store needs them (to deduplicate by id), and
+ * an in-memory run of a large file would otherwise hold every parsed event to the end.
+ */
+export async function loadInput(flags: InputFlags, options: { keepEvents?: boolean } = {}): Promise<RunInput> {
   const given = [flags.events !== undefined, flags.pipeline !== undefined, flags.sync === true].filter(Boolean).length
   if (given !== 1) throw new RevmetaError('CONFIG_INVALID', 'Give exactly one of --events FILE, --pipeline FILE or --sync')
   if (flags.sync) throw new RevmetaError('UNSUPPORTED', '--sync needs a catalog to read the desired state from; it arrives with the catalog integration (revmeta sync)')
   if (flags.events !== undefined) {
     const source = flags.events === '-' ? 'standard input' : flags.events
     const { items, errors } = parseEventsText(await readInputText(flags.events), source)
-    return { items: items.length + errors.length, normalized: normalizeChangeEvents(items), readErrors: errors, events: items.map((payload) => ({ id: eventId(payload), payload })) }
+    const normalized = normalizeChangeEvents(items)
+    const events = options.keepEvents === false ? undefined : items.map((payload) => ({ id: eventId(payload), payload }))
+    return { items: items.length + errors.length, normalized, readErrors: errors, ...(events ? { events } : {}) }
   }
   const source = flags.pipeline === '-' ? 'standard input' : flags.pipeline!
   const text = await readInputText(flags.pipeline!)

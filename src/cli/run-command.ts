@@ -24,8 +24,8 @@ export function printReport(report: RunReport, json: boolean | undefined, exit: 
 /** Shared body of `plan` and `apply`: the commands differ only in whether statements are sent. */
 export async function runCommand(flags: RunFlags, apply: boolean): Promise<number> {
   const config = await loadConfig(flags.config)
-  const input = await loadInput(flags)
   const durable = apply && flags.store !== false
+  const input = await loadInput(flags, { keepEvents: durable })
   const report = durable
     ? await withStore(config, (store) => applyDurably(config, store, input, { queueOnly: flags.queueOnly === true, log: (line) => process.stderr.write(`revmeta: ${line}\n`) }))
     : await run(config, input, { apply, offline: flags.offline === true })

@@ -52,16 +52,20 @@ export function parseFqn(fqn: string): string[] {
   return parts
 }
 
+// FQNs are joined, not concatenated: `+` makes a rope (a V8 cons string), and a Map keyed by
+// ropes was measured several times slower to look up than one keyed by flat strings, which is
+// what join makes. Read-back snapshots and plans hold tens of thousands of these keys.
+
 /** The canonical FQN of an asset: also its key in maps and reports. */
 export function assetFqn(asset: AssetRef): string {
-  let fqn = `${quoteFqnPart(asset.service)}.${quoteFqnPart(asset.database)}`
-  if (asset.schema !== undefined) fqn += `.${quoteFqnPart(asset.schema)}`
-  if (asset.table !== undefined) fqn += `.${quoteFqnPart(asset.table)}`
-  if (asset.column !== undefined) fqn += `.${quoteFqnPart(asset.column)}`
-  return fqn
+  const parts = [quoteFqnPart(asset.service), quoteFqnPart(asset.database)]
+  if (asset.schema !== undefined) parts.push(quoteFqnPart(asset.schema))
+  if (asset.table !== undefined) parts.push(quoteFqnPart(asset.table))
+  if (asset.column !== undefined) parts.push(quoteFqnPart(asset.column))
+  return parts.join('.')
 }
 
 /** The FQN of a child object from its parent's FQN, e.g. a column's from its table's. */
 export function childFqn(parentFqn: string, name: string): string {
-  return `${parentFqn}.${quoteFqnPart(name)}`
+  return [parentFqn, quoteFqnPart(name)].join('.')
 }

@@ -19,8 +19,8 @@ interface Draft {
   readonly origins: ChangeOrigin[]
   sqlTemplate?: string
   description?: string | null
-  /** Net list effect by key, in first-seen order: true = add, false = remove. */
-  readonly items: Map<string, { add: boolean; value: TagLabel | OwnerRef }>
+  /** Net list effect by key, in first-seen order: true = add, false = remove. Tags and owners only. */
+  items?: Map<string, { add: boolean; value: TagLabel | OwnerRef }>
 }
 
 const ownerKey = (o: OwnerRef) => `${o.type}:${o.name}`
@@ -42,10 +42,11 @@ export class OperationCoalescer {
 
   add({ channel, change }: RoutedChange): void {
     const fqn = assetFqn(change.asset)
-    const id = `${channel}|${fqn}|${change.kind}`
+    // Joined, not concatenated: a flat string is a faster Map key (see assetFqn).
+    const id = [channel, fqn, change.kind].join('|')
     let draft = this.drafts.get(id)
     if (!draft) {
-      draft = { channel, asset: change.asset, fqn, kind: change.kind, origins: [], items: new Map() }
+      draft = { channel, asset: change.asset, fqn, kind: change.kind, origins: [] }
       this.drafts.set(id, draft)
     }
     draft.origins.push(change.origin)
@@ -54,12 +55,13 @@ export class OperationCoalescer {
       draft.description = change.after
     } else {
       const key = change.kind === 'tags' ? tagKey : ownerKey
+      const items = (draft.items ??= new Map())
       // Removals first: an event that removes and re-adds the same item ends with it present.
-      for (const value of change.removed as readonly (TagLabel & OwnerRef)[]) draft.items.set(key(value), { add: false, value })
+      for (const value of change.removed as readonly (TagLabel & OwnerRef)[]) items.set(key(value), { add: false, value })
       for (const value of change.added as readonly (TagLabel & OwnerRef)[]) {
         // Delete before set so a re-added item moves to the end, as if first seen now.
-        draft.items.delete(key(value))
-        draft.items.set(key(value), { add: true, value })
+        items.delete(key(value))
+        items.set(key(value), { add: true, value })
       }
     }
   }
@@ -78,7 +80,7 @@ function toOperation(id: string, d: Draft): Operation {
   if (d.kind === 'description') return Object.assign(base, { kind: d.kind, description: d.description ?? null })
   const add: (TagLabel & OwnerRef)[] = []
   const remove: (TagLabel & OwnerRef)[] = []
-  for (const item of d.items.values()) (item.add ? add : remove).push(item.value as TagLabel & OwnerRef)
+  for (const item of d.items?.values() ?? []) (item.add ? add : remove).push(item.value as TagLabel & OwnerRef)
   return Object.assign(base, { kind: d.kind, add, remove })
 }
 
