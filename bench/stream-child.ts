@@ -1,14 +1,12 @@
 import { readFileSync } from 'node:fs'
 import { resolveConfig } from '../dist/config/load-config.js'
-import { routeChanges } from '../dist/engine/route-changes.js'
-import { normalizeChangeEvents } from '../dist/inputs/normalize-change-events.js'
-import { streamEvents } from '../dist/inputs/stream-events.js'
-import { StreamingPlanner } from '../dist/planning/stream-planner.js'
+import { planEventStream } from '../dist/engine/plan-event-stream.js'
 
 /**
  * Run by stream.ts in a fresh process, so only planning counts: streams a JSON-lines events file
- * through normalize → route → StreamingPlanner, flushing every `flushEvery` routed changes (the
- * operations would be queued there; here they are counted and dropped), and prints one JSON line.
+ * through planEventStream (read, normalize, route, coalesce: what `revmeta apply` does with a
+ * large input), flushing at `flushEvery` pending keys. The operations would be queued there; here
+ * they are counted and dropped. Prints one JSON line.
  */
 const [file, flushArg, service] = process.argv.slice(2)
 const flushEvery = Number(flushArg)
@@ -18,32 +16,16 @@ let sampledPeak = startRss
 const sampler = setInterval(() => (sampledPeak = Math.max(sampledPeak, rss())), 5)
 
 const config = await resolveConfig({ services: [{ name: service, type: 'postgres', connection: {} }] }, { source: 'bench', baseDir: process.cwd() })
-const planner = new StreamingPlanner()
-const counts = { events: 0, changes: 0, operations: 0, flushes: 0, errors: 0, maxPendingKeys: 0 }
-let sinceFlush = 0
-const flush = () => {
-  counts.maxPendingKeys = Math.max(counts.maxPendingKeys, planner.pending)
-  counts.operations += planner.flush().length
-  counts.flushes++
-  sinceFlush = 0
-}
+let maxPendingKeys = 0
 const start = performance.now()
-for await (const entry of streamEvents(file!)) {
-  counts.events++
-  if (entry.error) {
-    counts.errors++
-    continue
-  }
-  const normalized = normalizeChangeEvents([entry.item], { startIndex: entry.index })
-  counts.errors += normalized.errors.length
-  const { routed, rejected } = routeChanges(normalized.changes, config)
-  counts.errors += rejected.length
-  for (const r of routed) planner.add(r)
-  counts.changes += routed.length
-  sinceFlush += routed.length
-  if (sinceFlush >= flushEvery) flush()
-}
-flush()
+const plan = await planEventStream(
+  config,
+  file!,
+  async ({ operations }) => {
+    maxPendingKeys = Math.max(maxPendingKeys, operations.length)
+  },
+  { maxPending: flushEvery },
+)
 const elapsedMs = performance.now() - start
 clearInterval(sampler)
 sampledPeak = Math.max(sampledPeak, rss())
@@ -51,4 +33,5 @@ sampledPeak = Math.max(sampledPeak, rss())
 // (getrusage) is the same figure, but can also carry memory of the parent from the spawn.
 const vmHwm = Number(/^VmHWM:\s*(\d+) kB/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1]) * 1024
 const maxRss = process.resourceUsage().maxRSS * 1024
+const counts = { events: plan.items, changes: plan.changes, operations: plan.operations, flushes: plan.flushes, errors: plan.errors.length + plan.rejected.length, maxPendingKeys }
 process.stdout.write(`${JSON.stringify({ ...counts, elapsedMs, startRss, sampledPeak, vmHwm, maxRss })}\n`)

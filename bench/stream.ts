@@ -15,8 +15,9 @@ export const streamEvents = 1_000_000
 /** 20,000 tables × (1 + 9 columns) = 200,000 assets, each edited 5 times over the stream. */
 export const streamShape = { tables: 20_000, columns: 9 }
 /**
- * Routed changes between flushes (what a consumer would enqueue at a time): the bound on the
- * planner's memory. The target is judged at the first; the second shows what a loose bound costs.
+ * Pending (channel, asset, kind) keys at which planEventStream flushes (what `revmeta apply` then
+ * enqueues at a time; its default is 10,000): the bound on the planner's memory. The target is
+ * judged at the first; the second shows what a loose bound costs.
  */
 export const flushIntervals = [10_000, 100_000] as const
 
@@ -100,7 +101,7 @@ async function plan(file: string, flushEvery: number, log: (line: string) => voi
   const run = { flushEvery, ...(JSON.parse(stdout.trim().split('\n').at(-1)!) as Omit<StreamRun, 'flushEvery'>) }
   if (run.events !== streamEvents || run.changes !== streamEvents || run.errors !== 0) throw new Error(`unexpected planning counts: ${JSON.stringify(run)}`)
   const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`
-  log(`  flush every ${flushEvery}: peak RSS ${mb(peakOf(run))} (at start ${mb(run.startRss)}), ${(run.elapsedMs / 1000).toFixed(1)} s`)
+  log(`  flush at ${flushEvery} pending keys: peak RSS ${mb(peakOf(run))} (at start ${mb(run.startRss)}), ${(run.elapsedMs / 1000).toFixed(1)} s`)
   return run
 }
 

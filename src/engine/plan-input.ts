@@ -3,7 +3,8 @@ import type { RevmetaError } from '../errors/revmeta-error.js'
 import type { NormalizeResult } from '../inputs/normalize-result.js'
 import { assetFqn } from '../model/fqn.js'
 import type { Operation } from '../model/operation.js'
-import { planOperations } from '../planning/planner.js'
+import type { Change } from '../model/change.js'
+import { planOperations, type RoutedChange } from '../planning/planner.js'
 import { errorReport, summarize, type OperationReport, type RunReport } from './report.js'
 import { routeChanges } from './route-changes.js'
 
@@ -26,12 +27,21 @@ export interface PlannedInput {
 
 /** Input → routed → coalesced operations: the part of a run that needs no database. */
 export function planInput(config: RevmetaConfig, input: RunInput): PlannedInput {
-  const templates = input.normalized.templates ?? {}
   const ignored = { ...input.normalized.ignored }
+  const { routed, rejected } = routeInput(config, input.normalized, ignored)
+  return { operations: planOperations(routed), ignored, rejected }
+}
+
+/**
+ * Normalized input → changes routed to channels, counting what is left out in `ignored`. Shared by
+ * planInput and the streaming planner (plan-event-stream.ts), which routes one event at a time.
+ */
+export function routeInput(config: RevmetaConfig, normalized: NormalizeResult, ignored: Record<string, number>): { routed: RoutedChange[]; rejected: OperationReport[] } {
+  const templates = normalized.templates ?? {}
   // No echo: what an ingestion bot changed in the catalog came from the source in the first place.
-  const echo = new Set(config.catalog.ignoreUsers)
-  const changes = input.normalized.changes.flatMap((c) => {
-    if (c.origin.user !== undefined && echo.has(c.origin.user)) {
+  const echo = config.catalog.ignoreUsers
+  const changes = normalized.changes.flatMap((c) => {
+    if (c.origin.user !== undefined && echo.includes(c.origin.user)) {
       const reason = `made by ${c.origin.user} (no echo)`
       ignored[reason] = (ignored[reason] ?? 0) + 1
       return []
@@ -41,22 +51,23 @@ export function planInput(config: RevmetaConfig, input: RunInput): PlannedInput 
   })
   const { routed, rejected, filtered } = routeChanges(changes, config)
   for (const [reason, count] of Object.entries(filtered)) ignored[reason] = (ignored[reason] ?? 0) + count
+  return { routed, rejected: rejected.map(({ change, error }) => rejectedReport(change, error)) }
+}
+
+function rejectedReport(change: Change, error: RevmetaError): OperationReport {
+  const fqn = assetFqn(change.asset)
   return {
-    operations: planOperations(routed),
-    ignored,
-    rejected: rejected.map(({ change, error }) => ({
-      id: `-|${assetFqn(change.asset)}|${change.kind}`,
-      channel: '-',
-      service: change.asset.service,
-      asset: assetFqn(change.asset),
-      level: change.asset.level,
-      kind: change.kind,
-      status: 'failed',
-      statements: [],
-      warnings: [],
-      error: errorReport(error),
-      origins: [{ index: change.origin.index, eventId: change.origin.eventId, user: change.origin.user }],
-    })),
+    id: `-|${fqn}|${change.kind}`,
+    channel: '-',
+    service: change.asset.service,
+    asset: fqn,
+    level: change.asset.level,
+    kind: change.kind,
+    status: 'failed',
+    statements: [],
+    warnings: [],
+    error: errorReport(error),
+    origins: [{ index: change.origin.index, eventId: change.origin.eventId, user: change.origin.user }],
   }
 }
 
