@@ -1,7 +1,10 @@
+import { stat } from 'node:fs/promises'
 import { loadConfig } from '../config/load-config.js'
 import type { RunReport } from '../engine/report.js'
 import { run } from '../engine/run.js'
 import { applyDurably } from '../execution/apply-durably.js'
+import { applyEventStream } from '../execution/apply-event-stream.js'
+import { RevmetaError } from '../errors/revmeta-error.js'
 import { exitCodeFor } from './exit-codes.js'
 import { loadInput, type InputFlags } from './load-input.js'
 import { formatReport } from './print-report.js'
@@ -14,6 +17,22 @@ export interface RunFlags extends InputFlags {
   /** commander's `--no-store`: apply in memory, recording nothing. */
   readonly store?: boolean
   readonly queueOnly?: boolean
+  /** Plan the events as a stream; automatic for standard input and large files. */
+  readonly stream?: boolean
+}
+
+/** Event files from this size on are planned as a stream rather than read whole. */
+const streamFrom = 32 * 2 ** 20
+
+/** A durable apply of events streams them when asked, for standard input, and for a large file. */
+async function streams(flags: RunFlags): Promise<boolean> {
+  if (flags.stream === true && (flags.events === undefined || flags.store === false)) {
+    throw new RevmetaError('CONFIG_INVALID', '--stream plans --events as a stream into the store: it cannot go with --pipeline or --no-store')
+  }
+  if (flags.events === undefined) return false
+  if (flags.stream === true || flags.events === '-') return true
+  const size = await stat(flags.events).then((s) => s.size, () => 0)
+  return size >= streamFrom
 }
 
 export function printReport(report: RunReport, json: boolean | undefined, exit: { queuedIsDone?: boolean } = {}): number {
@@ -25,9 +44,14 @@ export function printReport(report: RunReport, json: boolean | undefined, exit: 
 export async function runCommand(flags: RunFlags, apply: boolean): Promise<number> {
   const config = await loadConfig(flags.config)
   const durable = apply && flags.store !== false
-  const input = await loadInput(flags, { keepEvents: durable })
-  const report = durable
-    ? await withStore(config, (store) => applyDurably(config, store, input, { queueOnly: flags.queueOnly === true, log: (line) => process.stderr.write(`revmeta: ${line}\n`) }))
-    : await run(config, input, { apply, offline: flags.offline === true })
+  const options = { queueOnly: flags.queueOnly === true, log: (line: string) => process.stderr.write(`revmeta: ${line}\n`) }
+  let report: RunReport
+  if ((await streams(flags)) && durable) {
+    const source = flags.events!
+    report = await withStore(config, (store) => applyEventStream(config, store, source, { ...options, name: source === '-' ? 'standard input' : source }))
+  } else {
+    const input = await loadInput(flags, { keepEvents: durable })
+    report = durable ? await withStore(config, (store) => applyDurably(config, store, input, options)) : await run(config, input, { apply, offline: flags.offline === true })
+  }
   return printReport(report, flags.json, { queuedIsDone: durable && flags.queueOnly === true })
 }

@@ -73,14 +73,28 @@ function rejectedReport(change: Change, error: RevmetaError): OperationReport {
 
 /** The report every run returns, whichever executor produced the operation reports. */
 export function runReport(config: RevmetaConfig, input: RunInput, planned: PlannedInput, mode: RunReport['mode'], reports: readonly OperationReport[], extra: { runId?: number } = {}): RunReport {
-  const inputErrors = [...(input.readErrors ?? []), ...input.normalized.errors].map(errorReport)
-  const operations = [...reports, ...planned.rejected]
+  const read = { items: input.items, changes: input.normalized.changes.length, ignored: planned.ignored, errors: [...(input.readErrors ?? []), ...input.normalized.errors] }
+  return reportOf(config, read, planned.rejected, mode, reports, extra)
+}
+
+/** What was read from the input, for the report: counts and every error met while reading it. */
+export interface InputFacts {
+  readonly items: number
+  readonly changes: number
+  readonly ignored: Record<string, number>
+  readonly errors: readonly RevmetaError[]
+}
+
+/** The report from its parts: shared by whole-input and streamed runs. */
+export function reportOf(config: RevmetaConfig, read: InputFacts, rejected: readonly OperationReport[], mode: RunReport['mode'], reports: readonly OperationReport[], extra: { runId?: number } = {}): RunReport {
+  const inputErrors = read.errors.map(errorReport)
+  const operations = [...reports, ...rejected]
   return {
     mode,
     ...extra,
     warnings: [...config.warnings],
     summary: summarize(operations, inputErrors.length),
     operations,
-    input: { items: input.items, changes: input.normalized.changes.length, ignored: planned.ignored, errors: inputErrors },
+    input: { items: read.items, changes: read.changes, ignored: read.ignored, errors: inputErrors },
   }
 }

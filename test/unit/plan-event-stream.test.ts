@@ -77,7 +77,7 @@ describe('planEventStream', () => {
 
   it('reports bad lines and malformed events by position and plans the rest', async () => {
     const good = changeEvent('table', 'svc.db.s.ok', { updated: [{ name: 'description', newValue: 'fine' }] })
-    const bad = changeEvent('table', 'svc.db.s.bad', { updated: [{ name: 'description', newValue: 42 }] })
+    const bad = changeEvent('table', 'svc.db.s.bad', { updated: [{ name: 'description', newValue: 42 as unknown as string }] })
     const flushes: PlannedFlush[] = []
     const plan = await planEventStream(config, jsonLines([good, bad], ['{"cut off', JSON.stringify(good)]), async (f) => void flushes.push(f), { name: 'feed.jsonl' })
     expect(plan.items).toBe(4)

@@ -10,6 +10,7 @@ export function registerApply(program: Command, done: (code: Promise<number>) =>
     .option('--pipeline <file>', 'OpenMetadata ReverseIngestionPipeline JSON')
     .option('--json', 'print one JSON object')
     .option('--no-store', 'apply in memory: no durable queue, audit or retries across runs')
+    .option('--stream', 'plan the events as they are read, holding a bounded part at a time (automatic for standard input and files of 32 MiB or more; needs the store)')
     .option('--queue-only', 'record and queue the operations, and leave the work to revmeta worker processes')
     .action((flags: RunFlags) => done(runCommand(flags, true)))
 }
