@@ -12,7 +12,7 @@ export function settlementFor(stored: StoredOperation, report: OperationReport, 
   const retry = (error: ErrorReport): Settlement => {
     const delay = Math.max(policy.retryBaseMs / 2, backoffDelay({ attempts: policy.maxAttempts, baseDelayMs: policy.retryBaseMs, maxDelayMs: policy.retryMaxMs }, stored.attempts))
     const runAt = new Date(now + delay)
-    return { id: stored.id, status: 'retry', error, runAt, report: { ...report, status: 'queued', warnings: [...report.warnings, `attempt ${stored.attempts} of ${policy.maxAttempts} failed; retrying at ${runAt.toISOString()}`] } }
+    return { id: stored.id, op: stored.op, status: 'retry', error, runAt, report: { ...report, status: 'queued', warnings: [...report.warnings, `attempt ${stored.attempts} of ${policy.maxAttempts} failed; retrying at ${runAt.toISOString()}`] } }
   }
   // As the in-memory engine says it: the final report names the retries it took.
   const settled = stored.attempts > 1 ? { ...report, warnings: [...report.warnings, `took ${stored.attempts} attempts`] } : report
@@ -23,19 +23,19 @@ export function settlementFor(stored: StoredOperation, report: OperationReport, 
       if (report.verified === false && stored.attempts < policy.maxAttempts) {
         return retry(errorReport(new RevmetaError('CONNECTION_FAILED', 'applied, but reading it back to verify it failed', { retryable: true })))
       }
-      return { id: stored.id, status: report.status, report: settled }
+      return { id: stored.id, op: stored.op, status: report.status, report: settled }
     case 'unchanged':
     case 'unsupported':
     case 'skipped':
-      return { id: stored.id, status: report.status, report: settled }
+      return { id: stored.id, op: stored.op, status: report.status, report: settled }
     case 'failed': {
       const error = report.error ?? errorReport(new RevmetaError('INTERNAL', 'failed without an error'))
       if (error.retryable && stored.attempts < policy.maxAttempts) return retry(error)
-      return { id: stored.id, status: 'dead', error, report }
+      return { id: stored.id, op: stored.op, status: 'dead', error, report }
     }
     default: {
       const error = errorReport(new RevmetaError('INTERNAL', `operation ended as ${report.status} while applying`))
-      return { id: stored.id, status: 'dead', error, report: { ...report, status: 'failed', error } }
+      return { id: stored.id, op: stored.op, status: 'dead', error, report: { ...report, status: 'failed', error } }
     }
   }
 }

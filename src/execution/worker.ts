@@ -165,7 +165,7 @@ export class Worker {
     const exhausted = claimed.filter((c) => c.attempts > execution.maxAttempts)
     if (exhausted.length > 0) {
       const error = errorReport(new RevmetaError('ATTEMPTS_EXHAUSTED', `claimed more than ${execution.maxAttempts} times without settling`))
-      settlements.push(...exhausted.map((c) => ({ id: c.id, status: 'dead' as const, error, report: failedReport(c, error) })))
+      settlements.push(...exhausted.map((c) => ({ id: c.id, op: c.op, status: 'dead' as const, error, report: failedReport(c, error) })))
       claimed = claimed.filter((c) => c.attempts <= execution.maxAttempts)
     }
     try {

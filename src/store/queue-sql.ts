@@ -98,6 +98,11 @@ export const claimCappedSql = (s: string) => `
  * with a crash, or lost its connection while sending) stay `sent` until an attempt settles the
  * operation for good, since only then is it known whether they landed. An attempt is one
  * (run, attempt) pair: replay starts counting attempts again, in a new run.
+ *
+ * The rows of the attempt that applied the operation are not rewritten: they read as `applied`
+ * through the operation (view audit_log, migration 0004), so the common case writes its audit
+ * rows once. Every other resolution (earlier attempts, failures, recoveries) is written into the
+ * row itself.
  */
 export const settleSql = (s: string) => `
   WITH input AS (
@@ -106,35 +111,36 @@ export const settleSql = (s: string) => `
     UPDATE ${s}.operations o SET
       status = CASE
         WHEN i.status = 'retry' THEN 'pending'
-        WHEN i.status = 'unchanged' AND x.recovered THEN 'applied'
+        WHEN i.status = 'unchanged' AND n.run_id IS NOT NULL THEN 'applied'
         ELSE i.status END,
       -- Found in place by read-back after an attempt that sent it: that read-back verifies it.
-      report = CASE WHEN i.status = 'unchanged' AND x.recovered THEN (i.report::jsonb || jsonb_build_object('verified', true,
+      report = CASE WHEN i.status = 'unchanged' AND n.run_id IS NOT NULL THEN (i.report::jsonb || jsonb_build_object('verified', true,
         'warnings', coalesce(i.report::jsonb->'warnings', '[]') || to_jsonb('landed in an interrupted earlier attempt: found in place, not sent again'::text)))::json
         ELSE i.report END,
       last_error = CASE WHEN i.status IN ('retry', 'dead') THEN i.error END,
       run_at = CASE WHEN i.status = 'retry' THEN i.run_at ELSE o.run_at END,
       locked_by = NULL, locked_at = NULL, updated_at = now()
-    FROM input i CROSS JOIN LATERAL (
-      SELECT EXISTS (SELECT 1 FROM ${s}.audit a WHERE a.operation_id = i.id AND a.outcome = 'sent') AS recovered) x
+    -- Each attempt that sent again had first read back that the earlier ones had not landed, so of
+    -- the rows still unresolved only the newest attempt's can be the one found in place. Looked up
+    -- for unchanged operations only: the others never need it.
+    FROM input i LEFT JOIN LATERAL (
+      SELECT a.run_id, a.attempt FROM ${s}.audit a
+      WHERE a.operation_id = i.id AND a.outcome = 'sent' AND i.status = 'unchanged'
+      ORDER BY a.id DESC LIMIT 1) n ON true
     WHERE o.id = i.id AND o.status = 'running' AND o.locked_by = $1
-    RETURNING o.id, o.run_id, o.attempts, i.status AS settled,
+    RETURNING o.id, o.run_id, o.attempts, i.status AS settled, n.run_id AS found_run, n.attempt AS found_attempt,
       -- A connection lost while sending: whether the statements landed is not known yet.
       (i.status = 'retry' AND i.error->>'code' = 'CONNECTION_FAILED') AS unknown
-  ), newest AS (
-    -- Each attempt that sent again had first read back that the earlier ones had not landed, so of
-    -- the rows still unresolved only the newest attempt's can be the one found in place.
-    SELECT DISTINCT ON (a.operation_id) a.operation_id, a.run_id, a.attempt
-    FROM ${s}.audit a JOIN done d ON d.id = a.operation_id
-    WHERE a.outcome = 'sent' ORDER BY a.operation_id, a.id DESC
   )
   UPDATE ${s}.audit a SET outcome = CASE
-      WHEN d.settled = 'applied' AND a.run_id = d.run_id AND a.attempt = d.attempts THEN 'applied'
-      WHEN d.settled = 'unchanged' AND a.run_id = n.run_id AND a.attempt = n.attempt THEN 'recovered'
+      WHEN d.settled = 'unchanged' AND a.run_id = d.found_run AND a.attempt = d.found_attempt THEN 'recovered'
       ELSE 'failed' END
-  FROM done d LEFT JOIN newest n ON n.operation_id = d.id
-  WHERE a.operation_id = d.id AND a.outcome = 'sent'
-    AND (d.settled NOT IN ('retry', 'dead') OR (a.run_id = d.run_id AND a.attempt = d.attempts AND NOT d.unknown))`
+  FROM done d
+  WHERE a.operation_id = d.id AND a.outcome = 'sent' AND CASE d.settled
+      WHEN 'applied' THEN NOT (a.run_id = d.run_id AND a.attempt = d.attempts)
+      WHEN 'retry' THEN a.run_id = d.run_id AND a.attempt = d.attempts AND NOT d.unknown
+      WHEN 'dead' THEN a.run_id = d.run_id AND a.attempt = d.attempts
+      ELSE true END`
 
 /** A run's counts by stored status (all present, zeros included), plus total and verified. */
 export const countsSql = (s: string, runId: string) => `(

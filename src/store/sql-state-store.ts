@@ -17,6 +17,7 @@ import {
   auditColumns,
   auditRecord,
   chunks,
+  compactReport,
   operationColumns,
   toAuditEntry,
   toRunRow,
@@ -31,8 +32,10 @@ const chunkSize = 1_000
 /** Operations enqueued at once that make the embedded store refresh its statistics. */
 const analyzeAfter = 1_000
 
-/** Settled operations between two VACUUMs of the embedded store. */
-const vacuumEvery = 5_000
+/** The embedded store vacuums once the operations settled since the last VACUUM reach this share of the table... */
+const vacuumShare = 0.2
+/** ...and this many, so that a young store is not vacuumed all the time. */
+const vacuumFloor = 5_000
 
 /**
  * The state store over any SqlRunner. Every method is one transaction. Cross-process races on
@@ -147,7 +150,7 @@ export class SqlStateStore implements StateStore {
     })
     // PGlite never refreshes planner statistics by itself: after a large enqueue the claim query
     // would plan for an empty table and scan every pending row per claim (seconds each at 20,000).
-    if (this.runner.kind === 'pglite' && inserted >= analyzeAfter) await this.runner.exec(`ANALYZE ${this.s}.operations`)
+    if (this.runner.kind === 'pglite' && inserted >= analyzeAfter) await this.analyze()
     return { inserted, coalesced }
   }
 
@@ -171,36 +174,49 @@ export class SqlStateStore implements StateStore {
 
   async settle(workerId: string, settlements: readonly Settlement[]): Promise<void> {
     if (settlements.length === 0) return
-    await this.runner.transaction(async (tx) => {
+    const vacuumDue = await this.runner.transaction(async (tx) => {
       for (const chunk of chunks(settlements, chunkSize)) {
         const json = JSON.stringify(
           chunk.map((st) => ({
             id: st.id,
             status: st.status,
-            report: st.report,
+            report: compactReport(st.report, st.op),
             error: st.status === 'retry' || st.status === 'dead' ? st.error : null,
             run_at: st.status === 'retry' ? st.runAt.toISOString() : null,
           })),
         )
         await tx.query(this.sql.settle, [workerId, json])
       }
+      return this.runner.kind === 'pglite' && (await this.countForVacuum(tx, settlements.length))
     })
-    await this.maintain(settlements.length)
+    if (vacuumDue) await this.vacuum()
   }
 
-  private settledSinceVacuum = 0
-
   /**
-   * PGlite has no autovacuum: without this, every claimed and settled row would leave dead
-   * versions and dead index entries behind for good, and claims would slow down as the store ages.
-   * PostgreSQL's autovacuum does the same job there.
+   * PGlite has no autovacuum: without VACUUM, every claimed and settled row would leave dead
+   * versions and dead index entries behind for good, and claims would slow down as the store
+   * ages. As autovacuum would, the store waits until the operations settled since the last VACUUM
+   * reach a share of the table: at a fixed interval, each VACUUM (which reads whole tables and
+   * indexes) cost more as the store grew. The count is stored, so short runs add up.
    */
-  private async maintain(settled: number): Promise<void> {
-    if (this.runner.kind !== 'pglite') return
-    this.settledSinceVacuum += settled
-    if (this.settledSinceVacuum < vacuumEvery) return
-    this.settledSinceVacuum = 0
-    await this.runner.exec(`VACUUM (ANALYZE) ${this.s}.operations, ${this.s}.audit`)
+  private async countForVacuum(tx: SqlExecutor, settled: number): Promise<boolean> {
+    const rows = await tx.query<{ settled: string | number; rows: number }>(
+      `UPDATE ${this.s}.maintenance SET settled = settled + $1 WHERE name = 'vacuum'
+       RETURNING settled, (SELECT reltuples FROM pg_class WHERE oid = $2::regclass) AS rows`,
+      [settled, `${this.s}.operations`],
+    )
+    return Number(rows[0]?.settled ?? 0) >= Math.max(vacuumFloor, vacuumShare * Number(rows[0]?.rows ?? 0))
+  }
+
+  private async vacuum(): Promise<void> {
+    await this.runner.exec(`VACUUM ${this.s}.operations, ${this.s}.audit`)
+    await this.analyze()
+    await this.runner.query(`UPDATE ${this.s}.maintenance SET settled = 0 WHERE name = 'vacuum'`)
+  }
+
+  /** The statistics claims are planned by, from a small sample of the columns they use (migration 0004). */
+  private async analyze(): Promise<void> {
+    await this.runner.exec(`ANALYZE ${this.s}.operations (status, key, service, run_id)`)
   }
 
   async reclaimExpired(leaseMs: number): Promise<number> {
@@ -259,7 +275,7 @@ export class SqlStateStore implements StateStore {
 
   async audit(filter: { runId?: number; operationId?: number }): Promise<AuditEntry[]> {
     const rows = await this.runner.query<AuditDbRow>(
-      `SELECT ${auditColumns} FROM ${this.s}.audit
+      `SELECT ${auditColumns} FROM ${this.s}.audit_log
        WHERE ($1::bigint IS NULL OR run_id = $1::bigint) AND ($2::bigint IS NULL OR operation_id = $2::bigint) ORDER BY id`,
       [filter.runId ?? null, filter.operationId ?? null],
     )

@@ -57,10 +57,16 @@ export interface AuditEntry {
 }
 
 /** How one claimed operation ended in this attempt. */
-export type Settlement =
-  | { readonly id: number; readonly status: 'applied' | 'unchanged' | 'unsupported' | 'skipped'; readonly report: OperationReport }
-  | { readonly id: number; readonly status: 'retry'; readonly report: OperationReport; readonly error: ErrorReport; readonly runAt: Date }
-  | { readonly id: number; readonly status: 'dead'; readonly report: OperationReport; readonly error: ErrorReport }
+export type Settlement = {
+  readonly id: number
+  readonly report: OperationReport
+  /** The operation as claimed, when the caller has it: the store then keeps only what the report adds to it. */
+  readonly op?: Operation
+} & (
+  | { readonly status: 'applied' | 'unchanged' | 'unsupported' | 'skipped' }
+  | { readonly status: 'retry'; readonly error: ErrorReport; readonly runAt: Date }
+  | { readonly status: 'dead'; readonly error: ErrorReport }
+)
 
 export interface ClaimOptions {
   readonly limit: number

@@ -17,7 +17,7 @@ export interface OperationRow {
   status: StoredStatus
   attempts: number
   last_error: ErrorReport | null
-  report: OperationReport | null
+  report: StoredReport | null
   run_at: Date | string
   locked_by: string | null
 }
@@ -25,20 +25,88 @@ export interface OperationRow {
 export const operationColumns = 'id, run_id, key, service, seq, payload, status, attempts, last_error, report, run_at, locked_by'
 
 export function toStoredOperation(row: OperationRow): StoredOperation {
+  const op = row.payload
   return {
     id: num(row.id),
     runId: num(row.run_id),
     key: row.key,
     service: row.service,
     seq: num(row.seq),
-    op: row.payload,
+    op,
     status: row.status,
     attempts: num(row.attempts),
     ...(row.last_error === null ? {} : { lastError: row.last_error }),
     runAt: date(row.run_at),
     ...(row.locked_by === null ? {} : { lockedBy: row.locked_by }),
-    ...(row.report === null ? {} : { report: row.report }),
+    ...(row.report === null ? {} : { report: expandReport(row.report, op) }),
   }
+}
+
+/**
+ * A report stores only what its operation does not already say: identity (id, channel, service,
+ * asset, level, kind) and origins are the operation's in all but odd cases, and were about half
+ * of every settled row. Fields that differ from the operation's are kept, so expanding always
+ * gives back the report that was settled.
+ */
+type StoredReport = Partial<OperationReport>
+
+/** The asset's FQN as the operation id holds it (`<channel>|<asset fqn>|<kind>`), when it does. */
+function assetOf(op: Operation): string | undefined {
+  const { id, channel, kind } = op
+  if (!id.startsWith(`${channel}|`) || !id.endsWith(`|${kind}`) || id.length < channel.length + kind.length + 2) return undefined
+  return id.slice(channel.length + 1, id.length - kind.length - 1)
+}
+
+/** As reports list them: what the JSON of a report would give back (no undefined fields). */
+function originsOf(op: Operation): OperationReport['origins'] {
+  return op.origins.map((o) => {
+    const origin: OperationReport['origins'][number] = { index: o.index }
+    if (o.eventId !== undefined) origin.eventId = o.eventId
+    if (o.user !== undefined) origin.user = o.user
+    return origin
+  })
+}
+
+function sameOrigins(report: OperationReport['origins'], op: Operation): boolean {
+  return report.length === op.origins.length && report.every((x, i) => x.index === op.origins[i]!.index && x.eventId === op.origins[i]!.eventId && x.user === op.origins[i]!.user)
+}
+
+export function compactReport(report: OperationReport, op: Operation | undefined): StoredReport {
+  if (op === undefined) return report
+  const out: Record<string, unknown> = {}
+  for (const key in report) {
+    const value = report[key as keyof OperationReport]
+    const implied =
+      key === 'id' ? op.id
+      : key === 'channel' ? op.channel
+      : key === 'service' ? op.service
+      : key === 'asset' ? assetOf(op)
+      : key === 'level' ? op.asset.level
+      : key === 'kind' ? op.kind
+      : undefined
+    if (implied !== undefined ? value === implied : key === 'origins' && sameOrigins(report.origins, op)) continue
+    out[key] = value
+  }
+  return out
+}
+
+// Built as one literal, not by spreading: expanding is on the path of every report read back
+// (20,000 at the end of a large apply), where spreads cost several times as much.
+function expandReport(stored: StoredReport, op: Operation): OperationReport {
+  const report: Record<string, unknown> = {
+    id: stored.id ?? op.id,
+    channel: stored.channel ?? op.channel,
+    service: stored.service ?? op.service,
+    asset: stored.asset ?? assetOf(op),
+    level: stored.level ?? op.asset.level,
+    kind: stored.kind ?? op.kind,
+    status: stored.status,
+    statements: stored.statements,
+    warnings: stored.warnings,
+    origins: stored.origins ?? originsOf(op),
+  }
+  for (const key in stored) if (!(key in report)) report[key] = stored[key as keyof StoredReport]
+  return report as unknown as OperationReport
 }
 
 export interface RunDbRow {

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { OperationReport } from '../../src/engine/report.js'
+import type { StoredOperation } from '../../src/store/state-store.js'
 import { bothTargets, describeOp } from './store-support.js'
 
 describe.each(bothTargets())('events, audit and cursors on $name', (t) => {
@@ -43,5 +45,41 @@ describe.each(bothTargets())('events, audit and cursors on $name', (t) => {
     expect(rows[1]!.after).toBeNull()
     expect(rows[2]).toMatchObject({ before: '', after: 'null', at })
     expect(await store.audit({ runId: run + 1 })).toEqual([])
+  })
+
+  it('gives back the settled report as it was, whatever it repeats of its operation or not', async () => {
+    const store = await t.fresh()
+    const run = await store.createRun('apply')
+    await store.enqueue(run, [describeOp('plain', 'x', { eventId: 'e1' }), describeOp('odd', 'y', { eventId: 'e2' })])
+    const [plain, odd] = await store.claim('w', { limit: 2 })
+    // In the order ServiceSession builds reports, which the JSON output keeps.
+    const settled = (o: StoredOperation, changes: Partial<OperationReport>): OperationReport => ({
+      id: o.op.id,
+      channel: o.op.channel,
+      service: o.op.service,
+      asset: o.key.split('|')[1]!,
+      level: 'table',
+      kind: 'description',
+      status: 'applied',
+      statements: ['COMMENT ON TABLE x IS y'],
+      warnings: ['a warning'],
+      origins: [{ index: 0, eventId: o.op.origins[0]!.eventId! }],
+      desired: 'x',
+      current: null,
+      verified: true,
+      ...changes,
+    })
+    const expected = [
+      settled(plain!, {}),
+      // Fields that differ from the operation's own are kept as they are.
+      settled(odd!, { asset: 'somewhere.else', level: 'column', origins: [{ index: 7, user: 'u' }], service: 'other' }),
+    ]
+    await store.settle('w', [
+      { id: plain!.id, op: plain!.op, status: 'applied', report: expected[0]! },
+      { id: odd!.id, op: odd!.op, status: 'applied', report: expected[1]! },
+    ])
+    const back = await store.operations({ runId: run })
+    expect(back.map((o) => o.report)).toStrictEqual(expected.map((r) => JSON.parse(JSON.stringify(r))))
+    expect(back.map((o) => Object.keys(o.report!))).toEqual(expected.map((r) => Object.keys(r)))
   })
 })
