@@ -1,4 +1,5 @@
 import type { ResolvedChannel, ServiceConfig } from '../config/load-config.js'
+import { loadConnector } from '../connectors/registry.js'
 import type { Operation } from '../model/operation.js'
 import type { RetryPolicy } from './execute-units.js'
 import type { OperationReport } from './report.js'
@@ -12,13 +13,51 @@ export interface RunOptions {
   readonly retry?: RetryPolicy
 }
 
-/** Plans (and with `apply`, applies and verifies) every operation of one service, in memory. */
+/** Sessions a service may have at once: its own setting, else what its engine suits. */
+export async function serviceConcurrency(service: ServiceConfig): Promise<number> {
+  return service.execution.concurrency ?? (await loadConnector(service.type))?.defaultConcurrency ?? 1
+}
+
+/**
+ * Plans (and with `apply`, applies and verifies) every operation of one service, in memory. An
+ * apply runs up to the service's concurrency of sessions side by side, each over whole schemas:
+ * no two sessions then write the same object (no lock waits or deadlocks between them), and each
+ * reads back only its own schemas. The reports come back in no particular order.
+ */
 export async function runService(service: ServiceConfig, channels: ReadonlyMap<string, ResolvedChannel>, ops: readonly Operation[], options: RunOptions): Promise<OperationReport[]> {
-  const session = await ServiceSession.create(service, channels)
-  if (options.offline && !options.apply) return session.planOffline(ops)
-  try {
-    return await session.process(ops, { apply: options.apply, retry: options.retry })
-  } finally {
-    await session.close()
+  if (options.offline && !options.apply) return (await ServiceSession.create(service, channels)).planOffline(ops)
+  const lanes = options.apply ? bySchema(ops, await serviceConcurrency(service)) : [ops]
+  const reports = await Promise.all(
+    lanes.map(async (lane) => {
+      const session = await ServiceSession.create(service, channels)
+      try {
+        return await session.process(lane, { apply: options.apply, retry: options.retry })
+      } finally {
+        await session.close()
+      }
+    }),
+  )
+  return reports.flat()
+}
+
+/**
+ * Splits operations into at most `lanes` groups of whole schemas (database-level operations
+ * count as their database's), balanced by operation count, each keeping the input order.
+ */
+export function bySchema(ops: readonly Operation[], lanes: number): Operation[][] {
+  if (lanes <= 1 || ops.length === 0) return [[...ops]]
+  const schemaOf = (op: Operation) => [op.asset.database, op.asset.schema ?? ''].join('\0')
+  const sizes = new Map<string, number>()
+  for (const op of ops) sizes.set(schemaOf(op), (sizes.get(schemaOf(op)) ?? 0) + 1)
+  const loads = Array.from({ length: Math.min(lanes, sizes.size) }, () => 0)
+  const laneOf = new Map<string, number>()
+  // Largest schemas first, each to the least loaded lane.
+  for (const [schema, size] of [...sizes].sort((a, b) => b[1] - a[1])) {
+    const lane = loads.indexOf(Math.min(...loads))
+    laneOf.set(schema, lane)
+    loads[lane]! += size
   }
+  const out: Operation[][] = loads.map(() => [])
+  for (const op of ops) out[laneOf.get(schemaOf(op))!]!.push(op)
+  return out
 }
