@@ -12,6 +12,7 @@ import { targetBuilders } from '../support/targets.js'
  * Redshift's SQL where PostgreSQL shares it, run through the Redshift connector against the local
  * PostgreSQL server. The test database has standard_conforming_strings off, which gives plain
  * literals Redshift's backslash-escape semantics, so the Redshift escaping is really exercised.
+ * Owners are users (LOGIN roles), as Redshift's are and as its read-back reads them (pg_user).
  */
 const run = `${Date.now().toString(36)}${process.pid.toString(36)}`
 const db = `revmeta_rs_${run}`
@@ -37,7 +38,7 @@ const description = (relation: string, column?: string): Promise<string | null> 
 beforeAll(async () => {
   admin = await connect()
   await admin.query(`CREATE DATABASE "${db}" ENCODING 'UTF8' TEMPLATE template0`)
-  await admin.query(`ALTER DATABASE "${db}" SET standard_conforming_strings = off; ALTER DATABASE "${db}" SET escape_string_warning = off; CREATE ROLE "${owner}"`)
+  await admin.query(`ALTER DATABASE "${db}" SET standard_conforming_strings = off; ALTER DATABASE "${db}" SET escape_string_warning = off; CREATE USER "${owner}"`)
   adminDb = await connect(db)
   await adminDb.query(`
     CREATE SCHEMA sales;
@@ -96,7 +97,12 @@ describe('Redshift SQL on PostgreSQL with backslash-escaping literals (live)', (
     ]
     expect(await client.execute(db, units)).toEqual(units.map(() => ({ ok: true })))
     const snapshot = await client.readBack([dbTarget.asset, schemaTarget.asset])
-    expect(snapshot.get(assetFqn(dbTarget.asset))).toEqual({ objectType: 'database', description: `Dev's \\ db`, owner: 'postgres' })
+    // PostgreSQL stores the database comment in pg_shdescription; Redshift's read-back looks where
+    // Redshift keeps it (the database's pg_description), so here it is checked on PostgreSQL's side.
+    // redshift-read-back-on-postgres.test.ts reads a comment stored the Redshift way.
+    const stored = await adminDb.query(`SELECT shobj_description(oid, 'pg_database') AS d FROM pg_database WHERE datname = current_database()`)
+    expect(stored.rows[0].d).toBe(`Dev's \\ db`)
+    expect(snapshot.get(assetFqn(dbTarget.asset))).toEqual({ objectType: 'database', description: null, owner: 'postgres' })
     expect(snapshot.get(assetFqn(schemaTarget.asset))).toEqual({ objectType: 'schema', description: 'Sales', owner })
     expect(snapshot.get(assetFqn(rel('orders').asset))).toEqual({ objectType: 'table', description: 'Orders', owner })
     expect(snapshot.get(assetFqn(rel('orders_v').asset))).toEqual({ objectType: 'view', description: 'View', owner })

@@ -9,28 +9,23 @@ import { classifyPostgresError } from './postgres-errors.js'
 import {
   addDatabaseRows,
   addObjectRows,
-  databaseReadBackSql,
   groupReadBackTargets,
-  schemaListSql,
-  schemaReadBackSql,
+  postgresQueries,
   type DatabaseRow,
   type ObjectRow,
+  type PostgresProtocolQueries,
   type SchemaNameRow,
 } from './postgres-read-back.js'
 
-type PoolClass = new (config: PoolConfig) => Pool
+export type { PostgresProtocolQueries } from './postgres-read-back.js'
 
-/** The queries in which PostgreSQL-protocol engines differ; each engine's read-back file holds its own. */
-export interface PostgresProtocolQueries {
-  /** Lists the connected database's schemas without the engine's system ones (a {@link SchemaNameRow} each). */
-  readonly schemaListSql: string
-}
+type PoolClass = new (config: PoolConfig) => Pool
 
 /** Loads `pg` now (not when the connector module is imported) and returns a client for one service. */
 export async function createPostgresClient(
   connection: PostgresConnection,
   context: ClientContext,
-  queries: PostgresProtocolQueries = { schemaListSql },
+  queries: PostgresProtocolQueries = postgresQueries,
 ): Promise<ConnectorClient> {
   const { Pool } = await import('pg')
   return new PostgresClient(Pool, connection, context, queries)
@@ -124,11 +119,14 @@ class PostgresClient implements ConnectorClient {
     }
     let broken = false
     try {
-      const databases = await client.query<DatabaseRow>(databaseReadBackSql, [[database]])
+      const own = this.queries.databaseReadBack(database)
+      const databases = await client.query<DatabaseRow>(own.text, [...own.values])
       addDatabaseRows(into, this.context.service, databases.rows)
       if (schemas.length > 0) {
-        const objects = await client.query<ObjectRow>(schemaReadBackSql, [schemas])
-        addObjectRows(into, this.context.service, database, objects.rows)
+        for (const query of this.queries.schemaReadBack(schemas)) {
+          const objects = await client.query<ObjectRow>(query.text, [...query.values])
+          addObjectRows(into, this.context.service, database, objects.rows)
+        }
       }
     } catch (error) {
       const coded = this.classify(error, 'query', database)

@@ -64,6 +64,25 @@ export const databaseReadBackSql = `SELECT d.datname::text AS database_name, pg_
   FROM pg_catalog.pg_database d
  WHERE d.datname = ANY($1::text[])`
 
+/** A read-back query and the values bound to its `$n` parameters. */
+export interface ReadBackQuery {
+  readonly text: string
+  readonly values: readonly unknown[]
+}
+
+/**
+ * The queries in which PostgreSQL-protocol engines differ; each engine's read-back file holds its
+ * own and the shared client runs them. Builders are pure: they get names only as bound values.
+ */
+export interface PostgresProtocolQueries {
+  /** Lists the connected database's schemas without the engine's system ones (a {@link SchemaNameRow} each). */
+  readonly schemaListSql: string
+  /** Owner and comment of `database` ({@link DatabaseRow}), run on a connection to that database. */
+  readonly databaseReadBack: (database: string) => ReadBackQuery
+  /** Every schema, relation and column of `schemas` ({@link ObjectRow}s), in as many queries as the engine needs. */
+  readonly schemaReadBack: (schemas: readonly string[]) => readonly ReadBackQuery[]
+}
+
 /** One row of a schema listing ({@link schemaListSql}). */
 export interface SchemaNameRow {
   readonly schema_name: string
@@ -92,6 +111,13 @@ export const postgresSystemSchemas: readonly string[] = ['pg_catalog', 'informat
 
 /** PostgreSQL's (and PGlite's) schema listing. */
 export const schemaListSql = schemaListSqlExcluding(postgresSystemSchemas)
+
+/** PostgreSQL's read-back: each query binds one text[] array, so one query covers any number of schemas. */
+export const postgresQueries: PostgresProtocolQueries = {
+  schemaListSql,
+  databaseReadBack: (database) => ({ text: databaseReadBackSql, values: [[database]] }),
+  schemaReadBack: (schemas) => [{ text: schemaReadBackSql, values: [schemas] }],
+}
 
 const relkindTypes: Readonly<Record<string, ObjectType>> = {
   r: 'table',

@@ -1,13 +1,14 @@
 import type { Connector } from '../connector.js'
 import { redshiftConnectionSchema, type RedshiftConnection } from './redshift-connection.js'
 import { RedshiftDialect } from './redshift-dialect.js'
-import { redshiftSchemaListSql } from './redshift-read-back.js'
+import { redshiftQueries } from './redshift-read-back.js'
 
 /**
- * Redshift speaks the PostgreSQL wire protocol, so the PostgreSQL client and read-back serve it;
- * only the dialect differs, and the schema listing, which must also hide Redshift's own system
- * schemas. The client's one connection per database also meets Redshift's rule that COMMENT ON
- * DATABASE only works on the current database.
+ * Redshift speaks the PostgreSQL wire protocol, so the PostgreSQL client serves it, with
+ * Redshift's own read-back queries (no array parameters, no comment functions: see
+ * redshift-read-back.ts) and its schema listing; the rows map as PostgreSQL's. The client's one
+ * connection per database meets Redshift's rule that COMMENT ON DATABASE only works on the
+ * current database, and lets the database's own pg_description be read for its comment.
  */
 export const redshiftConnector: Connector<RedshiftConnection> = {
   name: 'redshift',
@@ -16,5 +17,5 @@ export const redshiftConnector: Connector<RedshiftConnection> = {
   // Comments on different tables take different locks, so two sessions overlap well.
   defaultConcurrency: 2,
   createClient: async (connection, context) =>
-    (await import('../postgres/postgres-client.js')).createPostgresClient(connection, context, { schemaListSql: redshiftSchemaListSql }),
+    (await import('../postgres/postgres-client.js')).createPostgresClient(connection, context, redshiftQueries),
 }
