@@ -29,9 +29,14 @@ export function storedReport(s: StoredOperation): OperationReport {
  * horizon. Whatever is left stays queued for `revmeta worker`. Returns the run id.
  */
 export async function executeDurably(config: RevmetaConfig, store: StateStore, mode: RunRow['mode'], operations: readonly Operation[], options: DurableOptions = {}): Promise<number> {
+  const runId = await queue(store, mode, operations, options)
+  if (!options.queueOnly) await drain(config, store, runId, options)
+  return runId
+}
+
+async function queue(store: StateStore, mode: RunRow['mode'], operations: readonly Operation[], options: DurableOptions): Promise<number> {
   const runId = await store.createRun(mode, options.note)
   await store.enqueue(runId, operations)
-  if (!options.queueOnly) await drain(config, store, runId, options)
   return runId
 }
 
@@ -50,8 +55,17 @@ export async function drain(config: RevmetaConfig, store: StateStore, runId: num
 /** `revmeta apply` with a store: events recorded, operations queued and worked off, a report from the store. */
 export async function applyDurably(config: RevmetaConfig, store: StateStore, input: RunInput, options: DurableOptions = {}): Promise<RunReport> {
   const planned = planInput(config, input)
-  if (input.events?.length) await store.recordEvents(input.events.map((e) => ({ ...e, source: 'apply' })))
-  const runId = await executeDurably(config, store, 'apply', planned.operations, options)
+  // Recording the events (for deduplication against later deliveries) and queueing the operations
+  // do not depend on each other: on a PostgreSQL store they run side by side (PGlite takes them in
+  // turn). Both are done before any work starts, as when they ran one after the other.
+  const [recorded, queued] = await Promise.allSettled([
+    input.events?.length ? store.recordEvents(input.events.map((e) => ({ ...e, source: 'apply' }))) : undefined,
+    queue(store, 'apply', planned.operations, options),
+  ])
+  if (recorded.status === 'rejected') throw recorded.reason
+  if (queued.status === 'rejected') throw queued.reason
+  const runId = queued.value
+  if (!options.queueOnly) await drain(config, store, runId, options)
   const stored = await store.operations({ runId })
   return runReport(config, input, planned, 'apply', stored.map(storedReport), { runId })
 }

@@ -2,7 +2,6 @@ import { RevmetaError } from '../errors/revmeta-error.js'
 import type { Operation } from '../model/operation.js'
 import { quoteIdent } from './migrate.js'
 import {
-  claimCappedSql,
   claimSql,
   countsSql,
   enqueueSql,
@@ -10,25 +9,27 @@ import {
   reclaimSql,
   replaySql,
   settleSql,
+  zipped,
 } from './queue-sql.js'
 import type { SqlExecutor, SqlRunner } from './sql-runner.js'
 import type { AuditEntry, ClaimOptions, RunRow, Settlement, StateStore, StoredOperation, StoredStatus } from './state-store.js'
 import {
+  auditArrays,
   auditColumns,
-  auditRecord,
   chunks,
   compactReport,
-  operationColumns,
+  fromOperationJson,
+  operationJson,
   toAuditEntry,
   toRunRow,
-  toStoredOperation,
   type AuditDbRow,
-  type OperationRow,
   type RunDbRow,
 } from './store-rows.js'
 
 /** Rows per statement: large enough that 20,000 operations take a few round trips, small enough to keep each parameter modest. */
 const chunkSize = 1_000
+/** Operations per page when reading many back: pages of 2,000 are about 2 MB of JSON each. */
+const readPage = 2_000
 /** Operations enqueued at once that make the embedded store refresh its statistics. */
 const analyzeAfter = 1_000
 
@@ -47,7 +48,6 @@ export class SqlStateStore implements StateStore {
   private readonly sql: {
     enqueue: string
     claim: string
-    claimCapped: string
     settle: string
     replay: string
     reclaim: string
@@ -66,7 +66,6 @@ export class SqlStateStore implements StateStore {
     this.sql = {
       enqueue: enqueueSql(s),
       claim: claimSql(s),
-      claimCapped: claimCappedSql(s),
       settle: settleSql(s),
       replay: replaySql(s),
       reclaim: reclaimSql(s),
@@ -89,14 +88,15 @@ export class SqlStateStore implements StateStore {
     if (events.length === 0) return fresh
     await this.runner.transaction(async (tx) => {
       for (const chunk of chunks(events, chunkSize)) {
-        const json = JSON.stringify(chunk.map((e) => ({ id: e.id, source: e.source, payload: e.payload ?? null })))
-        const rows = await tx.query<{ id: string }>(
-          `INSERT INTO ${this.s}.events (id, source, payload)
-           SELECT x.id, x.source, coalesce(x.payload, 'null') FROM json_to_recordset($1::json) AS x(id text, source text, payload json)
-           ON CONFLICT (id) DO NOTHING RETURNING id`,
-          [json],
+        const [row] = await tx.query<{ ids: string[] }>(
+          `WITH fresh AS (
+             INSERT INTO ${this.s}.events (id, source, payload)
+             SELECT x.id, x.source, j.value FROM ${zipped('$1', '$2::text[], $3::text[]', 'id, source')}
+             ON CONFLICT (id) DO NOTHING RETURNING id)
+           SELECT coalesce(json_agg(id), '[]') AS ids FROM fresh`,
+          [JSON.stringify(chunk.map((e) => e.payload ?? null)), chunk.map((e) => e.id), chunk.map((e) => e.source)],
         )
-        for (const r of rows) fresh.add(r.id)
+        for (const id of row?.ids ?? []) fresh.add(id)
       }
     })
     return fresh
@@ -142,9 +142,14 @@ export class SqlStateStore implements StateStore {
       await this.lock(tx, 'enqueue')
       for (const wave of waves(ops)) {
         for (const chunk of chunks(wave, chunkSize)) {
-          const json = JSON.stringify(chunk.map((op) => ({ key: op.id, service: op.service, payload: op })))
-          const rows = await tx.query<{ inserted: boolean }>(this.sql.enqueue, [runId, json])
-          for (const r of rows) r.inserted ? inserted++ : coalesced++
+          const [counts] = await tx.query<{ inserted: string | number; coalesced: string | number }>(this.sql.enqueue, [
+            runId,
+            JSON.stringify(chunk),
+            chunk.map((op) => op.id),
+            chunk.map((op) => op.service),
+          ])
+          inserted += Number(counts?.inserted ?? 0)
+          coalesced += Number(counts?.coalesced ?? 0)
         }
       }
     })
@@ -165,27 +170,24 @@ export class SqlStateStore implements StateStore {
       // refreshes statistics on its own. Claim must walk the seq index whatever the statistics say.
       // (The penalty that forbids sorting would otherwise make the claim look costly enough to JIT.)
       await tx.exec('SET LOCAL enable_sort = off; SET LOCAL enable_bitmapscan = off; SET LOCAL jit = off')
-      if (!capped) return tx.query<OperationRow>(this.sql.claim, [workerId, options.limit, services])
-      await this.lock(tx, 'claim-capped')
-      return tx.query<OperationRow>(this.sql.claimCapped, [workerId, options.limit, services, JSON.stringify(caps)])
+      if (capped) await this.lock(tx, 'claim-capped')
+      return tx.query<{ ops: unknown[][] }>(this.sql.claim, [workerId, options.limit, services, JSON.stringify(caps)])
     })
-    return rows.map(toStoredOperation).sort((a, b) => a.seq - b.seq)
+    return (rows[0]?.ops ?? []).map(fromOperationJson)
   }
 
   async settle(workerId: string, settlements: readonly Settlement[]): Promise<void> {
     if (settlements.length === 0) return
     const vacuumDue = await this.runner.transaction(async (tx) => {
       for (const chunk of chunks(settlements, chunkSize)) {
-        const json = JSON.stringify(
-          chunk.map((st) => ({
-            id: st.id,
-            status: st.status,
-            report: compactReport(st.report, st.op),
-            error: st.status === 'retry' || st.status === 'dead' ? st.error : null,
-            run_at: st.status === 'retry' ? st.runAt.toISOString() : null,
-          })),
-        )
-        await tx.query(this.sql.settle, [workerId, json])
+        await tx.query(this.sql.settle, [
+          workerId,
+          JSON.stringify(chunk.map((st) => compactReport(st.report, st.op))),
+          chunk.map((st) => st.id),
+          chunk.map((st) => st.status),
+          chunk.map((st) => (st.status === 'retry' || st.status === 'dead' ? JSON.stringify(st.error) : null)),
+          chunk.map((st) => (st.status === 'retry' ? st.runAt.toISOString() : null)),
+        ])
       }
       return this.runner.kind === 'pglite' && (await this.countForVacuum(tx, settlements.length))
     })
@@ -234,11 +236,15 @@ export class SqlStateStore implements StateStore {
     if (filter.runId !== undefined) where.push(`run_id = $${params.push(filter.runId)}`)
     if (filter.status !== undefined) where.push(`status = $${params.push(filter.status)}`)
     if (filter.ids !== undefined) where.push(`id = ANY($${params.push([...filter.ids])}::bigint[])`)
-    const rows = await this.runner.query<OperationRow>(
-      `SELECT ${operationColumns} FROM ${this.s}.operations ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq`,
+    // Pages of JSON rows (see operationJson), each small enough for any run's size.
+    const pages = await this.runner.query<{ ops: unknown[][] }>(
+      `SELECT json_agg(x ORDER BY seq) AS ops FROM (
+         SELECT ${operationJson('o')} AS x, o.seq, (row_number() OVER (ORDER BY o.seq) - 1) / ${readPage} AS page
+         FROM ${this.s}.operations o ${where.length ? `WHERE ${where.join(' AND ')}` : ''}) t
+       GROUP BY page ORDER BY page`,
       params,
     )
-    return rows.map(toStoredOperation)
+    return pages.flatMap((p) => p.ops.map(fromOperationJson))
   }
 
   async unsettled(runId?: number): Promise<number> {
@@ -263,11 +269,10 @@ export class SqlStateStore implements StateStore {
       for (const chunk of chunks(entries, chunkSize)) {
         await tx.query(
           `INSERT INTO ${this.s}.audit (operation_id, run_id, attempt, service, asset, kind, statement, before, after, outcome, at)
-           SELECT x.operation_id, x.run_id, x.attempt, x.service, x.asset, x.kind, x.statement,
-             x.before->'v', x.after->'v', x.outcome, coalesce(x.at, now())
-           FROM json_to_recordset($1::json) AS x(operation_id bigint, run_id bigint, attempt int, service text, asset text,
-             kind text, statement text, before jsonb, after jsonb, outcome text, at timestamptz)`,
-          [JSON.stringify(chunk.map(auditRecord))],
+           SELECT x.operation_id, x.run_id, x.attempt, x.service, x.asset, x.kind, x.statement, x.before, x.after, x.outcome, coalesce(x.at, now())
+           FROM unnest($1::bigint[], $2::bigint[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[], $8::jsonb[], $9::jsonb[], $10::text[], $11::timestamptz[])
+             AS x(operation_id, run_id, attempt, service, asset, kind, statement, before, after, outcome, at)`,
+          auditArrays(chunk),
         )
       }
     })

@@ -22,7 +22,19 @@ export interface OperationRow {
   locked_by: string | null
 }
 
-export const operationColumns = 'id, run_id, key, service, seq, payload, status, attempts, last_error, report, run_at, locked_by'
+const operationColumnList = ['id', 'run_id', 'key', 'service', 'seq', 'payload', 'status', 'attempts', 'last_error', 'report', 'run_at', 'locked_by'] as const
+
+/**
+ * An operation row as one JSON array (the columns above, in order), for row alias `a`. PGlite
+ * converts every field of a result on its own, and a dozen fields per row cost more than the
+ * claim's own work; one JSON value per row, or per page of rows, parses natively.
+ */
+export const operationJson = (a: string) => `json_build_array(${operationColumnList.map((c) => `${a}.${c}`).join(', ')})`
+
+export function fromOperationJson(v: readonly unknown[]): StoredOperation {
+  const row = Object.fromEntries(operationColumnList.map((c, i) => [c, v[i]])) as unknown as OperationRow
+  return toStoredOperation(row)
+}
 
 export function toStoredOperation(row: OperationRow): StoredOperation {
   const op = row.payload
@@ -166,21 +178,25 @@ export function toAuditEntry(row: AuditDbRow): AuditEntry {
   }
 }
 
-/** Audit values as JSON for json_to_recordset: `{ v }` keeps null (known absent) apart from missing. */
-export function auditRecord(e: AuditEntry): Record<string, unknown> {
-  return {
-    operation_id: e.operationId,
-    run_id: e.runId,
-    attempt: e.attempt,
-    service: e.service,
-    asset: e.asset,
-    kind: e.kind,
-    statement: e.statement,
-    before: e.before === undefined ? null : { v: e.before },
-    after: e.after === undefined ? null : { v: e.after },
-    outcome: e.outcome,
-    at: e.at?.toISOString() ?? null,
-  }
+/**
+ * Audit entries as one array per column, for unnest (a third faster than a JSON array of objects).
+ * Before and after go as JSON text: NULL when not known, `null` when known to be absent.
+ */
+export function auditArrays(entries: readonly AuditEntry[]): unknown[][] {
+  const json = (v: string | null | undefined) => (v === undefined ? null : JSON.stringify(v))
+  return [
+    entries.map((e) => e.operationId),
+    entries.map((e) => e.runId),
+    entries.map((e) => e.attempt),
+    entries.map((e) => e.service),
+    entries.map((e) => e.asset),
+    entries.map((e) => e.kind),
+    entries.map((e) => e.statement),
+    entries.map((e) => json(e.before)),
+    entries.map((e) => json(e.after)),
+    entries.map((e) => e.outcome),
+    entries.map((e) => e.at?.toISOString() ?? null),
+  ]
 }
 
 export function chunks<T>(items: readonly T[], size: number): T[][] {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { OperationReport } from '../../src/engine/report.js'
 import type { StoredOperation } from '../../src/store/state-store.js'
+import { hostileBase, mixedUnicode } from '../support/hostile-strings.js'
 import { bothTargets, describeOp } from './store-support.js'
 
 describe.each(bothTargets())('events, audit and cursors on $name', (t) => {
@@ -81,5 +82,20 @@ describe.each(bothTargets())('events, audit and cursors on $name', (t) => {
     const back = await store.operations({ runId: run })
     expect(back.map((o) => o.report)).toStrictEqual(expected.map((r) => JSON.parse(JSON.stringify(r))))
     expect(back.map((o) => Object.keys(o.report!))).toEqual(expected.map((r) => Object.keys(r)))
+  })
+
+  it('keeps any text in the audit and the events exactly', async () => {
+    const store = await t.fresh()
+    const run = await store.createRun('apply')
+    await store.enqueue(run, [describeOp('a', 'x')])
+    const [op] = await store.operations({})
+    const texts = [...Object.values(hostileBase), mixedUnicode, 'NULL', '', '{a,b}', '"', '\\', ' padded ']
+    await store.recordAudit(
+      texts.map((text) => ({ operationId: op!.id, runId: run, attempt: 1, service: text, asset: text, kind: 'description' as const, statement: text, before: text, after: text, outcome: 'sent' as const })),
+    )
+    const rows = await store.audit({ operationId: op!.id })
+    expect(rows.map((r) => [r.statement, r.service, r.asset, r.before, r.after])).toEqual(texts.map((text) => [text, text, text, text, text]))
+    const fresh = await store.recordEvents(texts.map((text, i) => ({ id: `${text}#${i}`, source: text, payload: { text } })))
+    expect(fresh).toEqual(new Set(texts.map((text, i) => `${text}#${i}`)))
   })
 })
