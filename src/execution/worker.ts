@@ -2,13 +2,9 @@ import { randomBytes } from 'node:crypto'
 import { hostname } from 'node:os'
 import type { ResolvedChannel, RevmetaConfig, ServiceConfig } from '../config/load-config.js'
 import { loadConnector } from '../connectors/registry.js'
-import type { OperationReport } from '../engine/report.js'
+import { errorReport, type OperationReport } from '../engine/report.js'
 import { ServiceSession } from '../engine/service-session.js'
 import { RevmetaError, toRevmetaError } from '../errors/revmeta-error.js'
-
-/** Control flow only: a batch with nothing left to run after exhausted operations are set aside. */
-class Skip extends Error {}
-import { errorReport } from '../engine/report.js'
 import type { AuditEntry, Settlement, StateStore, StoredOperation } from '../store/state-store.js'
 import { CircuitBreaker } from './circuit-breaker.js'
 import { RateLimiter } from './rate-limiter.js'
@@ -25,12 +21,24 @@ export interface WorkerOptions {
   readonly log?: (line: string) => void
 }
 
-const sleep = (ms: number, signal?: AbortSignal, wake?: (resolve: () => void) => void) =>
-  new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms)
-    signal?.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true })
-    wake?.(() => (clearTimeout(timer), resolve()))
+/**
+ * Resolves after `ms`, on abort, or when `wake` is called. A sleep that lost a race must be woken
+ * too: its timer would keep the process alive after the work is done, and each abort listener
+ * left on the signal would stay there as long as the worker runs.
+ */
+function sleep(ms: number, signal?: AbortSignal): { done: Promise<void>; wake: () => void } {
+  let wake = () => {}
+  const done = new Promise<void>((resolve) => {
+    const timer = setTimeout(() => wake(), ms)
+    wake = () => {
+      clearTimeout(timer)
+      signal?.removeEventListener('abort', wake)
+      resolve()
+    }
+    signal?.addEventListener('abort', wake, { once: true })
   })
+  return { done, wake }
+}
 
 /** Connection trouble, as opposed to a statement the database refused: what the breaker counts. */
 const connectionCodes = new Set(['CONNECTION_FAILED'])
@@ -47,6 +55,8 @@ export class Worker {
   private readonly inflight = new Map<string, number>()
   private readonly limiters = new Map<string, RateLimiter>()
   private readonly concurrency = new Map<string, number>()
+  /** Per service, operations of this worker's batches that are done with the source and settling. */
+  private readonly settling = new Map<string, number>()
   private readonly channels: ReadonlyMap<string, ResolvedChannel>
   private wakeUp?: () => void
 
@@ -106,34 +116,49 @@ export class Worker {
           busySlots.set(service.name, busy)
           const max = await this.slots(service)
           while (busy.size < max && this.breaker.allows(service.name)) {
+            // The cap counts what runs in the store, across workers; this worker's batches that are
+            // done with the source and only settling are no load on it, so they do not count.
             const claimed = await this.store.claim(this.id, {
               limit: execution.batchSize,
               services: [service.name],
-              maxRunningPerService: { [service.name]: max * execution.batchSize },
+              maxRunningPerService: { [service.name]: max * execution.batchSize + (this.settling.get(service.name) ?? 0) },
             })
             if (claimed.length === 0) break
             let slot = 0
             while (busy.has(slot)) slot++
             busy.add(slot)
-            const task = this.processBatch(service, slot, claimed).finally(() => {
-              busy.delete(slot)
-              tasks.delete(task)
-            })
+            const task = this.processBatch(service, slot, claimed)
+              .then((settlements) => {
+                // The slot (its session) is free once the source is done with: the next batch
+                // starts while this one settles.
+                busy.delete(slot)
+                const settled = this.settle(service.name, settlements).finally(() => tasks.delete(settled))
+                tasks.add(settled)
+              })
+              .finally(() => {
+                busy.delete(slot)
+                tasks.delete(task)
+              })
             tasks.add(task)
             started++
           }
         }
         if (started > 0) continue
         if (tasks.size > 0) {
-          await Promise.race([...tasks, sleep(execution.pollMs, this.options.signal)])
+          const nap = sleep(execution.pollMs, this.options.signal)
+          await Promise.race([...tasks, nap.done])
+          nap.wake()
           continue
         }
         const wait = await this.idleWait()
         if (wait === undefined) break
-        await sleep(wait, this.options.signal, (resolve) => (this.wakeUp = resolve))
+        const nap = sleep(wait, this.options.signal)
+        this.wakeUp = nap.wake
+        await nap.done
         this.wakeUp = undefined
       }
-      await Promise.all(tasks)
+      // A batch's settle joins the tasks when the batch ends: wait until none is left.
+      while (tasks.size > 0) await Promise.all(tasks)
     } finally {
       await Promise.all([...this.sessions.values()].flat().map((s) => s.close()))
     }
@@ -156,20 +181,20 @@ export class Worker {
     return Math.max(10, Math.min(execution.pollMs, due - now))
   }
 
-  private async processBatch(service: ServiceConfig, slot: number, batch: StoredOperation[]): Promise<void> {
-    let claimed = batch
+  /** Runs one claimed batch on the source; returns how each operation ended, for settle. Never throws. */
+  private async processBatch(service: ServiceConfig, slot: number, batch: StoredOperation[]): Promise<Settlement[]> {
     const { execution } = this.config
-    let settlements: Settlement[] = []
     // A worker that died mid-batch returns its operations with attempts counted; past the limit
     // they are dead letters, or an operation that crashes its worker would be retried forever.
-    const exhausted = claimed.filter((c) => c.attempts > execution.maxAttempts)
+    const exhausted = batch.filter((c) => c.attempts > execution.maxAttempts)
+    const claimed = batch.filter((c) => c.attempts <= execution.maxAttempts)
+    const settlements: Settlement[] = []
     if (exhausted.length > 0) {
       const error = errorReport(new RevmetaError('ATTEMPTS_EXHAUSTED', `claimed more than ${execution.maxAttempts} times without settling`))
       settlements.push(...exhausted.map((c) => ({ id: c.id, op: c.op, status: 'dead' as const, error, report: failedReport(c, error) })))
-      claimed = claimed.filter((c) => c.attempts <= execution.maxAttempts)
     }
+    if (claimed.length === 0) return settlements
     try {
-      if (claimed.length === 0) throw new Skip()
       await this.limiters.get(service.name)?.take(claimed.length)
       const session = await this.session(service, slot)
       const byOp = new Map(claimed.map((c) => [c.op, c]))
@@ -185,22 +210,25 @@ export class Worker {
       else this.breaker.success(service.name)
       settlements.push(...claimed.map((c, i) => settlementFor(c, reports[i]!, execution)))
     } catch (err) {
-      if (err instanceof Skip) return void (await this.settleSafely(settlements))
       // Anything unexpected (the store failing mid-batch, a bug) retries the whole batch later.
       const error = errorReport(toRevmetaError(err))
       this.options.log?.(`batch for ${service.name} failed: ${error.code}: ${error.message}`)
       settlements.push(...claimed.map((c) => settlementFor(c, failedReport(c, { ...error, retryable: true }), execution)))
     }
-    await this.settleSafely(settlements)
+    return settlements
   }
 
-  private async settleSafely(settlements: Settlement[]): Promise<void> {
+  /** Settles a batch that is done with the source, counting its operations as settling meanwhile. */
+  private async settle(service: string, settlements: Settlement[]): Promise<void> {
     if (settlements.length === 0) return
+    this.settling.set(service, (this.settling.get(service) ?? 0) + settlements.length)
     try {
       await this.store.settle(this.id, settlements)
     } catch (err) {
       // Left running: the lease expires and another attempt finds the effect by read-back.
       this.options.log?.(`settling ${settlements.length} operation(s) failed: ${toRevmetaError(err).message}`)
+    } finally {
+      this.settling.set(service, (this.settling.get(service) ?? 0) - settlements.length)
     }
   }
 }

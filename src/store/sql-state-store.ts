@@ -91,7 +91,7 @@ export class SqlStateStore implements StateStore {
         const [row] = await tx.query<{ ids: string[] }>(
           `WITH fresh AS (
              INSERT INTO ${this.s}.events (id, source, payload)
-             SELECT x.id, x.source, j.value FROM ${zipped('$1', '$2::text[], $3::text[]', 'id, source')}
+             SELECT x.id, x.source, x.value FROM ${zipped('$1', ['$2::text[]', '$3::text[]'], 'id, source')}
              ON CONFLICT (id) DO NOTHING RETURNING id)
            SELECT coalesce(json_agg(id), '[]') AS ids FROM fresh`,
           [JSON.stringify(chunk.map((e) => e.payload ?? null)), chunk.map((e) => e.id), chunk.map((e) => e.source)],

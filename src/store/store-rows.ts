@@ -7,51 +7,33 @@ import type { AuditEntry, RunRow, StoredOperation, StoredStatus } from './state-
 const num = (value: unknown): number => (typeof value === 'number' ? value : Number(value))
 const date = (value: unknown): Date => (value instanceof Date ? value : new Date(String(value)))
 
-export interface OperationRow {
-  id: string | number
-  run_id: string | number
-  key: string
-  service: string
-  seq: string | number
-  payload: Operation
-  status: StoredStatus
-  attempts: number
-  last_error: ErrorReport | null
-  report: StoredReport | null
-  run_at: Date | string
-  locked_by: string | null
-}
-
-const operationColumnList = ['id', 'run_id', 'key', 'service', 'seq', 'payload', 'status', 'attempts', 'last_error', 'report', 'run_at', 'locked_by'] as const
+const operationColumns = ['id', 'run_id', 'key', 'service', 'seq', 'payload', 'status', 'attempts', 'last_error', 'report', 'run_at', 'locked_by'] as const
 
 /**
  * An operation row as one JSON array (the columns above, in order), for row alias `a`. PGlite
  * converts every field of a result on its own, and a dozen fields per row cost more than the
  * claim's own work; one JSON value per row, or per page of rows, parses natively.
  */
-export const operationJson = (a: string) => `json_build_array(${operationColumnList.map((c) => `${a}.${c}`).join(', ')})`
+export const operationJson = (a: string) => `json_build_array(${operationColumns.map((c) => `${a}.${c}`).join(', ')})`
 
+/** A row of operationJson as the store hands it out (read back at the end of every run: kept lean). */
 export function fromOperationJson(v: readonly unknown[]): StoredOperation {
-  const row = Object.fromEntries(operationColumnList.map((c, i) => [c, v[i]])) as unknown as OperationRow
-  return toStoredOperation(row)
-}
-
-export function toStoredOperation(row: OperationRow): StoredOperation {
-  const op = row.payload
-  return {
-    id: num(row.id),
-    runId: num(row.run_id),
-    key: row.key,
-    service: row.service,
-    seq: num(row.seq),
+  const op = v[5] as Operation
+  const stored: { -readonly [K in keyof StoredOperation]: StoredOperation[K] } = {
+    id: num(v[0]),
+    runId: num(v[1]),
+    key: v[2] as string,
+    service: v[3] as string,
+    seq: num(v[4]),
     op,
-    status: row.status,
-    attempts: num(row.attempts),
-    ...(row.last_error === null ? {} : { lastError: row.last_error }),
-    runAt: date(row.run_at),
-    ...(row.locked_by === null ? {} : { lockedBy: row.locked_by }),
-    ...(row.report === null ? {} : { report: expandReport(row.report, op) }),
+    status: v[6] as StoredStatus,
+    attempts: num(v[7]),
+    runAt: date(v[10]),
   }
+  if (v[8] !== null) stored.lastError = v[8] as ErrorReport
+  if (v[11] !== null) stored.lockedBy = v[11] as string
+  if (v[9] !== null) stored.report = expandReport(v[9] as StoredReport, op)
+  return stored
 }
 
 /**
