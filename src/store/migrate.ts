@@ -29,6 +29,11 @@ export function quoteIdent(name: string): string {
   return `"${name.replaceAll('"', '""')}"`
 }
 
+/** A string literal for SQL sent without parameters (several statements in one round trip). */
+export function quoteLiteral(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`
+}
+
 /**
  * Brings `schema` up to the newest migration in one transaction, recording each in
  * `revmeta_migrations`. Workers starting together on one PostgreSQL serialize on an advisory lock

@@ -1,6 +1,6 @@
 import { RevmetaError } from '../errors/revmeta-error.js'
 import type { Operation } from '../model/operation.js'
-import { quoteIdent } from './migrate.js'
+import { quoteIdent, quoteLiteral } from './migrate.js'
 import {
   claimSql,
   countsSql,
@@ -80,7 +80,17 @@ export class SqlStateStore implements StateStore {
 
   /** Serializes writers that share `name` across processes; PGlite has a single connection anyway. */
   private async lock(tx: SqlExecutor, name: string): Promise<void> {
-    if (this.runner.kind === 'postgres') await tx.query('SELECT pg_advisory_xact_lock(hashtext($1)::bigint)', [`revmeta.${name}:${this.schema}`])
+    const sql = this.lockSql(name)
+    if (sql) await tx.exec(sql)
+  }
+
+  private lockSql(name: string): string {
+    return this.runner.kind === 'postgres' ? `SELECT pg_advisory_xact_lock(hashtext(${quoteLiteral(`revmeta.${name}:${this.schema}`)})::bigint);` : ''
+  }
+
+  /** A single statement commits by itself: a transaction around it would only add two round trips. */
+  private atomically<T>(statements: number, fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    return statements === 1 ? fn(this.runner) : this.runner.transaction(fn)
   }
 
   async recordEvents(events: readonly { id: string; source: string; payload: unknown }[]): Promise<Set<string>> {
@@ -169,8 +179,7 @@ export class SqlStateStore implements StateStore {
       // the planner then sorts every pending row to pick the first thousand; PGlite never
       // refreshes statistics on its own. Claim must walk the seq index whatever the statistics say.
       // (The penalty that forbids sorting would otherwise make the claim look costly enough to JIT.)
-      await tx.exec('SET LOCAL enable_sort = off; SET LOCAL enable_bitmapscan = off; SET LOCAL jit = off')
-      if (capped) await this.lock(tx, 'claim-capped')
+      await tx.exec(`SET LOCAL enable_sort = off; SET LOCAL enable_bitmapscan = off; SET LOCAL jit = off; ${capped ? this.lockSql('claim-capped') : ''}`)
       return tx.query<{ ops: unknown[][] }>(this.sql.claim, [workerId, options.limit, services, JSON.stringify(caps)])
     })
     return (rows[0]?.ops ?? []).map(fromOperationJson)
@@ -178,8 +187,9 @@ export class SqlStateStore implements StateStore {
 
   async settle(workerId: string, settlements: readonly Settlement[]): Promise<void> {
     if (settlements.length === 0) return
-    const vacuumDue = await this.runner.transaction(async (tx) => {
-      for (const chunk of chunks(settlements, chunkSize)) {
+    const parts = chunks(settlements, chunkSize)
+    const vacuumDue = await this.atomically(parts.length + (this.runner.kind === 'pglite' ? 1 : 0), async (tx) => {
+      for (const chunk of parts) {
         await tx.query(this.sql.settle, [
           workerId,
           JSON.stringify(chunk.map((st) => compactReport(st.report, st.op))),
@@ -265,8 +275,9 @@ export class SqlStateStore implements StateStore {
 
   async recordAudit(entries: readonly AuditEntry[]): Promise<void> {
     if (entries.length === 0) return
-    await this.runner.transaction(async (tx) => {
-      for (const chunk of chunks(entries, chunkSize)) {
+    const parts = chunks(entries, chunkSize)
+    await this.atomically(parts.length, async (tx) => {
+      for (const chunk of parts) {
         await tx.query(
           `INSERT INTO ${this.s}.audit (operation_id, run_id, attempt, service, asset, kind, statement, before, after, outcome, at)
            SELECT x.operation_id, x.run_id, x.attempt, x.service, x.asset, x.kind, x.statement, x.before, x.after, x.outcome, coalesce(x.at, now())
