@@ -2,7 +2,8 @@ import type { RevmetaConfig } from '../config/load-config.js'
 import { planInput, runReport, type RunInput } from '../engine/plan-input.js'
 import type { OperationReport, RunReport } from '../engine/report.js'
 import type { Operation } from '../model/operation.js'
-import type { RunRow, StateStore, StoredOperation } from '../store/state-store.js'
+import type { RunRow, Settlement, StateStore, StoredOperation } from '../store/state-store.js'
+import { storedForm } from '../store/store-rows.js'
 import { Worker, type WorkerOptions } from './worker.js'
 
 /** What the report says of an operation the store holds, whatever state it is in. */
@@ -52,6 +53,50 @@ export async function drain(config: RevmetaConfig, store: StateStore, runId: num
   await store.finishRun(runId)
 }
 
+/** What this process settled while draining, by operation id: the store holds the same until something changes it. */
+type Settled = Map<number, { readonly claimed: StoredOperation; readonly settlement: Settlement }>
+
+/**
+ * The operation as the store holds it once `settlement` is settled; undefined for a failure, whose
+ * error the store keeps in its own form (jsonb orders the keys): those few are read back.
+ */
+function afterSettle({ claimed, settlement }: { claimed: StoredOperation; settlement: Settlement }): StoredOperation | undefined {
+  if (settlement.status === 'retry' || settlement.status === 'dead') return undefined
+  return {
+    id: claimed.id,
+    runId: claimed.runId,
+    key: claimed.key,
+    service: claimed.service,
+    seq: claimed.seq,
+    op: claimed.op,
+    status: settlement.status,
+    attempts: claimed.attempts,
+    runAt: claimed.runAt,
+    report: storedForm(settlement.report, claimed.op),
+  }
+}
+
+/**
+ * The reports of a run's operations, in queue order, as storedReport gives them. An operation this
+ * process settled, whose status and attempts are still those it settled, is exactly what was
+ * settled (a later claim counts an attempt, a replay resets them, a recovery turns unchanged into
+ * applied); only the others are read back in full, which at the end of a large apply saves reading
+ * every operation again.
+ */
+async function runReports(store: StateStore, runId: number, settled: Settled): Promise<OperationReport[]> {
+  const states = await store.statuses(runId)
+  const reports = new Map<number, OperationReport>()
+  const others: number[] = []
+  for (const state of states) {
+    const mine = settled.get(state.id)
+    const stored = mine && afterSettle(mine)
+    if (stored && stored.status === state.status && stored.attempts === state.attempts) reports.set(state.id, storedReport(stored))
+    else others.push(state.id)
+  }
+  if (others.length > 0) for (const s of await store.operations({ ids: others })) reports.set(s.id, storedReport(s))
+  return states.flatMap((state) => reports.get(state.id) ?? [])
+}
+
 /** `revmeta apply` with a store: events recorded, operations queued and worked off, a report from the store. */
 export async function applyDurably(config: RevmetaConfig, store: StateStore, input: RunInput, options: DurableOptions = {}): Promise<RunReport> {
   const planned = planInput(config, input)
@@ -65,7 +110,11 @@ export async function applyDurably(config: RevmetaConfig, store: StateStore, inp
   if (recorded.status === 'rejected') throw recorded.reason
   if (queued.status === 'rejected') throw queued.reason
   const runId = queued.value
-  if (!options.queueOnly) await drain(config, store, runId, options)
-  const stored = await store.operations({ runId })
-  return runReport(config, input, planned, 'apply', stored.map(storedReport), { runId })
+  const settled: Settled = new Map()
+  const onSettled: WorkerOptions['onSettled'] = (batch) => {
+    for (const entry of batch) settled.set(entry.claimed.id, entry)
+    options.onSettled?.(batch)
+  }
+  if (!options.queueOnly) await drain(config, store, runId, { ...options, onSettled })
+  return runReport(config, input, planned, 'apply', await runReports(store, runId, settled), { runId })
 }

@@ -19,6 +19,8 @@ export interface WorkerOptions {
   readonly untilIdle?: { readonly runId?: number; readonly waitForRetriesMs: number }
   readonly signal?: AbortSignal
   readonly log?: (line: string) => void
+  /** Told of each batch once the store has settled it: the operations as claimed and how each ended. */
+  readonly onSettled?: (settled: readonly { readonly claimed: StoredOperation; readonly settlement: Settlement }[]) => void
 }
 
 /**
@@ -132,7 +134,7 @@ export class Worker {
                 // The slot (its session) is free once the source is done with: the next batch
                 // starts while this one settles.
                 busy.delete(slot)
-                const settled = this.settle(service.name, settlements).finally(() => tasks.delete(settled))
+                const settled = this.settle(service.name, claimed, settlements).finally(() => tasks.delete(settled))
                 tasks.add(settled)
               })
               .finally(() => {
@@ -219,17 +221,22 @@ export class Worker {
   }
 
   /** Settles a batch that is done with the source, counting its operations as settling meanwhile. */
-  private async settle(service: string, settlements: Settlement[]): Promise<void> {
+  private async settle(service: string, claimed: readonly StoredOperation[], settlements: Settlement[]): Promise<void> {
     if (settlements.length === 0) return
     this.settling.set(service, (this.settling.get(service) ?? 0) + settlements.length)
+    let ids: Set<number>
     try {
-      await this.store.settle(this.id, settlements)
+      ids = new Set(await this.store.settle(this.id, settlements))
     } catch (err) {
       // Left running: the lease expires and another attempt finds the effect by read-back.
       this.options.log?.(`settling ${settlements.length} operation(s) failed: ${toRevmetaError(err).message}`)
+      return
     } finally {
       this.settling.set(service, (this.settling.get(service) ?? 0) - settlements.length)
     }
+    if (!this.options.onSettled) return
+    const byId = new Map(claimed.map((c) => [c.id, c]))
+    this.options.onSettled(settlements.filter((st) => ids.has(st.id)).map((settlement) => ({ claimed: byId.get(settlement.id)!, settlement })))
   }
 }
 

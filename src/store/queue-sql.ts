@@ -105,7 +105,7 @@ export const claimSql = (s: string) => `
  * The rows of the attempt that applied the operation are not rewritten: they read as `applied`
  * through the operation (view audit_log, migration 0004), so the common case writes its audit
  * rows once. Every other resolution (earlier attempts, failures, recoveries) is written into the
- * row itself.
+ * row itself. Returns the ids settled, as one JSON array.
  */
 export const settleSql = (s: string) => `
   WITH input AS (
@@ -135,16 +135,18 @@ export const settleSql = (s: string) => `
     RETURNING o.id, o.run_id, o.attempts, i.status AS settled, n.run_id AS found_run, n.attempt AS found_attempt,
       -- A connection lost while sending: whether the statements landed is not known yet.
       (i.status = 'retry' AND i.error->>'code' = 'CONNECTION_FAILED') AS unknown
+  ), resolved AS (
+    UPDATE ${s}.audit a SET outcome = CASE
+        WHEN d.settled = 'unchanged' AND a.run_id = d.found_run AND a.attempt = d.found_attempt THEN 'recovered'
+        ELSE 'failed' END
+    FROM done d
+    WHERE a.operation_id = d.id AND a.outcome = 'sent' AND CASE d.settled
+        WHEN 'applied' THEN NOT (a.run_id = d.run_id AND a.attempt = d.attempts)
+        WHEN 'retry' THEN a.run_id = d.run_id AND a.attempt = d.attempts AND NOT d.unknown
+        WHEN 'dead' THEN a.run_id = d.run_id AND a.attempt = d.attempts
+        ELSE true END
   )
-  UPDATE ${s}.audit a SET outcome = CASE
-      WHEN d.settled = 'unchanged' AND a.run_id = d.found_run AND a.attempt = d.found_attempt THEN 'recovered'
-      ELSE 'failed' END
-  FROM done d
-  WHERE a.operation_id = d.id AND a.outcome = 'sent' AND CASE d.settled
-      WHEN 'applied' THEN NOT (a.run_id = d.run_id AND a.attempt = d.attempts)
-      WHEN 'retry' THEN a.run_id = d.run_id AND a.attempt = d.attempts AND NOT d.unknown
-      WHEN 'dead' THEN a.run_id = d.run_id AND a.attempt = d.attempts
-      ELSE true END`
+  SELECT coalesce(json_agg(id), '[]') AS ids FROM done`
 
 /** A run's counts by stored status (all present, zeros included), plus total and verified. */
 export const countsSql = (s: string, runId: string) => `(

@@ -185,12 +185,13 @@ export class SqlStateStore implements StateStore {
     return (rows[0]?.ops ?? []).map(fromOperationJson)
   }
 
-  async settle(workerId: string, settlements: readonly Settlement[]): Promise<void> {
-    if (settlements.length === 0) return
+  async settle(workerId: string, settlements: readonly Settlement[]): Promise<number[]> {
+    if (settlements.length === 0) return []
     const parts = chunks(settlements, chunkSize)
+    const settled: number[] = []
     const vacuumDue = await this.atomically(parts.length + (this.runner.kind === 'pglite' ? 1 : 0), async (tx) => {
       for (const chunk of parts) {
-        await tx.query(this.sql.settle, [
+        const [row] = await tx.query<{ ids: (string | number)[] }>(this.sql.settle, [
           workerId,
           JSON.stringify(chunk.map((st) => compactReport(st.report, st.op))),
           chunk.map((st) => st.id),
@@ -198,10 +199,12 @@ export class SqlStateStore implements StateStore {
           chunk.map((st) => (st.status === 'retry' || st.status === 'dead' ? JSON.stringify(st.error) : null)),
           chunk.map((st) => (st.status === 'retry' ? st.runAt.toISOString() : null)),
         ])
+        for (const id of row?.ids ?? []) settled.push(Number(id))
       }
       return this.runner.kind === 'pglite' && (await this.countForVacuum(tx, settlements.length))
     })
     if (vacuumDue) await this.vacuum()
+    return settled
   }
 
   /**
@@ -255,6 +258,14 @@ export class SqlStateStore implements StateStore {
       params,
     )
     return pages.flatMap((p) => p.ops.map(fromOperationJson))
+  }
+
+  async statuses(runId: number): Promise<{ id: number; status: StoredStatus; attempts: number }[]> {
+    const [row] = await this.runner.query<{ states: [string | number, StoredStatus, number][] }>(
+      `SELECT coalesce(json_agg(json_build_array(id, status, attempts) ORDER BY seq), '[]') AS states FROM ${this.s}.operations WHERE run_id = $1`,
+      [runId],
+    )
+    return (row?.states ?? []).map(([id, status, attempts]) => ({ id: Number(id), status, attempts }))
   }
 
   async unsettled(runId?: number): Promise<number> {

@@ -114,14 +114,16 @@ export interface StateStore {
    * attempt's rows `failed`, unless it lost its connection (`CONNECTION_FAILED`): then they stay
    * `sent`, since they may have landed; dead → this attempt's rows `failed`; unsupported /
    * skipped → remaining `sent` rows `failed`. An attempt is a (run, attempt) pair: replay
-   * counts attempts from 1 again in its own run.
+   * counts attempts from 1 again in its own run. Returns the ids it settled.
    */
-  settle(workerId: string, settlements: readonly Settlement[]): Promise<void>
+  settle(workerId: string, settlements: readonly Settlement[]): Promise<number[]>
   /** Puts operations locked longer than `leaseMs` (their worker died) back to pending. Returns how many. */
   reclaimExpired(leaseMs: number): Promise<number>
   /** Keeps a worker's locks fresh while it works on a long batch. */
   heartbeat(workerId: string): Promise<void>
   operations(filter: { runId?: number; status?: StoredStatus; ids?: readonly number[] }): Promise<StoredOperation[]>
+  /** A run's operations in queue order, status and attempts only: what changed since they were read or settled. */
+  statuses(runId: number): Promise<{ id: number; status: StoredStatus; attempts: number }[]>
   /** Counts unsettled (pending or running) operations, for one run or all. */
   unsettled(runId?: number): Promise<number>
   /**

@@ -70,6 +70,7 @@ export function compactReport(report: OperationReport, op: Operation | undefined
   const out: Record<string, unknown> = {}
   for (const key in report) {
     const value = report[key as keyof OperationReport]
+    if (value === undefined) continue
     const implied =
       key === 'id' ? op.id
       : key === 'channel' ? op.channel
@@ -82,6 +83,16 @@ export function compactReport(report: OperationReport, op: Operation | undefined
     out[key] = value
   }
   return out
+}
+
+/**
+ * The report as the store gives it back once settled with `op`, without the round trip: for a
+ * process that settled it and knows nothing changed since. Nested values go through JSON when
+ * an error could hold fields JSON leaves out.
+ */
+export function storedForm(report: OperationReport, op: Operation): OperationReport {
+  const stored = compactReport(report, op)
+  return expandReport(stored.error === undefined ? stored : JSON.parse(JSON.stringify(stored)), op)
 }
 
 // Built as one literal, not by spreading: expanding is on the path of every report read back
