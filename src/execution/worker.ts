@@ -129,16 +129,22 @@ export class Worker {
             let slot = 0
             while (busy.has(slot)) slot++
             busy.add(slot)
+            // Released once: by then another batch may hold the same slot number.
+            let held = true
+            const release = () => {
+              if (held) busy.delete(slot)
+              held = false
+            }
             const task = this.processBatch(service, slot, claimed)
               .then((settlements) => {
                 // The slot (its session) is free once the source is done with: the next batch
                 // starts while this one settles.
-                busy.delete(slot)
+                release()
                 const settled = this.settle(service.name, claimed, settlements).finally(() => tasks.delete(settled))
                 tasks.add(settled)
               })
               .finally(() => {
-                busy.delete(slot)
+                release()
                 tasks.delete(task)
               })
             tasks.add(task)
