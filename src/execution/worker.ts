@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto'
 import { hostname } from 'node:os'
 import type { ResolvedChannel, RevmetaConfig, ServiceConfig } from '../config/load-config.js'
-import { loadConnector } from '../connectors/registry.js'
 import { errorReport, type OperationReport } from '../engine/report.js'
+import { serviceConcurrency } from '../engine/run-service.js'
 import { ServiceSession } from '../engine/service-session.js'
 import { RevmetaError, toRevmetaError } from '../errors/revmeta-error.js'
 import type { AuditEntry, Settlement, StateStore, StoredOperation } from '../store/state-store.js'
@@ -54,7 +54,6 @@ export class Worker {
   readonly id: string
   private readonly breaker: CircuitBreaker
   private readonly sessions = new Map<string, ServiceSession[]>()
-  private readonly inflight = new Map<string, number>()
   private readonly limiters = new Map<string, RateLimiter>()
   private readonly concurrency = new Map<string, number>()
   /** Per service, operations of this worker's batches that are done with the source and settling. */
@@ -76,7 +75,7 @@ export class Worker {
   private async slots(service: ServiceConfig): Promise<number> {
     let n = this.concurrency.get(service.name)
     if (n === undefined) {
-      n = service.execution.concurrency ?? (await loadConnector(service.type))?.defaultConcurrency ?? 1
+      n = await serviceConcurrency(service)
       this.concurrency.set(service.name, n)
     }
     return n

@@ -16,21 +16,26 @@ export interface IntakeResult {
 }
 
 /**
- * Where real-time changes enter: events are stored durably first (deduplicated by OpenMetadata
- * event id, so a redelivered webhook or an overlapping poll does nothing twice), then planned and
- * queued for the workers. Returns only once everything is in the store.
+ * Where real-time changes enter: events are stored durably (deduplicated by OpenMetadata event
+ * id, so a redelivered webhook or an overlapping poll does nothing twice) and their operations
+ * queued for the workers in the same transaction. Returns only once everything is in the store.
  */
 export async function intakeEvents(config: RevmetaConfig, store: StateStore, events: readonly unknown[], source: 'webhook' | 'poll'): Promise<IntakeResult> {
   const records = events.map((payload) => ({ id: eventId(payload), source, payload }))
-  const fresh = await store.recordEvents(records)
-  const newEvents = records.filter((r) => fresh.has(r.id)).map((r) => r.payload)
-  const duplicates = events.length - newEvents.length
-  if (newEvents.length === 0) return { received: events.length, duplicates, operations: 0, ignored: {}, errors: [] }
-  const normalized = normalizeChangeEvents(newEvents)
-  const planned = planInput(config, { items: newEvents.length, normalized })
-  const errors = [...normalized.errors.map(errorReport), ...planned.rejected.flatMap((r) => (r.error ? [r.error] : []))]
-  if (planned.operations.length === 0) return { received: events.length, duplicates, operations: 0, ignored: planned.ignored, errors }
-  const runId = await store.createRun(source)
-  await store.enqueue(runId, planned.operations)
-  return { runId, received: events.length, duplicates, operations: planned.operations.length, ignored: planned.ignored, errors }
+  const { planned, runId } = await store.intake(source, records, (fresh) => {
+    // An event sent twice in one batch is new only once.
+    const taken = new Set<string>()
+    const newEvents = records.filter((r) => fresh.has(r.id) && !taken.has(r.id) && taken.add(r.id)).map((r) => r.payload)
+    const normalized = normalizeChangeEvents(newEvents)
+    return { ...planInput(config, { items: newEvents.length, normalized }), fresh: newEvents.length, normalizeErrors: normalized.errors }
+  })
+  const errors = [...planned.normalizeErrors.map(errorReport), ...planned.rejected.flatMap((r) => (r.error ? [r.error] : []))]
+  return {
+    ...(runId === undefined ? {} : { runId }),
+    received: events.length,
+    duplicates: events.length - planned.fresh,
+    operations: planned.operations.length,
+    ignored: planned.ignored,
+    errors,
+  }
 }

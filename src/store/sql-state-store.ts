@@ -94,22 +94,43 @@ export class SqlStateStore implements StateStore {
   }
 
   async recordEvents(events: readonly { id: string; source: string; payload: unknown }[]): Promise<Set<string>> {
+    if (events.length === 0) return new Set()
+    return this.runner.transaction((tx) => this.recordEventsIn(tx, events))
+  }
+
+  private async recordEventsIn(tx: SqlExecutor, events: readonly { id: string; source: string; payload: unknown }[]): Promise<Set<string>> {
     const fresh = new Set<string>()
-    if (events.length === 0) return fresh
-    await this.runner.transaction(async (tx) => {
-      for (const chunk of chunks(events, chunkSize)) {
-        const [row] = await tx.query<{ ids: string[] }>(
-          `WITH fresh AS (
-             INSERT INTO ${this.s}.events (id, source, payload)
-             SELECT x.id, x.source, x.value FROM ${zipped('$1', ['$2::text[]', '$3::text[]'], 'id, source')}
-             ON CONFLICT (id) DO NOTHING RETURNING id)
-           SELECT coalesce(json_agg(id), '[]') AS ids FROM fresh`,
-          [JSON.stringify(chunk.map((e) => e.payload ?? null)), chunk.map((e) => e.id), chunk.map((e) => e.source)],
-        )
-        for (const id of row?.ids ?? []) fresh.add(id)
-      }
-    })
+    for (const chunk of chunks(events, chunkSize)) {
+      const [row] = await tx.query<{ ids: string[] }>(
+        `WITH fresh AS (
+           INSERT INTO ${this.s}.events (id, source, payload)
+           SELECT x.id, x.source, x.value FROM ${zipped('$1', ['$2::text[]', '$3::text[]'], 'id, source')}
+           ON CONFLICT (id) DO NOTHING RETURNING id)
+         SELECT coalesce(json_agg(id), '[]') AS ids FROM fresh`,
+        [JSON.stringify(chunk.map((e) => e.payload ?? null)), chunk.map((e) => e.id), chunk.map((e) => e.source)],
+      )
+      for (const id of row?.ids ?? []) fresh.add(id)
+    }
     return fresh
+  }
+
+  async intake<T extends { readonly operations: readonly Operation[] }>(
+    mode: RunRow['mode'],
+    events: readonly { id: string; source: string; payload: unknown }[],
+    plan: (fresh: ReadonlySet<string>) => T,
+  ): Promise<{ fresh: Set<string>; planned: T; runId?: number }> {
+    let inserted = 0
+    const result = await this.runner.transaction(async (tx) => {
+      const fresh = await this.recordEventsIn(tx, events)
+      const planned = plan(fresh)
+      if (planned.operations.length === 0) return { fresh, planned }
+      const [run] = await tx.query<{ id: string | number }>(`INSERT INTO ${this.s}.runs (mode) VALUES ($1) RETURNING id`, [mode])
+      const runId = Number(run!.id)
+      inserted = (await this.enqueueIn(tx, runId, planned.operations)).inserted
+      return { fresh, planned, runId }
+    })
+    await this.afterEnqueue(inserted)
+    return result
   }
 
   async createRun(mode: RunRow['mode'], note?: string): Promise<number> {
@@ -145,28 +166,37 @@ export class SqlStateStore implements StateStore {
   }
 
   async enqueue(runId: number, ops: readonly Operation[]): Promise<{ inserted: number; coalesced: number }> {
+    if (ops.length === 0) return { inserted: 0, coalesced: 0 }
+    const counts = await this.runner.transaction((tx) => this.enqueueIn(tx, runId, ops))
+    await this.afterEnqueue(counts.inserted)
+    return counts
+  }
+
+  private async enqueueIn(tx: SqlExecutor, runId: number, ops: readonly Operation[]): Promise<{ inserted: number; coalesced: number }> {
     let inserted = 0
     let coalesced = 0
-    if (ops.length === 0) return { inserted, coalesced }
-    await this.runner.transaction(async (tx) => {
-      await this.lock(tx, 'enqueue')
-      for (const wave of waves(ops)) {
-        for (const chunk of chunks(wave, chunkSize)) {
-          const [counts] = await tx.query<{ inserted: string | number; coalesced: string | number }>(this.sql.enqueue, [
-            runId,
-            JSON.stringify(chunk),
-            chunk.map((op) => op.id),
-            chunk.map((op) => op.service),
-          ])
-          inserted += Number(counts?.inserted ?? 0)
-          coalesced += Number(counts?.coalesced ?? 0)
-        }
+    await this.lock(tx, 'enqueue')
+    for (const wave of waves(ops)) {
+      for (const chunk of chunks(wave, chunkSize)) {
+        const [counts] = await tx.query<{ inserted: string | number; coalesced: string | number }>(this.sql.enqueue, [
+          runId,
+          JSON.stringify(chunk),
+          chunk.map((op) => op.id),
+          chunk.map((op) => op.service),
+        ])
+        inserted += Number(counts?.inserted ?? 0)
+        coalesced += Number(counts?.coalesced ?? 0)
       }
-    })
-    // PGlite never refreshes planner statistics by itself: after a large enqueue the claim query
-    // would plan for an empty table and scan every pending row per claim (seconds each at 20,000).
-    if (this.runner.kind === 'pglite' && inserted >= analyzeAfter) await this.analyze()
+    }
     return { inserted, coalesced }
+  }
+
+  /**
+   * PGlite never refreshes planner statistics by itself: after a large enqueue the claim query
+   * would plan for an empty table and scan every pending row per claim (seconds each at 20,000).
+   */
+  private async afterEnqueue(inserted: number): Promise<void> {
+    if (this.runner.kind === 'pglite' && inserted >= analyzeAfter) await this.analyze()
   }
 
   async claim(workerId: string, options: ClaimOptions): Promise<StoredOperation[]> {

@@ -90,6 +90,16 @@ export interface StateStore {
   readonly exclusive: boolean
   /** Returns the ids that were not seen before; duplicates (OpenMetadata redelivery) are dropped. */
   recordEvents(events: readonly { id: string; source: string; payload: unknown }[]): Promise<Set<string>>
+  /**
+   * Records events and queues, in a run of its own, what `plan` makes of the ones not seen before:
+   * one transaction, so a crash leaves both or neither (a redelivery is then never dropped as
+   * seen while nothing was queued for it). No run is made when nothing is queued.
+   */
+  intake<T extends { readonly operations: readonly Operation[] }>(
+    mode: RunRow['mode'],
+    events: readonly { id: string; source: string; payload: unknown }[],
+    plan: (fresh: ReadonlySet<string>) => T,
+  ): Promise<{ fresh: Set<string>; planned: T; runId?: number }>
   createRun(mode: RunRow['mode'], note?: string): Promise<number>
   /** Recomputes the run's counts from its operations and stamps finishedAt. */
   finishRun(runId: number): Promise<RunRow>

@@ -18,6 +18,27 @@ describe.each(bothTargets())('events, audit and cursors on $name', (t) => {
     expect((await store.recordEvents([])).size).toBe(0)
   })
 
+  it('records events and queues their operations in one transaction: a failure in between leaves neither', async () => {
+    const store = await t.fresh()
+    const events = [{ id: 'ev-a', source: 'webhook', payload: { n: 1 } }]
+    await expect(
+      store.intake('webhook', events, () => {
+        throw new Error('planning failed')
+      }),
+    ).rejects.toThrow('planning failed')
+    expect(await store.listRuns(10)).toEqual([])
+    // Not recorded as seen: the redelivery is taken and queued.
+    const taken = await store.intake('webhook', events, (fresh) => ({ operations: fresh.has('ev-a') ? [describeOp('a', 'x')] : [] }))
+    expect([...taken.fresh]).toEqual(['ev-a'])
+    expect(taken.runId).toBeGreaterThan(0)
+    expect((await store.operations({ runId: taken.runId! })).map((o) => o.key)).toEqual([describeOp('a', 'x').id])
+    // Seen now: nothing new, and no run made for nothing.
+    const again = await store.intake('webhook', events, (fresh) => ({ operations: fresh.size > 0 ? [describeOp('a', 'y')] : [] }))
+    expect(again.fresh.size).toBe(0)
+    expect(again.runId).toBeUndefined()
+    expect(await store.listRuns(10)).toHaveLength(1)
+  })
+
   it('keeps cursors', async () => {
     const store = await t.fresh()
     expect(await store.getCursor('om-events')).toBeUndefined()
