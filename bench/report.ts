@@ -132,7 +132,8 @@ beside the bench, and every figure is then noisier (psql included).
   the events and finds every operation already in place (${local.equivalent ? 'checked: all unchanged' : 'FAILED'}).
 - revmeta, timed end to end: \`loadConfig(file)\`, \`loadInput({ events: file })\` (read, parse,
   normalize), then \`run(config, input, { apply: true })\` (route, plan, read back, render,
-  execute, read back, verify), or \`openStore\` + \`applyDurably\` + close for the durable rows
+  execute, read back, verify; two sessions side by side, each over whole schemas, as the service's
+  concurrency allows), or \`openStore\` + \`applyDurably\` + close for the durable rows
   (store opened as \`revmeta apply\` does; the store persists across runs, as \`.revmeta/store\`
   does, so runs 1–3 find the history of the earlier runs). Each run must report all
   ${local.changes.toLocaleString('en-US')} operations applied and verified, or the bench fails.

@@ -46,9 +46,9 @@ export async function runService(service: ServiceConfig, channels: ReadonlyMap<s
  */
 export function bySchema(ops: readonly Operation[], lanes: number): Operation[][] {
   if (lanes <= 1 || ops.length === 0) return [[...ops]]
-  const schemaOf = (op: Operation) => [op.asset.database, op.asset.schema ?? ''].join('\0')
+  const keys = ops.map((op) => [op.asset.database, op.asset.schema ?? ''].join('\0'))
   const sizes = new Map<string, number>()
-  for (const op of ops) sizes.set(schemaOf(op), (sizes.get(schemaOf(op)) ?? 0) + 1)
+  for (const key of keys) sizes.set(key, (sizes.get(key) ?? 0) + 1)
   const loads = Array.from({ length: Math.min(lanes, sizes.size) }, () => 0)
   const laneOf = new Map<string, number>()
   // Largest schemas first, each to the least loaded lane.
@@ -58,6 +58,6 @@ export function bySchema(ops: readonly Operation[], lanes: number): Operation[][
     loads[lane]! += size
   }
   const out: Operation[][] = loads.map(() => [])
-  for (const op of ops) out[laneOf.get(schemaOf(op))!]!.push(op)
+  ops.forEach((op, i) => out[laneOf.get(keys[i]!)!]!.push(op))
   return out
 }
