@@ -225,6 +225,24 @@ export class Worker {
     return settlements
   }
 
+  /**
+   * Stamps the runs this batch may have completed: runs queued by webhooks, polls or `apply
+   * --queue-only` have no process of their own waiting to finish them. The run an `apply` is
+   * draining is left to it (it finishes it once drained).
+   */
+  private async finishDoneRuns(claimed: readonly StoredOperation[], settlements: readonly Settlement[]): Promise<void> {
+    if (settlements.every((st) => st.status === 'retry')) return
+    const runs = new Set(claimed.map((c) => c.runId))
+    runs.delete(this.options.untilIdle?.runId ?? -1)
+    for (const runId of runs) {
+      try {
+        if ((await this.store.unsettled(runId)) === 0) await this.store.finishRun(runId)
+      } catch (err) {
+        this.options.log?.(`finishing run ${runId} failed: ${toRevmetaError(err).message}`)
+      }
+    }
+  }
+
   /** Settles a batch that is done with the source, counting its operations as settling meanwhile. */
   private async settle(service: string, claimed: readonly StoredOperation[], settlements: Settlement[]): Promise<void> {
     if (settlements.length === 0) return
@@ -239,6 +257,7 @@ export class Worker {
     } finally {
       this.settling.set(service, (this.settling.get(service) ?? 0) - settlements.length)
     }
+    await this.finishDoneRuns(claimed, settlements)
     if (!this.options.onSettled) return
     const byId = new Map(claimed.map((c) => [c.id, c]))
     this.options.onSettled(settlements.filter((st) => ids.has(st.id)).map((settlement) => ({ claimed: byId.get(settlement.id)!, settlement })))

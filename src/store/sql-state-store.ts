@@ -188,6 +188,9 @@ export class SqlStateStore implements StateStore {
         coalesced += Number(counts?.coalesced ?? 0)
       }
     }
+    // A worker may have finished the run while it was still being queued (a streamed input
+    // queues flush by flush): more work reopens it, so its counts stay live until it is done.
+    await tx.query(`UPDATE ${this.s}.runs SET finished_at = NULL WHERE id = $1 AND finished_at IS NOT NULL`, [runId])
     return { inserted, coalesced }
   }
 

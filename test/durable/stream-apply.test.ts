@@ -2,6 +2,7 @@ import { appendFile } from 'node:fs/promises'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadConfig } from '../../src/config/load-config.js'
 import { applyEventStream } from '../../src/execution/apply-event-stream.js'
+import { Worker } from '../../src/execution/worker.js'
 import { revmetaJson, writeConfig, writeEvents } from '../support/durable-cli.js'
 import { createStore, readStoreState, storeKinds, type DurableStore } from '../support/durable-store.js'
 import { createTarget, expectedComments, tableEvents, type TableEdit, type Target } from '../support/durable-target.js'
@@ -56,6 +57,20 @@ describe.each(storeKinds)('apply of a streamed events input, %s store', (kind) =
     expect(state.operations).toHaveLength(assets)
     expect(state.audit.filter((a) => a.outcome === 'applied')).toHaveLength(assets)
     expect(state.operations.every((o) => o.op.origins.length === 3)).toBe(true)
+  })
+
+  it('a worker stamps the run it completes when no apply waits for it (--queue-only)', async () => {
+    const edits = version(5)
+    const file = await writeEvents(store, tableEvents(target, edits))
+    const config = await loadConfig(await writeConfig(store, target, { name: 'queue-only.yaml' }))
+    const queued = await store.with((s) => applyEventStream(config, s, file, { maxPending: 50, queueOnly: true }))
+    const runId = queued.runId!
+    expect(await store.with(async (s) => (await s.getRun(runId))?.finishedAt)).toBeUndefined()
+    await store.with((s) => new Worker(s, config, { untilIdle: { waitForRetriesMs: 0 } }).run())
+    const run = await store.with((s) => s.getRun(runId))
+    expect(run?.finishedAt).toBeInstanceOf(Date)
+    expect(run?.counts).toMatchObject({ total: target.tables.length * (1 + target.columns.length), applied: target.tables.length * (1 + target.columns.length), pending: 0 })
+    expect(await target.comments()).toEqual(expectedComments(edits))
   })
 
   it('`revmeta apply --stream` goes through the same path; --stream without the store is refused', async () => {

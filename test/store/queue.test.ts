@@ -27,6 +27,17 @@ describe.each(bothTargets())('queue on $name', (t) => {
     expect(a.status).toBe('pending')
   })
 
+  it('reopens a finished run when more work is queued into it, so its counts stay live', async () => {
+    const store = await t.fresh()
+    const run = await store.createRun('apply')
+    await store.enqueue(run, [describeOp('a', 'x')])
+    expect((await store.finishRun(run)).finishedAt).toBeInstanceOf(Date)
+    await store.enqueue(run, [describeOp('b', 'y')])
+    const reopened = await store.getRun(run)
+    expect(reopened?.finishedAt).toBeUndefined()
+    expect(reopened?.counts).toMatchObject({ total: 2, pending: 2 })
+  })
+
   it('coalesces repeated keys within one call, in input order', async () => {
     const store = await t.fresh()
     const run = await store.createRun('apply')
