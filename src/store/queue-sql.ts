@@ -61,7 +61,8 @@ const takeClaimed = (s: string, from: string) => `
 /**
  * $1 worker, $2 limit, $3 services or null, $4 a JSON object { service: max running } (`{}`: no
  * caps). Each service with pending work (found by a loose index scan, so a long queue costs
- * nothing here) contributes its first operations by seq, as many as its remaining room, from its
+ * nothing here) contributes its first operations in the order they came due (then by seq; see
+ * migration 0005), as many as its remaining room, from its
  * own index range: a busy or saturated service never makes the claim walk past its rows. The row
  * lock sits in the scan itself, so workers claiming at once walk past each other's rows (SKIP
  * LOCKED) instead of all taking the same head. Callers serialize capped claims (advisory lock) so
@@ -82,14 +83,14 @@ export const claimSql = (s: string) => `
     LEFT JOIN running r ON r.service = svc.service
     WHERE svc.service IS NOT NULL AND ($3::text[] IS NULL OR svc.service = ANY($3::text[]))
   ), ready AS (
-    SELECT p.id, p.seq FROM (SELECT * FROM room WHERE room > 0) room CROSS JOIN LATERAL (
-      SELECT o.id, o.seq FROM ${s}.operations o
+    SELECT p.id, p.run_at, p.seq FROM (SELECT * FROM room WHERE room > 0) room CROSS JOIN LATERAL (
+      SELECT o.id, o.run_at, o.seq FROM ${s}.operations o
       WHERE o.service = room.service AND ${claimable(s)}
-      ORDER BY o.seq LIMIT room.room
+      ORDER BY o.run_at, o.seq LIMIT room.room
       FOR UPDATE OF o SKIP LOCKED
     ) p
   ), chosen AS (
-    SELECT id FROM ready ORDER BY seq LIMIT $2
+    SELECT id FROM ready ORDER BY run_at, seq LIMIT $2
   )
   ${takeClaimed(s, 'chosen')}`
 

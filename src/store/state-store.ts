@@ -113,7 +113,7 @@ export interface StateStore {
    * coalesced into: it keeps its place and the newer operation queues behind it.
    */
   enqueue(runId: number, ops: readonly Operation[]): Promise<{ inserted: number; coalesced: number }>
-  /** Takes up to `limit` claimable operations (pending, run_at due, no earlier unsettled op of the same key), oldest seq first. */
+  /** Takes up to `limit` claimable operations (pending, run_at due, no earlier unsettled op of the same key), in the order they came due (run_at), then oldest seq first: a retry does not jump ahead of work queued while it waited. */
   claim(workerId: string, options: ClaimOptions): Promise<StoredOperation[]>
   /**
    * Settles claimed operations in one transaction; ignores ids no longer locked by this worker.

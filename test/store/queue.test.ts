@@ -92,6 +92,22 @@ describe.each(bothTargets())('queue on $name', (t) => {
     expect((await store.claim('w2', { limit: 10 })).map((o) => o.op)).toMatchObject([{ description: 'a2' }])
   })
 
+  it('takes work in the order it came due: a retry that comes due goes behind work queued while it waited', async () => {
+    const store = await t.fresh()
+    const run = await store.createRun('apply')
+    await store.enqueue(run, [describeOp('a', 'a1')])
+    const [a] = await store.claim('w', { limit: 1 })
+    // a1 fails; its retry is due in 300 ms. b1 and c1 are queued meanwhile, due at once.
+    await store.settle('w', [{ id: a!.id, status: 'retry', report: report(a!, 'failed'), error: lockTimeout, runAt: new Date(Date.now() + 300) }])
+    await store.enqueue(run, [describeOp('b', 'b1'), describeOp('c', 'c1')])
+    await new Promise((resolve) => setTimeout(resolve, 400))
+    // All three are due now: b1 and c1 came due first, though a1 holds the lowest seq.
+    const claimed = await store.claim('w', { limit: 2 })
+    expect(claimed.map((o) => o.op)).toMatchObject([{ description: 'b1' }, { description: 'c1' }])
+    expect(claimed.every((o) => o.seq > a!.seq)).toBe(true)
+    expect((await store.claim('w', { limit: 2 })).map((o) => o.op)).toMatchObject([{ description: 'a1' }])
+  })
+
   it('leaves a retry alone until its run_at, and claims only the services asked for', async () => {
     const store = await t.fresh()
     const run = await store.createRun('apply')
