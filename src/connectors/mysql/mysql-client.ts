@@ -101,9 +101,7 @@ class MysqlClient implements ConnectorClient {
   async readBack(assets: readonly AssetRef[]): Promise<StateSnapshot> {
     const plan = planReadBack(assets)
     if (plan.schemas.length === 0) return new Map()
-    const conn = await this.acquire()
-    let broken = false
-    try {
+    return this.onConnection(async (conn) => {
       const schemas = [...plan.schemas]
       const [schemata] = await conn.execute<RowDataPacket[]>(schemataSql(schemas.length, hasSchemaComments(this.version)), schemas)
       const [tables] = await conn.execute<RowDataPacket[]>(tablesSql(schemas.length), schemas)
@@ -117,14 +115,7 @@ class MysqlClient implements ConnectorClient {
         if (text !== undefined) definitions.set(key, columnDefinitions(text, ansiQuotes))
       }
       return buildSnapshot(this.context.service, plan, { schemata: schemata as SchemaRow[], tables: tables as TableRow[], columns: columns as ColumnRow[], definitions })
-    } catch (error) {
-      const coded = this.classify(error, 'query')
-      broken = coded.code === 'CONNECTION_FAILED'
-      throw coded
-    } finally {
-      if (broken) conn.destroy()
-      else conn.release()
-    }
+    })
   }
 
   async listDatabases(): Promise<string[]> {
@@ -133,11 +124,18 @@ class MysqlClient implements ConnectorClient {
 
   /** The catalog database is only a label (read-back takes any), so every label lists the server's databases. */
   async listSchemas(): Promise<string[]> {
+    return this.onConnection(async (conn) => {
+      const [rows] = await conn.execute<RowDataPacket[]>(schemaListSql)
+      return rows.map((row) => String(row.schema_name))
+    })
+  }
+
+  /** Runs `fn` on a pooled connection, errors coded; a connection lost meanwhile is destroyed, not reused. */
+  private async onConnection<T>(fn: (conn: PoolConnection) => Promise<T>): Promise<T> {
     const conn = await this.acquire()
     let broken = false
     try {
-      const [rows] = await conn.execute<RowDataPacket[]>(schemaListSql)
-      return rows.map((row) => String(row.schema_name))
+      return await fn(conn)
     } catch (error) {
       const coded = this.classify(error, 'query')
       broken = coded.code === 'CONNECTION_FAILED'

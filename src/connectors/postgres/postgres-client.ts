@@ -108,37 +108,29 @@ class PostgresClient implements ConnectorClient {
   }
 
   private async readDatabase(into: Map<string, ObjectState>, database: string, schemas: string[]): Promise<void> {
-    let client: PoolClient
-    try {
-      client = await this.acquire(database)
-    } catch (error) {
-      const coded = this.classify(error, 'connect', database)
-      // A database that does not exist holds no objects: its keys stay absent from the snapshot.
-      if (coded.details.sqlstate === '3D000') return
-      throw coded
-    }
-    let broken = false
-    try {
+    // A database that does not exist holds no objects: its keys stay absent from the snapshot.
+    await this.onDatabase(database, async (client) => {
       const own = this.queries.databaseReadBack(database)
       const databases = await client.query<DatabaseRow>(own.text, [...own.values])
       addDatabaseRows(into, this.context.service, databases.rows)
-      if (schemas.length > 0) {
-        for (const query of this.queries.schemaReadBack(schemas)) {
-          const objects = await client.query<ObjectRow>(query.text, [...query.values])
-          addObjectRows(into, this.context.service, database, objects.rows)
-        }
+      if (schemas.length === 0) return
+      for (const query of this.queries.schemaReadBack(schemas)) {
+        const objects = await client.query<ObjectRow>(query.text, [...query.values])
+        addObjectRows(into, this.context.service, database, objects.rows)
       }
-    } catch (error) {
-      const coded = this.classify(error, 'query', database)
-      broken = coded.code === 'CONNECTION_FAILED'
-      throw coded
-    } finally {
-      client.release(broken)
-    }
+    })
   }
 
   /** One query on a connection to `database`; undefined when that database does not exist, as in readBack. */
-  private async query<R extends QueryResultRow>(database: string, sql: string): Promise<R[] | undefined> {
+  private query<R extends QueryResultRow>(database: string, sql: string): Promise<R[] | undefined> {
+    return this.onDatabase(database, async (client) => (await client.query<R>(sql)).rows)
+  }
+
+  /**
+   * Runs `fn` on a connection to `database`, errors coded; undefined when the database does not
+   * exist. A connection lost meanwhile is dropped from the pool, not reused.
+   */
+  private async onDatabase<T>(database: string, fn: (client: PoolClient) => Promise<T>): Promise<T | undefined> {
     let client: PoolClient
     try {
       client = await this.acquire(database)
@@ -149,7 +141,7 @@ class PostgresClient implements ConnectorClient {
     }
     let broken = false
     try {
-      return (await client.query<R>(sql)).rows
+      return await fn(client)
     } catch (error) {
       const coded = this.classify(error, 'query', database)
       broken = coded.code === 'CONNECTION_FAILED'
