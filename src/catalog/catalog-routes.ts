@@ -1,14 +1,16 @@
-import { timingSafeEqual } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
 import { omCollections, type OmEntityType } from '../openmetadata/om-types.js'
 import type { RoutePlugin } from '../server/build-app.js'
-import { badRequest, CatalogError } from './catalog-error.js'
+import { errorReport } from '../engine/report.js'
+import { RevmetaError } from '../errors/revmeta-error.js'
+import { badRequest } from './catalog-error.js'
 import type { CatalogService } from './catalog-service.js'
 import { directoryRoutes } from './directory-routes.js'
 import type { EventFilter } from './event-store.js'
 import { openCatalog } from './open-catalog.js'
 import { includeParam, installErrorHandler, integerParam, param, pathParam } from './route-helpers.js'
-import { ensureSelfSubscription } from './self-subscription.js'
+import { ensureSelfSubscription, selfWebhookUrl } from './self-subscription.js'
+import { endpointAllowed } from './subscription-allowlist.js'
 import type { DeliveryOptions } from './webhook-dispatcher.js'
 
 export interface CatalogRoutesOptions {
@@ -20,7 +22,10 @@ export interface CatalogRoutesOptions {
   readonly onCatalog?: (catalog: CatalogService) => void
 }
 
-/** Who a PATCH is recorded for: the built-in catalog has no user sessions, so the caller says (or it is `admin`). */
+/**
+ * Who a PATCH is recorded for is the caller's token name. An admin may name someone else (a
+ * front end acting for its signed-in user) in this header; anyone else sending it is refused.
+ */
 export const userHeader = 'x-revmeta-user'
 
 const eventTypeParams = ['entityCreated', 'entityUpdated', 'entityDeleted', 'entitySoftDeleted', 'entityRestored']
@@ -29,10 +34,10 @@ const eventTypeParams = ['entityCreated', 'entityUpdated', 'entityDeleted', 'ent
  * The OpenMetadata API subset revmeta's own client uses, served from the built-in catalog:
  * entities by name and id with `fields`, listing with `limit` / `after` paging and service,
  * database and databaseSchema filters, JSON Patch updates, change events, users, teams, tags and
- * webhook subscriptions. With `catalog.token` set, every request needs it as a Bearer token.
+ * webhook subscriptions. Who may call what is decided by the server's auth hook (src/server/auth).
  */
 export function catalogRoutes(options: CatalogRoutesOptions = {}): RoutePlugin {
-  return async (app, { config, store }) => {
+  return async (app, { config, store, webhookSecret }) => {
     const log = options.log ?? ((line: string) => process.stderr.write(`revmeta catalog: ${line}\n`))
     const catalog = openCatalog(store, { delivery: { log, ...options.delivery } })
     options.onCatalog?.(catalog)
@@ -44,14 +49,6 @@ export function catalogRoutes(options: CatalogRoutesOptions = {}): RoutePlugin {
         done(badRequest(`The body is not JSON: ${(error as Error).message}`), undefined)
       }
     })
-    const token = config.catalog.type === 'builtin' ? config.catalog.token : undefined
-    if (token !== undefined && token.length > 0) {
-      const expected = Buffer.from(`Bearer ${token}`)
-      app.addHook('onRequest', async (request) => {
-        const given = Buffer.from(request.headers.authorization ?? '')
-        if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new CatalogError(401, 'Not authorized: this catalog needs its bot token as a Bearer token')
-      })
-    }
     for (const [type, collection] of Object.entries(omCollections) as [OmEntityType, string][]) entityRoutes(app, catalog, type, collection)
     app.get('/api/v1/events', async (request) => {
       const timestamp = integerParam(request, 'timestamp', { min: 0, max: Number.MAX_SAFE_INTEGER })
@@ -59,7 +56,7 @@ export function catalogRoutes(options: CatalogRoutesOptions = {}): RoutePlugin {
       const data = await catalog.listEvents(timestamp, eventFilter(request.query as Record<string, unknown>))
       return { data, paging: { total: data.length } }
     })
-    await directoryRoutes(app, catalog)
+    await directoryRoutes(app, catalog, (endpoint) => endpointAllowed(endpoint, [selfWebhookUrl(config, app.server.address()), ...config.catalog.subscriptions.allow]))
     app.addHook('onClose', async () => {
       const { undelivered } = await catalog.close()
       if (undelivered > 0) log(`${undelivered} webhook delivery(ies) abandoned at shutdown; the events stay readable at GET /api/v1/events`)
@@ -67,7 +64,7 @@ export function catalogRoutes(options: CatalogRoutesOptions = {}): RoutePlugin {
     if (options.selfSubscription !== false) {
       app.addHook('onListen', async () => {
         try {
-          const subscription = await ensureSelfSubscription(catalog, config, app.server.address())
+          const subscription = await ensureSelfSubscription(catalog, config, app.server.address(), webhookSecret)
           log(`catalog edits are delivered to ${subscription.endpoint} (subscription ${subscription.name}${subscription.secret ? ', signed' : ''})`)
         } catch (error) {
           log(`cannot subscribe to this server's own webhook: ${(error as Error).message}`)
@@ -87,9 +84,17 @@ function entityRoutes(app: FastifyInstance, catalog: CatalogService, type: OmEnt
     const after = param(request, 'after')
     return catalog.listEntities(type, filter, { limit, ...(after ? { after } : {}), fields: param(request, 'fields'), include: includeParam(request) })
   })
-  app.patch(`${base}/:id`, async (request) => {
-    const user = request.headers[userHeader]
-    const userName = typeof user === 'string' && user.length > 0 ? user : 'admin'
+  app.patch(`${base}/:id`, async (request, reply) => {
+    const asked = request.headers[userHeader]
+    const principal = request.principal
+    let userName = principal?.name ?? 'anonymous'
+    if (typeof asked === 'string' && asked.length > 0) {
+      if (principal !== null && principal.role !== 'admin') {
+        const error = new RevmetaError('AUTH_FORBIDDEN', `Only an admin token may record an edit for another user (${userHeader}); token ${principal.name} is a ${principal.role}.`)
+        return reply.code(403).send({ code: 403, message: error.message, error: errorReport(error) })
+      }
+      userName = asked
+    }
     return catalog.patchEntity(type, pathParam(request, 'id'), request.body, userName)
   })
 }

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify'
+import { RevmetaError } from '../errors/revmeta-error.js'
 import type { CatalogService } from './catalog-service.js'
 import { parseFields } from './entity-shape.js'
 import { param, pathParam } from './route-helpers.js'
@@ -6,9 +7,10 @@ import { parseSubscription, subscriptionJson } from './subscriptions.js'
 
 /**
  * Users, teams, classifications, tags (PUT creates or updates: 201 when created, 200 when
- * updated, as OpenMetadata answers) and webhook subscriptions.
+ * updated, as OpenMetadata answers) and webhook subscriptions, whose endpoint must pass
+ * `allowEndpoint` (the allowlist): a subscription decides where every catalog change is sent.
  */
-export async function directoryRoutes(app: FastifyInstance, catalog: CatalogService): Promise<void> {
+export async function directoryRoutes(app: FastifyInstance, catalog: CatalogService, allowEndpoint: (endpoint: string) => boolean): Promise<void> {
   const { directory, subscriptions } = catalog
 
   app.put('/api/v1/users', async (request, reply) => {
@@ -36,7 +38,11 @@ export async function directoryRoutes(app: FastifyInstance, catalog: CatalogServ
   app.get('/api/v1/tags/name/:fqn', async (request) => directory.getTag(pathParam(request, 'fqn')))
 
   app.post('/api/v1/events/subscriptions', async (request, reply) => {
-    const created = await subscriptions.create(parseSubscription(request.body))
+    const input = parseSubscription(request.body)
+    if (!allowEndpoint(input.endpoint)) {
+      throw new RevmetaError('SUBSCRIPTION_REFUSED', `The endpoint ${input.endpoint} is not on the subscription allowlist (catalog.subscriptions.allow; revmeta's own webhook is always allowed).`)
+    }
+    const created = await subscriptions.create(input)
     return reply.code(201).send(subscriptionJson(created))
   })
   app.get('/api/v1/events/subscriptions', async () => {

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { isRevmetaError } from '../errors/revmeta-error.js'
+import { errorReport } from '../engine/report.js'
+import { clientError, httpStatusOf, internalErrorLine } from '../server/http-errors.js'
 import { badRequest, isCatalogError } from './catalog-error.js'
 
 export type Query = Record<string, string | string[] | undefined>
@@ -30,14 +31,19 @@ export function includeParam(request: FastifyRequest): 'non-deleted' | 'deleted'
 
 /**
  * Errors in OpenMetadata's shape, `{ code, message }`: the catalog's own refusals with their
- * status, malformed requests (bad JSON, a refused FQN) as 400, anything else as 500 and logged.
+ * status; coded refusals (a refused FQN, a subscription off the allowlist, a body too large, bad
+ * JSON) with their status and the coded error beside; anything else as 500, logged in one line
+ * (route pattern, code, first line of the message: never a body, a token or a stack).
  */
 export function installErrorHandler(app: FastifyInstance, log: (line: string) => void): void {
   app.setErrorHandler((error: Error & { statusCode?: number }, request: FastifyRequest, reply: FastifyReply) => {
     if (isCatalogError(error)) return reply.code(error.status).send({ code: error.status, message: error.message })
-    if (isRevmetaError(error) && (error.code === 'FQN_INVALID' || error.code === 'NAME_HAS_QUOTE')) return reply.code(400).send({ code: 400, message: error.message })
-    const status = typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500
-    if (status === 500) log(`${request.method} ${request.url} failed: ${error.stack ?? error.message}`)
-    return reply.code(status).send({ code: status, message: status === 500 ? `Internal error: ${error.message}` : error.message })
+    const refused = clientError(error)
+    if (refused !== undefined) {
+      const status = httpStatusOf(refused) === 500 ? (error.statusCode ?? 400) : httpStatusOf(refused)
+      return reply.code(status).send({ code: status, message: refused.message, error: errorReport(refused) })
+    }
+    log(internalErrorLine(request, error))
+    return reply.code(500).send({ code: 500, message: `Internal error: ${error.message}` })
   })
 }

@@ -28,10 +28,9 @@ export function selfWebhookUrl(config: RevmetaConfig, address?: AddressInfo | st
 /**
  * Creates or corrects the subscription, so an edit made through the catalog API reaches the
  * database by the same webhook path an OpenMetadata server would use. The secret is the one the
- * receiver checks (`catalog.webhookSecret`); without one the events go unsigned, as OpenMetadata's do.
+ * receiver checks: `catalog.webhookSecret`, or the random one `revmeta serve` made for itself.
  */
-export async function ensureSelfSubscription(catalog: CatalogService, config: RevmetaConfig, address?: AddressInfo | string | null): Promise<Subscription> {
+export async function ensureSelfSubscription(catalog: CatalogService, config: RevmetaConfig, address?: AddressInfo | string | null, secret = config.catalog.webhookSecret): Promise<Subscription> {
   const endpoint = selfWebhookUrl(config, address)
-  const secret = config.catalog.webhookSecret
   return catalog.subscriptions.upsert({ name: selfSubscriptionName, endpoint, ...(secret === undefined ? {} : { secretKey: secret }), httpMethod: 'POST', headers: {}, enabled: true })
 }

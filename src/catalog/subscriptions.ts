@@ -80,6 +80,9 @@ export function parseSubscription(value: unknown): SubscriptionInput {
   }
 }
 
+/** Header values may carry credentials (Authorization): the API shows their names only. */
+const maskedHeaders = (headers: Readonly<Record<string, string>>): Record<string, string> => Object.fromEntries(Object.keys(headers).map((k) => [k, '*********']))
+
 /** The subscription as the API shows it: OpenMetadata's EventSubscription, with the secret withheld. */
 export function subscriptionJson(s: Subscription): Record<string, unknown> {
   return {
@@ -89,7 +92,7 @@ export function subscriptionJson(s: Subscription): Record<string, unknown> {
     alertType: 'Notification',
     resources: ['all'],
     enabled: s.enabled,
-    destinations: [{ category: 'External', type: 'Webhook', config: { endpoint: s.endpoint, httpMethod: s.httpMethod, ...(Object.keys(s.headers).length > 0 ? { headers: s.headers } : {}), secretKey: s.secret ? '*********' : '' } }],
+    destinations: [{ category: 'External', type: 'Webhook', config: { endpoint: s.endpoint, httpMethod: s.httpMethod, ...(Object.keys(s.headers).length > 0 ? { headers: maskedHeaders(s.headers) } : {}), secretKey: s.secret ? '*********' : '' } }],
   }
 }
 

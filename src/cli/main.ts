@@ -9,6 +9,7 @@ import { registerRollback } from './commands/rollback.js'
 import { registerRuns } from './commands/runs.js'
 import { registerServe } from './commands/serve.js'
 import { registerSync } from './commands/sync.js'
+import { registerToken } from './commands/token.js'
 import { registerWorker } from './commands/worker.js'
 import { exitCodes } from './exit-codes.js'
 import '../catalog/register-builtin.js'
@@ -36,6 +37,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerServe(program, done)
   registerSync(program, done)
   registerIngest(program, done)
+  registerToken(program, done)
   try {
     await program.parseAsync([...argv])
     return await result

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { isLoopbackHost } from './loopback-host.js'
 import { channelFilterSchema } from '../channels/channel-filter-schema.js'
 import { channelOptionsSchema, channelTemplatesSchema } from '../channels/channel-options-schema.js'
 
@@ -62,6 +63,21 @@ export const channelSchema = z.strictObject({
   options: channelOptionsSchema,
 })
 
+/**
+ * Slow clients must not hold connections: Node closes a request whose headers (headersMs) or
+ * whole request (requestMs) take longer, checking every checkIntervalMs; an idle socket closes
+ * after idleMs, an idle keep-alive connection after keepAliveMs.
+ */
+export const serverTimeoutsSchema = z
+  .strictObject({
+    headersMs: positiveInt.default(10_000),
+    requestMs: positiveInt.default(30_000),
+    idleMs: positiveInt.default(60_000),
+    keepAliveMs: positiveInt.default(5_000),
+    checkIntervalMs: positiveInt.default(1_000),
+  })
+  .prefault({})
+
 export const configSchema = z.strictObject({
   catalog: z
     .strictObject({
@@ -81,6 +97,16 @@ export const configSchema = z.strictObject({
        * into the catalog, so their changes came from the source (no echo).
        */
       ignoreUsers: z.array(z.string()).default(['ingestion-bot', 'revmeta-ingest']),
+      subscriptions: z
+        .strictObject({
+          /**
+           * URL prefixes (origin plus path prefix) a built-in catalog webhook subscription may
+           * target, besides revmeta's own webhook, which is always allowed. Empty by default: the
+           * catalog sends its changes nowhere else.
+           */
+          allow: z.array(z.string().url()).default([]),
+        })
+        .prefault({}),
     })
     .prefault({}),
   server: z
@@ -89,6 +115,18 @@ export const configSchema = z.strictObject({
       port: z.number().int().min(0).max(65_535).default(8787),
       /** The URL OpenMetadata (or the built-in catalog) posts webhooks to; default from host and port. */
       publicUrl: z.string().url().optional(),
+      /** token: every route but /healthz and the signed webhook needs an API token; none: only on a loopback host. */
+      auth: z.enum(['token', 'none']).default('token'),
+      /** Largest JSON body of the API routes (bytes). */
+      bodyLimit: positiveInt.max(64 * 2 ** 20).default(2 * 2 ** 20),
+      /** Largest webhook body (bytes): checked against Content-Length first, then while the body streams in. */
+      webhookBodyLimit: positiveInt.max(64 * 2 ** 20).default(2 ** 20),
+      timeouts: serverTimeoutsSchema,
+    })
+    .superRefine((server, ctx) => {
+      if (server.auth === 'none' && !isLoopbackHost(server.host)) {
+        ctx.addIssue({ code: 'custom', path: ['auth'], message: `auth: none is only allowed when server.host is a loopback address (127.0.0.0/8, ::1, localhost), not ${JSON.stringify(server.host)}` })
+      }
     })
     .prefault({}),
   /** Where durable state lives: PostgreSQL at `url`, else an embedded store under `dir`. */

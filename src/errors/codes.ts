@@ -44,6 +44,13 @@ export const errorCodes = {
   CATALOG_NOT_FOUND: { retryable: false, summary: 'The catalog has no entity of that name.', fix: 'Check the FQN; the entity may have been deleted or renamed.' },
   CATALOG_FAILED: { retryable: false, summary: 'The catalog answered with an error revmeta does not classify further, or with a body it cannot read.', fix: 'The message keeps the status and the catalog\'s own message.' },
   WEBHOOK_SIGNATURE: { retryable: false, summary: 'A webhook request carried no X-OM-Signature, or one that does not match its body.', fix: 'Give revmeta the same secret as the OpenMetadata subscription (catalog.webhookSecret).' },
+  AUTH_REQUIRED: { retryable: false, summary: 'An HTTP request to revmeta serve carried no API token, an unknown one, or a revoked one (401).', fix: 'Send Authorization: Bearer <token> with a token made by revmeta token create; revmeta token list shows which are active.' },
+  AUTH_FORBIDDEN: { retryable: false, summary: "The API token is valid but its role may not use this route (403): viewers read, editors also edit the catalog, admins also manage users, teams and subscriptions.", fix: 'Use a token of the role the message names, or have an admin create one (revmeta token create --role ...).' },
+  REQUEST_INVALID: { retryable: false, summary: 'An HTTP request is malformed: bad percent-encoding, or a NUL character in the path or query.', fix: 'Send the URL percent-encoded as UTF-8, without NUL characters.' },
+  BODY_TOO_LARGE: { retryable: false, summary: 'An HTTP request body is larger than the server accepts (server.bodyLimit, server.webhookBodyLimit) (413).', fix: 'Send a smaller body, or raise the limit in the configuration.' },
+  SUBSCRIPTION_REFUSED: { retryable: false, summary: "A webhook subscription's endpoint is not on the allowlist (catalog.subscriptions.allow; by default only revmeta's own webhook).", fix: 'Add the URL prefix to catalog.subscriptions.allow if the catalog should send its changes there.' },
+  TOKEN_NOT_FOUND: { retryable: false, summary: 'No API token has this id or name.', fix: 'revmeta token list shows the ids and names.' },
+  TOKEN_NAME_TAKEN: { retryable: false, summary: 'An API token of this name exists already (names stay taken after a revoke, so the audit trail stays unambiguous).', fix: 'Choose another --name, or leave it out for a generated one.' },
   INTERNAL: { retryable: false, summary: 'A bug in revmeta.', fix: 'Report it with the message and the input.' },
 } as const satisfies Record<string, ErrorCodeInfo>
 

@@ -1,5 +1,12 @@
+import { randomBytes } from 'node:crypto'
 import Fastify, { type FastifyInstance } from 'fastify'
+import { errorReport } from '../engine/report.js'
+import { RevmetaError } from '../errors/revmeta-error.js'
+import { TokenStore } from '../store/token-store.js'
+import { installAuth } from './auth/auth-hook.js'
+import { badUrl, clientError, internalErrorLine, sendCoded } from './http-errors.js'
 import type { ServerContext } from './server-context.js'
+import { serverOptions } from './server-options.js'
 import { operationRoutes } from './routes/operations.js'
 import { webhookRoutes } from './routes/webhook.js'
 
@@ -7,10 +14,29 @@ export type RoutePlugin = (app: FastifyInstance, context: ServerContext) => Prom
 
 /**
  * The HTTP face of revmeta, built for `revmeta serve` and for tests (`app.inject`). Each route
- * file is one encapsulated plugin; extra plugins (the built-in catalog) are passed in.
+ * file is one encapsulated plugin; extra plugins (the built-in catalog) are passed in. The auth
+ * hook and the error handler sit on the root, so every plugin's routes inherit them.
  */
-export async function buildApp(context: ServerContext, extra: readonly RoutePlugin[] = []): Promise<FastifyInstance> {
-  const app = Fastify({ logger: false, bodyLimit: 16 * 1024 * 1024 })
+export async function buildApp(given: ServerContext, extra: readonly RoutePlugin[] = []): Promise<FastifyInstance> {
+  const { config } = given
+  const context: ServerContext = {
+    ...given,
+    log: given.log ?? ((line: string) => process.stderr.write(`revmeta serve: ${line}\n`)),
+    // The built-in catalog signs its deliveries to this server, so outsiders cannot pass for it.
+    webhookSecret: given.webhookSecret ?? config.catalog.webhookSecret ?? (config.catalog.type === 'builtin' ? randomBytes(32).toString('base64url') : undefined),
+  }
+  const log = context.log!
+  const app = Fastify({
+    ...serverOptions(config),
+    frameworkErrors: (_error, _request, reply) => sendCoded(reply, badUrl()),
+  })
+  installAuth(app, context, TokenStore.of(context.store))
+  app.setErrorHandler((error: Error, request, reply) => {
+    const refused = clientError(error)
+    if (refused !== undefined) return sendCoded(reply, refused)
+    log(internalErrorLine(request, error))
+    return reply.code(500).send({ error: errorReport(new RevmetaError('INTERNAL', 'Internal error; the server log has one line about it.')) })
+  })
   await app.register(async (scope) => webhookRoutes(scope, context))
   await app.register(async (scope) => operationRoutes(scope, context))
   for (const plugin of extra) await app.register(async (scope) => plugin(scope, context))

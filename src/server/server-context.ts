@@ -9,4 +9,11 @@ export interface ServerContext {
   readonly metrics: ServerMetrics
   /** Called when intake queued new operations, so a waiting worker starts at once. */
   readonly onQueued?: () => void
+  /** Where server failures are logged, one line each (default: standard error). */
+  readonly log?: (line: string) => void
+  /**
+   * The secret webhook signatures are checked with: catalog.webhookSecret, or for the built-in
+   * catalog without one, a random secret buildApp makes for this process's self-subscription.
+   */
+  readonly webhookSecret?: string
 }

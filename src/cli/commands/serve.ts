@@ -7,6 +7,7 @@ import { buildApp, type RoutePlugin } from '../../server/build-app.js'
 import { ServerMetrics } from '../../server/metrics.js'
 import { webhookPath } from '../../server/routes/webhook.js'
 import { openStore } from '../../store/open-store.js'
+import { TokenStore } from '../../store/token-store.js'
 
 /** Extra route plugins per catalog type; the built-in catalog registers its API here. */
 export const catalogPlugins: { builtin?: () => Promise<RoutePlugin> } = {}
@@ -19,11 +20,13 @@ async function serve(flags: { config: string }): Promise<number> {
   const worker = new Worker(store, config, { signal: stop.signal, log })
   const metrics = new ServerMetrics()
   const extra = config.catalog.type === 'builtin' && catalogPlugins.builtin ? [await catalogPlugins.builtin()] : []
-  const app = await buildApp({ config, store, metrics, onQueued: () => worker.nudge() }, extra)
+  const app = await buildApp({ config, store, metrics, log, onQueued: () => worker.nudge() }, extra)
   const tasks: Promise<void>[] = []
   try {
     const address = await app.listen({ host: config.server.host, port: config.server.port })
-    log(`listening on ${address}; OpenMetadata webhook at ${address}${webhookPath}${config.catalog.webhookSecret ? ' (signature required)' : ''}`)
+    log(`listening on ${address}; OpenMetadata webhook at ${address}${webhookPath} (${config.catalog.webhookSecret ? 'signature or editor token required' : 'editor token or the built-in catalog\'s own signature required'})`)
+    if (config.server.auth === 'none') log('server.auth is none: every request on this loopback address acts as admin')
+    else if ((await TokenStore.of(store).activeCount()) === 0) log('no API token yet: every route but /healthz answers 401; make one with revmeta token create --config <file> --role admin')
     tasks.push(worker.run())
     if (config.catalog.type === 'openmetadata' && config.catalog.poll) {
       const client = new OpenMetadataClient({ url: config.catalog.url!, token: config.catalog.token, timeoutMs: config.catalog.timeoutMs })

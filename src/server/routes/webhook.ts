@@ -8,19 +8,19 @@ import type { ServerContext } from '../server-context.js'
 export const webhookPath = '/api/v1/revmeta/webhook'
 
 /**
- * OpenMetadata's generic webhook: one ChangeEvent per POST, signed in X-OM-Signature. The body is
- * kept raw (this route only) because the signature covers the exact bytes. The event is in the
- * store before the 200 goes out, so an acknowledged event is never lost.
+ * OpenMetadata's generic webhook: one ChangeEvent per POST, signed in X-OM-Signature. The auth
+ * hook already refused, before the body was read, a request with neither a signature nor an
+ * editor token; here a signature is checked against the raw body (kept raw on this route only:
+ * the signature covers the exact bytes). The body limit holds while the body streams in. The
+ * event is in the store before the 200 goes out, so an acknowledged event is never lost.
  */
-export async function webhookRoutes(app: FastifyInstance, { config, store, metrics, onQueued }: ServerContext): Promise<void> {
-  app.addContentTypeParser(['application/json', 'text/plain'], { parseAs: 'buffer', bodyLimit: 16 * 1024 * 1024 }, (_req, body, done) => done(null, body))
+export async function webhookRoutes(app: FastifyInstance, { config, store, metrics, onQueued, webhookSecret }: ServerContext): Promise<void> {
+  app.addContentTypeParser(['application/json', 'text/plain'], { parseAs: 'buffer', bodyLimit: config.server.webhookBodyLimit }, (_req, body, done) => done(null, body))
   app.post(webhookPath, async (request, reply) => {
     const raw = request.body as Buffer | undefined
-    const secret = config.catalog.webhookSecret
-    if (secret !== undefined && !verifyWebhookSignature(raw ?? Buffer.alloc(0), request.headers['x-om-signature'] as string | undefined, secret)) {
-      const reason = request.headers['x-om-signature'] === undefined ? 'missing signature' : 'bad signature'
-      metrics.webhookRejected.inc({ reason })
-      const error = new RevmetaError('WEBHOOK_SIGNATURE', `Webhook refused: ${reason}`)
+    if (request.webhookAuth === 'signature' && !verifyWebhookSignature(raw ?? Buffer.alloc(0), request.headers['x-om-signature'] as string | undefined, webhookSecret ?? '')) {
+      metrics.webhookRejected.inc({ reason: 'bad signature' })
+      const error = new RevmetaError('WEBHOOK_SIGNATURE', 'Webhook refused: bad signature')
       return reply.code(401).send({ error: errorReport(error) })
     }
     let body: unknown
