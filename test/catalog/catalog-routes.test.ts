@@ -10,6 +10,7 @@ import type { OmEntity } from '../../src/openmetadata/om-types.js'
 import { buildApp } from '../../src/server/build-app.js'
 import { ServerMetrics } from '../../src/server/metrics.js'
 import { pgliteTarget } from '../store/store-support.js'
+import { bearer, roleTokens, type RoleTokens } from '../support/api-tokens.js'
 import { seedDirectory, seedEntities } from './catalog-seed.js'
 
 const target = pgliteTarget()
@@ -17,22 +18,24 @@ let app: FastifyInstance
 let catalog: CatalogService
 let base: string
 let requests: string[] = []
+let tokens: RoleTokens
 
-async function startApp(config: RevmetaConfig): Promise<{ app: FastifyInstance; base: string; catalog: CatalogService }> {
+async function startApp(config: RevmetaConfig): Promise<{ app: FastifyInstance; base: string; catalog: CatalogService; tokens: RoleTokens }> {
   let opened: CatalogService | undefined
-  const server = await buildApp({ config, store: await target.fresh(), metrics: new ServerMetrics() }, [catalogRoutes({ selfSubscription: false, onCatalog: (c) => (opened = c), log: () => {} })])
+  const store = await target.fresh()
+  const server = await buildApp({ config, store, metrics: new ServerMetrics() }, [catalogRoutes({ selfSubscription: false, onCatalog: (c) => (opened = c), log: () => {} })])
   const address = await server.listen({ host: '127.0.0.1', port: 0 })
-  return { app: server, base: address, catalog: opened! }
+  return { app: server, base: address, catalog: opened!, tokens: await roleTokens(store, 'routes') }
 }
 
 const configWith = (catalog: Record<string, unknown> = {}) =>
   resolveConfig({ catalog, services: [{ name: 'wh', type: 'postgres', connection: { database: 'shop' } }] }, { source: 'test', baseDir: process.cwd(), env: {} })
 
-const client = (token?: string) =>
+const client = (token: string = tokens.admin) =>
   new OpenMetadataClient({
     url: base,
     retries: 0,
-    ...(token ? { token } : {}),
+    token,
     fetch: (async (input: URL | RequestInfo, init?: RequestInit) => {
       requests.push(`${init?.method ?? 'GET'} ${String(input).replace(base, '')}`)
       return fetch(input, init)
@@ -50,7 +53,7 @@ async function failure(promise: Promise<unknown>): Promise<RevmetaError> {
 
 beforeAll(async () => {
   await target.setup()
-  ;({ app, base, catalog } = await startApp(await configWith()))
+  ;({ app, base, catalog, tokens } = await startApp(await configWith({ subscriptions: { allow: ['http://127.0.0.1:9/'] } })))
   await seedDirectory(catalog)
   await seedEntities(catalog)
 })
@@ -90,7 +93,7 @@ describe('built-in catalog API through OpenMetadataClient', () => {
       { op: 'add', path: '/columns/1/description', value: 'Latitude' },
       { op: 'add', path: '/tags/0', value: { tagFQN: 'Tier.Tier1', source: 'Classification', labelType: 'Manual', state: 'Confirmed' } },
     ])
-    expect(patched).toMatchObject({ version: 0.2, updatedBy: 'admin' })
+    expect(patched).toMatchObject({ version: 0.2, updatedBy: 'routes-admin' })
     expect(requests.at(-1)).toMatch(/^PATCH \/api\/v1\/tables\//)
     const events = await client().listEvents(since)
     expect(events).toHaveLength(1)
@@ -99,9 +102,12 @@ describe('built-in catalog API through OpenMetadataClient', () => {
       ['tags', 'table', 'orders'],
       ['description', 'column', 'geo.lat'],
     ])
-    // The caller can say who edited.
-    const raw = await fetch(`${base}/api/v1/tables/${table.id}`, { method: 'PATCH', headers: { 'content-type': 'application/json-patch+json', 'x-revmeta-user': 'bob' }, body: JSON.stringify([{ op: 'replace', path: '/description', value: 'By bob' }]) })
-    expect(((await raw.json()) as OmEntity).updatedBy).toBe('bob')
+    // An admin can say who edited (a front end acting for its user); an editor cannot.
+    const patch = (token: string) => fetch(`${base}/api/v1/tables/${table.id}`, { method: 'PATCH', headers: { ...bearer(token), 'content-type': 'application/json-patch+json', 'x-revmeta-user': 'bob' }, body: JSON.stringify([{ op: 'replace', path: '/description', value: 'By bob' }]) })
+    expect(((await (await patch(tokens.admin)).json()) as OmEntity).updatedBy).toBe('bob')
+    const refused = await patch(tokens.editor)
+    expect(refused.status).toBe(403)
+    expect(await refused.json()).toMatchObject({ error: { code: 'AUTH_FORBIDDEN' } })
   })
 
   it('getUser with teams and getTeam with users', async () => {
@@ -112,16 +118,16 @@ describe('built-in catalog API through OpenMetadataClient', () => {
 
   it("answers errors in OpenMetadata's { code, message } shape", async () => {
     const table = await client().getEntity('table', 'wh.shop.sales.orders')
-    const bad = await fetch(`${base}/api/v1/tables/${table.id}`, { method: 'PATCH', headers: { 'content-type': 'application/json-patch+json' }, body: JSON.stringify([{ op: 'replace', path: '/name', value: 'x' }]) })
+    const bad = await fetch(`${base}/api/v1/tables/${table.id}`, { method: 'PATCH', headers: { ...bearer(tokens.editor), 'content-type': 'application/json-patch+json' }, body: JSON.stringify([{ op: 'replace', path: '/name', value: 'x' }]) })
     expect(bad.status).toBe(400)
     expect(await bad.json()).toEqual({ code: 400, message: 'name of a table cannot be changed' })
-    const notJson = await fetch(`${base}/api/v1/tables/${table.id}`, { method: 'PATCH', headers: { 'content-type': 'application/json-patch+json' }, body: '[{' })
+    const notJson = await fetch(`${base}/api/v1/tables/${table.id}`, { method: 'PATCH', headers: { ...bearer(tokens.editor), 'content-type': 'application/json-patch+json' }, body: '[{' })
     expect(notJson.status).toBe(400)
     expect(await notJson.json()).toMatchObject({ code: 400 })
-    const noTimestamp = await fetch(`${base}/api/v1/events?entityUpdated=table`)
+    const noTimestamp = await fetch(`${base}/api/v1/events?entityUpdated=table`, { headers: bearer(tokens.viewer) })
     expect(noTimestamp.status).toBe(400)
     expect(await noTimestamp.json()).toEqual({ code: 400, message: 'query param timestamp must not be null' })
-    const missing = await fetch(`${base}/api/v1/tables/name/wh.x.y.z`)
+    const missing = await fetch(`${base}/api/v1/tables/name/wh.x.y.z`, { headers: bearer(tokens.viewer) })
     expect(await missing.json()).toEqual({ code: 404, message: 'table instance for wh.x.y.z not found' })
     const viaClient = await failure(client().patchEntity('table', table.id, [{ op: 'remove', path: '/id' }]))
     expect(viaClient.code).toBe('CATALOG_FAILED')
@@ -129,7 +135,7 @@ describe('built-in catalog API through OpenMetadataClient', () => {
   })
 
   it('PUT users, teams, classifications and tags: 201 when created, 200 when updated', async () => {
-    const put = (path: string, body: unknown) => fetch(`${base}/api/v1/${path}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+    const put = (path: string, body: unknown) => fetch(`${base}/api/v1/${path}`, { method: 'PUT', headers: { ...bearer(tokens.admin), 'content-type': 'application/json' }, body: JSON.stringify(body) })
     expect((await put('users', { name: 'dave', email: 'dave@example.com' })).status).toBe(201)
     expect((await put('users', { name: 'dave', displayName: 'Dave' })).status).toBe(200)
     expect((await put('teams', { name: 'ops', users: ['dave'] })).status).toBe(201)
@@ -142,24 +148,32 @@ describe('built-in catalog API through OpenMetadataClient', () => {
   })
 
   it("takes subscriptions in OpenMetadata's EventSubscription shape and the short one", async () => {
-    const post = (body: unknown) => fetch(`${base}/api/v1/events/subscriptions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+    const post = (body: unknown) => fetch(`${base}/api/v1/events/subscriptions`, { method: 'POST', headers: { ...bearer(tokens.admin), 'content-type': 'application/json' }, body: JSON.stringify(body) })
     const om = await post({ name: 'om-style', alertType: 'Notification', resources: ['all'], enabled: true, destinations: [{ category: 'External', type: 'Webhook', config: { endpoint: 'http://127.0.0.1:9/hook', secretKey: 's3cret' } }] })
     expect(om.status).toBe(201)
     expect(await om.json()).toMatchObject({ name: 'om-style', enabled: true, destinations: [{ type: 'Webhook', config: { endpoint: 'http://127.0.0.1:9/hook', secretKey: '*********' } }] })
     expect((await post({ name: 'short', endpoint: 'http://127.0.0.1:9/other', secretKey: 'k', enabled: false })).status).toBe(201)
     expect((await post({ name: 'short', endpoint: 'http://127.0.0.1:9/other' })).status).toBe(409)
     expect((await post({ name: 'bad', endpoint: 'ftp://x' })).status).toBe(400)
-    const list = (await (await fetch(`${base}/api/v1/events/subscriptions`)).json()) as { data: { name: string; enabled: boolean }[]; paging: { total: number } }
+    // Off the allowlist (another port, a look-alike host): refused with a coded error, nothing stored.
+    for (const endpoint of ['http://127.0.0.1:10/hook', 'http://127.0.0.1.evil.example:9/hook', 'http://attacker.example/collect']) {
+      const refused = await post({ name: 'exfiltrate', endpoint })
+      expect(refused.status).toBe(403)
+      expect(await refused.json()).toMatchObject({ code: 403, error: { code: 'SUBSCRIPTION_REFUSED' } })
+    }
+    const list = (await (await fetch(`${base}/api/v1/events/subscriptions`, { headers: bearer(tokens.admin) })).json()) as { data: { name: string; enabled: boolean }[]; paging: { total: number } }
     expect(list.data.map((s) => [s.name, s.enabled])).toEqual([['om-style', true], ['short', false]])
     expect(JSON.stringify(list)).not.toContain('s3cret')
   })
 
-  it('requires the bot token when catalog.token is set', async () => {
+  it('takes the bot token (catalog.token) as an editor credential', async () => {
     const secured = await startApp(await configWith({ token: 'bot-token' }))
     try {
       const open = await fetch(`${secured.base}/api/v1/tables?limit=1`)
       expect(open.status).toBe(401)
-      expect(await open.json()).toMatchObject({ code: 401 })
+      expect(await open.json()).toMatchObject({ error: { code: 'AUTH_REQUIRED' } })
+      const users = await fetch(`${secured.base}/api/v1/users`, { method: 'PUT', headers: { ...bearer('bot-token'), 'content-type': 'application/json' }, body: JSON.stringify({ name: 'eve' }) })
+      expect(users.status).toBe(403)
       const viaClient = new OpenMetadataClient({ url: secured.base, token: 'bot-token', retries: 0 })
       expect(await viaClient.listEvents(0)).toEqual([])
       expect((await failure(new OpenMetadataClient({ url: secured.base, token: 'wrong', retries: 0 }).listEvents(0))).code).toBe('CATALOG_AUTH')

@@ -17,6 +17,7 @@ import { webhookPath } from '../../src/server/routes/webhook.js'
 import { openStore } from '../../src/store/open-store.js'
 import type { SqlStateStore } from '../../src/store/sql-state-store.js'
 import type { StateStore } from '../../src/store/state-store.js'
+import { bearer, roleTokens, type RoleTokens } from '../support/api-tokens.js'
 import { columnComments, createTempMysqlDatabase, mysqlServer, type TempMysqlDatabase } from '../support/mysql-server.js'
 import { createTempDatabase, readDescription, type TempDatabase } from '../support/postgres-server.js'
 
@@ -35,6 +36,7 @@ let client: OpenMetadataClient
 let base: string
 const stop = new AbortController()
 let worker: Promise<void>
+let tokens: RoleTokens
 
 async function until<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs: number): Promise<{ value: T; ms: number }> {
   const started = Date.now()
@@ -63,12 +65,13 @@ beforeAll(async () => {
     { source: 'test', baseDir: dir, env: {} },
   )
   store = await openStore(config.store)
+  tokens = await roleTokens(store, 'serve')
   const run = new Worker(store, config, { signal: stop.signal, log: () => {} })
   const plugin = await catalogPlugins.builtin!()
   app = await buildApp({ config, store, metrics: new ServerMetrics(), onQueued: () => run.nudge() }, [plugin])
   base = await app.listen({ host: '127.0.0.1', port: 0 })
   worker = run.run()
-  client = new OpenMetadataClient({ url: base, retries: 0 })
+  client = new OpenMetadataClient({ url: base, retries: 0, token: tokens.editor })
 })
 
 afterAll(async () => {
@@ -84,7 +87,7 @@ afterAll(async () => {
 describe('revmeta serve with the built-in catalog', () => {
   it('subscribes to its own webhook once listening, with the configured secret', async () => {
     const { value } = await until(
-      () => fetch(`${base}/api/v1/events/subscriptions/name/${selfSubscriptionName}`).then((r) => r.json() as Promise<Record<string, unknown>>),
+      () => fetch(`${base}/api/v1/events/subscriptions/name/${selfSubscriptionName}`, { headers: bearer(tokens.admin) }).then((r) => r.json() as Promise<Record<string, unknown>>),
       (body) => body.name === selfSubscriptionName,
       3_000,
     )
@@ -109,7 +112,8 @@ describe('revmeta serve with the built-in catalog', () => {
     const pgTable = await client.getEntity('table', `pg.${pg.name}.sales.orders`)
     const status = pgTable.columns!.findIndex((c) => c.name === 'status')
     expect(pgTable.columns![status]!.description).toBe('from the source')
-    await client.patchEntity('table', pgTable.id, [{ op: 'replace', path: `/columns/${status}/description`, value: "Order status — it's 'placed' or 'paid'" }])
+    const patched = await client.patchEntity('table', pgTable.id, [{ op: 'replace', path: `/columns/${status}/description`, value: "Order status — it's 'placed' or 'paid'" }])
+    expect(patched.updatedBy).toBe('serve-editor')
     const inPg = await until(() => readDescription(pg.client, 'sales.orders', 'status'), (d) => d === "Order status — it's 'placed' or 'paid'", 2_000)
     expect(inPg.value).toBe("Order status — it's 'placed' or 'paid'")
     expect(inPg.ms).toBeLessThanOrEqual(2_000)

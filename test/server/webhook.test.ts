@@ -11,6 +11,7 @@ import { ServerMetrics } from '../../src/server/metrics.js'
 import { webhookPath } from '../../src/server/routes/webhook.js'
 import { openStore } from '../../src/store/open-store.js'
 import type { StateStore } from '../../src/store/state-store.js'
+import { bearer, roleTokens, type RoleTokens } from '../support/api-tokens.js'
 import { changeEvent } from '../support/om-events.js'
 import { createTempDatabase, type TempDatabase } from '../support/postgres-server.js'
 
@@ -20,6 +21,7 @@ let store: StateStore
 let config: RevmetaConfig
 let app: FastifyInstance
 let nudges = 0
+let tokens: RoleTokens
 
 const secret = 'whs3cret'
 const post = (body: string, signature?: string) =>
@@ -34,6 +36,7 @@ beforeAll(async () => {
     { source: 'test', baseDir: dir, env: {} },
   )
   store = await openStore(config.store)
+  tokens = await roleTokens(store)
   app = await buildApp({ config, store, metrics: new ServerMetrics(), onQueued: () => nudges++ })
 })
 
@@ -85,10 +88,11 @@ describe('OpenMetadata webhook receiver', () => {
   })
 
   it('exposes metrics and runs', async () => {
-    const metrics = await app.inject({ method: 'GET', url: '/metrics' })
+    expect((await app.inject({ method: 'GET', url: '/metrics' })).statusCode).toBe(401)
+    const metrics = await app.inject({ method: 'GET', url: '/metrics', headers: bearer(tokens.viewer) })
     expect(metrics.body).toMatch(/revmeta_webhook_rejected_total\{reason="missing signature"\} 1/)
     expect(metrics.body).toMatch(/revmeta_events_received_total\{source="webhook",outcome="duplicate"\} 1/)
-    const runs = (await app.inject({ method: 'GET', url: '/api/v1/revmeta/runs' })).json()
+    const runs = (await app.inject({ method: 'GET', url: '/api/v1/revmeta/runs', headers: bearer(tokens.viewer) })).json()
     expect(runs.runs[0]).toMatchObject({ mode: 'webhook', counts: { applied: 1 } })
   })
 })
