@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import Fastify, { type FastifyInstance } from 'fastify'
+import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify'
 import { errorReport } from '../engine/report.js'
 import { RevmetaError } from '../errors/revmeta-error.js'
 import { TokenStore } from '../store/token-store.js'
@@ -17,7 +17,7 @@ export type RoutePlugin = (app: FastifyInstance, context: ServerContext) => Prom
  * file is one encapsulated plugin; extra plugins (the built-in catalog) are passed in. The auth
  * hook and the error handler sit on the root, so every plugin's routes inherit them.
  */
-export async function buildApp(given: ServerContext, extra: readonly RoutePlugin[] = []): Promise<FastifyInstance> {
+export async function buildApp(given: ServerContext, extra: readonly RoutePlugin[] = [], options: { onRoute?: (route: RouteOptions) => void } = {}): Promise<FastifyInstance> {
   const { config } = given
   const context: ServerContext = {
     ...given,
@@ -30,6 +30,8 @@ export async function buildApp(given: ServerContext, extra: readonly RoutePlugin
     ...serverOptions(config),
     frameworkErrors: (_error, _request, reply) => sendCoded(reply, badUrl()),
   })
+  // Tests list every route this way, so a route added later cannot escape the access test.
+  if (options.onRoute) app.addHook('onRoute', options.onRoute)
   installAuth(app, context, TokenStore.of(context.store))
   app.setErrorHandler((error: Error, request, reply) => {
     const refused = clientError(error)

@@ -1,0 +1,156 @@
+import type { FastifyInstance, InjectOptions, RouteOptions } from 'fastify'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { catalogRoutes } from '../../src/catalog/catalog-routes.js'
+import { resolveConfig } from '../../src/config/load-config.js'
+import { accessFor, routeAccess } from '../../src/server/auth/route-access.js'
+import { buildApp } from '../../src/server/build-app.js'
+import { ServerMetrics } from '../../src/server/metrics.js'
+import type { SqlStateStore } from '../../src/store/sql-state-store.js'
+import { apiRoles, hashToken, TokenStore, type ApiRole } from '../../src/store/token-store.js'
+import { pgliteTarget } from '../store/store-support.js'
+import { bearer, roleTokens, type RoleTokens } from '../support/api-tokens.js'
+
+/**
+ * Every route the app registers (collected by an onRoute hook, so a route added later is in this
+ * test by itself) is refused without a token, with a wrong or revoked one and with one of a lower
+ * role, and let in with the role it needs.
+ */
+const target = pgliteTarget()
+let app: FastifyInstance
+let store: SqlStateStore
+let tokens: RoleTokens
+let revoked: string
+const routes: { method: string; url: string }[] = []
+const unlistedRoute = '/api/v1/revmeta/added-later'
+
+/** What the routes must need, whatever the table says: the writes that reach databases or decide where changes go. */
+const mustNeed: Record<string, ApiRole | 'open' | 'webhook'> = {
+  'GET /healthz': 'open',
+  'POST /api/v1/revmeta/webhook': 'webhook',
+  'GET /metrics': 'viewer',
+  'GET /api/v1/revmeta/runs': 'viewer',
+  'GET /api/v1/revmeta/dead-letters': 'viewer',
+  'PATCH /api/v1/tables/:id': 'editor',
+  'PUT /api/v1/users': 'admin',
+  'PUT /api/v1/teams': 'admin',
+  'POST /api/v1/events/subscriptions': 'admin',
+  'GET /api/v1/events/subscriptions': 'admin',
+  [`GET ${unlistedRoute}`]: 'admin',
+}
+
+const sample: Record<string, string> = { id: '00000000-0000-4000-8000-000000000000', fqn: 'wh.shop.sales.orders', name: 'alice' }
+
+function requestFor(route: { method: string; url: string }, headers: Record<string, string> = {}): InjectOptions {
+  const url = route.url.replace(/:(\w+)/g, (_m, key: string) => sample[key] ?? 'x') + (route.url === '/api/v1/events' ? '?timestamp=0' : '')
+  const body: Partial<InjectOptions> =
+    route.method === 'PATCH'
+      ? { payload: '[]', headers: { ...headers, 'content-type': 'application/json-patch+json' } }
+      : route.method === 'PUT' || route.method === 'POST'
+        ? { payload: JSON.stringify({ message: 'test' }), headers: { ...headers, 'content-type': 'application/json' } }
+        : { headers }
+  return { method: route.method as InjectOptions['method'], url, ...body }
+}
+
+beforeAll(async () => {
+  await target.setup()
+  store = await target.fresh()
+  const config = await resolveConfig({ services: [{ name: 'wh', type: 'postgres', connection: { database: 'shop' } }] }, { source: 'test', baseDir: process.cwd(), env: {} })
+  const later = async (scope: FastifyInstance) => {
+    scope.get(unlistedRoute, async () => ({ ok: true }))
+  }
+  const collect = (route: RouteOptions) => {
+    for (const method of [route.method].flat()) routes.push({ method, url: route.url })
+  }
+  app = await buildApp({ config, store, metrics: new ServerMetrics(), log: () => {} }, [catalogRoutes({ selfSubscription: false, log: () => {} }), later], { onRoute: collect })
+  await app.ready()
+  tokens = await roleTokens(store, 'routes')
+  const made = await TokenStore.of(store).create({ role: 'admin', name: 'gone' })
+  await TokenStore.of(store).revoke('gone')
+  revoked = made.token
+})
+
+afterAll(async () => {
+  await app?.close()
+  await target.teardown()
+})
+
+describe('every route needs the right token', () => {
+  it('collects the routes of every plugin, the catalog included', () => {
+    const keys = routes.map((r) => `${r.method} ${r.url}`)
+    for (const key of Object.keys(mustNeed)) expect(keys).toContain(key)
+    expect(routes.length).toBeGreaterThan(25)
+  })
+
+  it('gives every registered route an entry in the one access table, except the one added later, which is admin-only', () => {
+    const unlisted = routes.filter((r) => r.method !== 'HEAD' && !routeAccess.has(`${r.method} ${r.url}`)).map((r) => `${r.method} ${r.url}`)
+    expect(unlisted).toEqual([`GET ${unlistedRoute}`])
+    for (const [key, access] of Object.entries(mustNeed)) {
+      const [method, url] = key.split(' ') as [string, string]
+      expect(accessFor(method, url), key).toBe(access)
+    }
+    // Only liveness is open.
+    expect(routes.filter((r) => accessFor(r.method, r.url) === 'open').map((r) => r.url)).toEqual(['/healthz', '/healthz'])
+  })
+
+  it('refuses every closed route without a token, with a wrong, malformed or revoked one (401), and never echoes the token', async () => {
+    const wrong = `rvm_${'A'.repeat(43)}`
+    for (const route of routes) {
+      const access = accessFor(route.method, route.url)
+      if (access === 'open') continue
+      for (const headers of [{}, bearer(wrong), bearer('not-a-revmeta-token'), bearer(revoked), { authorization: `Basic ${tokens.admin}` }]) {
+        const response = await app.inject(requestFor(route, headers))
+        expect(response.statusCode, `${route.method} ${route.url} ${JSON.stringify(headers)}`).toBe(401)
+        if (route.method === 'HEAD') continue // no body to read
+        const code = (response.json() as { error: { code: string } }).error.code
+        expect(code).toBe(access === 'webhook' && Object.keys(headers).length === 0 ? 'WEBHOOK_SIGNATURE' : 'AUTH_REQUIRED')
+        expect(response.body).not.toContain(wrong)
+        expect(response.body).not.toContain(tokens.admin)
+        expect(response.body).not.toContain(revoked)
+      }
+    }
+  })
+
+  it('refuses a lower role with 403 and lets the needed role and above in', async () => {
+    let checked = 0
+    for (const route of routes) {
+      const access = accessFor(route.method, route.url)
+      if (access === 'open') continue
+      const needed: ApiRole = access === 'webhook' ? 'editor' : access
+      for (const role of apiRoles) {
+        const response = await app.inject(requestFor(route, bearer(tokens[role])))
+        const label = `${route.method} ${route.url} as ${role}`
+        if (apiRoles.indexOf(role) < apiRoles.indexOf(needed)) {
+          expect(response.statusCode, label).toBe(403)
+          if (route.method !== 'HEAD') expect((response.json() as { error: { code: string } }).error.code, label).toBe('AUTH_FORBIDDEN')
+        } else {
+          expect([401, 403], label).not.toContain(response.statusCode)
+          expect(response.statusCode, `${label}: ${response.body}`).toBeLessThan(500)
+        }
+        expect(response.body).not.toContain(tokens[role])
+        checked++
+      }
+    }
+    expect(checked).toBeGreaterThan(75)
+  })
+
+  it('answers /healthz without a token, saying nothing else', async () => {
+    const response = await app.inject({ method: 'GET', url: '/healthz' })
+    expect(response.statusCode).toBe(200)
+    expect(response.json()).toEqual({ status: 'ok' })
+  })
+
+  it('needs a token for a URL that matches no route, then answers 404', async () => {
+    expect((await app.inject({ method: 'GET', url: '/api/v1/nothing-here' })).statusCode).toBe(401)
+    expect((await app.inject({ method: 'GET', url: '/api/v1/nothing-here', headers: bearer(tokens.viewer) })).statusCode).toBe(404)
+  })
+
+  it('records when a token was last used, and never lists the token or its hash', async () => {
+    const list = await TokenStore.of(store).list()
+    const viewer = list.find((t) => t.name === 'routes-viewer')!
+    expect(viewer.lastUsedAt).toBeInstanceOf(Date)
+    expect(list.find((t) => t.name === 'gone')!.revokedAt).toBeInstanceOf(Date)
+    const shown = JSON.stringify(list)
+    expect(shown).not.toContain(tokens.viewer)
+    expect(shown).not.toContain(hashToken(tokens.viewer))
+  })
+})
