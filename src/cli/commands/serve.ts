@@ -1,5 +1,5 @@
 import type { Command } from 'commander'
-import { loadConfig } from '../../config/load-config.js'
+import { loadConfig, type RevmetaConfig } from '../../config/load-config.js'
 import { Worker } from '../../execution/worker.js'
 import { pollLoop } from '../../intake/poller.js'
 import { OpenMetadataClient } from '../../openmetadata/om-client.js'
@@ -11,6 +11,11 @@ import { TokenStore } from '../../store/token-store.js'
 
 /** Extra route plugins per catalog type; the built-in catalog registers its API here. */
 export const catalogPlugins: { builtin?: () => Promise<RoutePlugin> } = {}
+
+function webhookAdmission(config: RevmetaConfig): string {
+  if (config.catalog.webhookSecret) return 'X-OM-Signature or an editor token'
+  return config.catalog.type === 'builtin' ? "an editor token, or the built-in catalog's own signature" : 'an editor token (no catalog.webhookSecret set)'
+}
 
 async function serve(flags: { config: string }): Promise<number> {
   const config = await loadConfig(flags.config)
@@ -24,7 +29,7 @@ async function serve(flags: { config: string }): Promise<number> {
   const tasks: Promise<void>[] = []
   try {
     const address = await app.listen({ host: config.server.host, port: config.server.port })
-    log(`listening on ${address}; OpenMetadata webhook at ${address}${webhookPath} (${config.catalog.webhookSecret ? 'signature or editor token required' : 'editor token or the built-in catalog\'s own signature required'})`)
+    log(`listening on ${address}; OpenMetadata webhook at ${address}${webhookPath} (${webhookAdmission(config)})`)
     if (config.server.auth === 'none') log('server.auth is none: every request on this loopback address acts as admin')
     else if ((await TokenStore.of(store).activeCount()) === 0) log('no API token yet: every route but /healthz answers 401; make one with revmeta token create --config <file> --role admin')
     tasks.push(worker.run())
