@@ -39,7 +39,8 @@ const eventTypeParams = ['entityCreated', 'entityUpdated', 'entityDeleted', 'ent
 export function catalogRoutes(options: CatalogRoutesOptions = {}): RoutePlugin {
   return async (app, { config, store, webhookSecret }) => {
     const log = options.log ?? ((line: string) => process.stderr.write(`revmeta catalog: ${line}\n`))
-    const catalog = openCatalog(store, { delivery: { log, ...options.delivery } })
+    const allowEndpoint = (endpoint: string) => endpointAllowed(endpoint, [selfWebhookUrl(config, app.server.address()), ...config.catalog.subscriptions.allow])
+    const catalog = openCatalog(store, { delivery: { log, allowEndpoint, ...options.delivery } })
     options.onCatalog?.(catalog)
     installErrorHandler(app, log)
     app.addContentTypeParser('application/json-patch+json', { parseAs: 'string' }, (_request, body, done) => {
@@ -56,7 +57,7 @@ export function catalogRoutes(options: CatalogRoutesOptions = {}): RoutePlugin {
       const data = await catalog.listEvents(timestamp, eventFilter(request.query as Record<string, unknown>))
       return { data, paging: { total: data.length } }
     })
-    await directoryRoutes(app, catalog, (endpoint) => endpointAllowed(endpoint, [selfWebhookUrl(config, app.server.address()), ...config.catalog.subscriptions.allow]))
+    await directoryRoutes(app, catalog, allowEndpoint)
     app.addHook('onClose', async () => {
       const { undelivered } = await catalog.close()
       if (undelivered > 0) log(`${undelivered} webhook delivery(ies) abandoned at shutdown; the events stay readable at GET /api/v1/events`)

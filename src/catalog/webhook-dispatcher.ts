@@ -9,6 +9,8 @@ export interface DeliveryOptions {
   readonly timeoutMs?: number
   readonly log?: (line: string) => void
   readonly fetch?: typeof fetch
+  /** Subscriptions whose endpoint fails this are skipped (one made before an allowlist existed). */
+  readonly allowEndpoint?: (endpoint: string) => boolean
 }
 
 interface Identified {
@@ -35,6 +37,16 @@ export class WebhookDispatcher {
     private readonly options: DeliveryOptions = {},
   ) {}
 
+  private readonly refused = new Set<string>()
+
+  /** An endpoint off the allowlist gets nothing; said once per subscription. */
+  private allowed(subscription: Subscription): boolean {
+    if (this.options.allowEndpoint === undefined || this.options.allowEndpoint(subscription.endpoint)) return true
+    if (!this.refused.has(subscription.id)) this.log(`subscription ${subscription.name} is skipped: its endpoint is not on catalog.subscriptions.allow`)
+    this.refused.add(subscription.id)
+    return false
+  }
+
   /** Queues the events for every enabled subscription and returns at once; never throws. */
   dispatch(events: readonly Identified[]): void {
     if (events.length === 0 || this.stop.signal.aborted) return
@@ -43,7 +55,7 @@ export class WebhookDispatcher {
       .then(async () => {
         let subscriptions: readonly Subscription[]
         try {
-          subscriptions = (await this.targets()).filter((s) => s.enabled)
+          subscriptions = (await this.targets()).filter((s) => s.enabled && this.allowed(s))
         } catch (error) {
           this.log(`cannot read webhook subscriptions, ${events.length} event(s) not delivered: ${(error as Error).message}`)
           return

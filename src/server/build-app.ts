@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify'
+import Fastify, { type FastifyInstance, type FastifyReply, type RouteOptions } from 'fastify'
 import { errorReport } from '../engine/report.js'
 import { RevmetaError } from '../errors/revmeta-error.js'
 import { TokenStore } from '../store/token-store.js'
@@ -28,7 +28,8 @@ export async function buildApp(given: ServerContext, extra: readonly RoutePlugin
   const log = context.log!
   const app = Fastify({
     ...serverOptions(config),
-    frameworkErrors: (_error, _request, reply) => sendCoded(reply, badUrl()),
+    frameworkErrors: (error, _request, reply) =>
+      error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? (reply as FastifyReply).code(414).send({ error: errorReport(new RevmetaError('REQUEST_INVALID', 'A path parameter is too long.')) }) : sendCoded(reply as FastifyReply, badUrl()),
   })
   // Tests list every route this way, so a route added later cannot escape the access test.
   if (options.onRoute) app.addHook('onRoute', options.onRoute)

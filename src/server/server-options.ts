@@ -12,6 +12,8 @@ export function serverOptions(config: RevmetaConfig): FastifyHttpOptions<Server>
   return {
     logger: false,
     bodyLimit: config.server.bodyLimit,
+    // FQNs are path parameters: four quoted 64-character names and more must fit (default 100).
+    routerOptions: { maxParamLength: 2048 },
     connectionTimeout: t.idleMs,
     keepAliveTimeout: t.keepAliveMs,
     requestTimeout: t.requestMs,

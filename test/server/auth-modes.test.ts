@@ -1,3 +1,5 @@
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { catalogRoutes } from '../../src/catalog/catalog-routes.js'
@@ -112,7 +114,15 @@ describe('the built-in catalog without catalog.webhookSecret', () => {
     expect((await post(bearer(tokens.editor))).statusCode).toBe(200)
   })
 
-  it('accepts its own signed deliveries: an edit through the API reaches the intake', async () => {
+  it('accepts its own signed deliveries (an edit through the API reaches the intake), and sends nothing to a stored subscription off the allowlist', async () => {
+    let outsiderHits = 0
+    const outsider = createServer((_req, res) => {
+      outsiderHits++
+      res.end('{}')
+    })
+    await new Promise<void>((r) => outsider.listen(0, '127.0.0.1', r))
+    // As if made before the allowlist existed: straight into the store, not through the API.
+    await catalog.subscriptions.create({ name: 'legacy', endpoint: `http://127.0.0.1:${(outsider.address() as AddressInfo).port}/collect` })
     const tokens = await roleTokens(store, 'edit')
     const table = (await (await fetch(`${base}/api/v1/tables/name/wh.shop.sales.orders`, { headers: bearer(tokens.viewer) })).json()) as { id: string }
     const patched = await fetch(`${base}/api/v1/tables/${table.id}`, { method: 'PATCH', headers: { ...bearer(tokens.editor), 'content-type': 'application/json-patch+json' }, body: JSON.stringify([{ op: 'add', path: '/description', value: 'Orders, signed' }]) })
@@ -122,6 +132,8 @@ describe('the built-in catalog without catalog.webhookSecret', () => {
     const runner = store.sqlRunner
     const rows = await runner.query<{ payload: unknown }>(`SELECT payload FROM ${store.schema}.events WHERE source = 'webhook'`)
     expect(JSON.stringify(rows.map((r) => r.payload))).toContain('Orders, signed')
+    expect(outsiderHits).toBe(0)
+    await new Promise((r) => outsider.close(r))
     const rejected = await app.inject({ method: 'GET', url: '/metrics', headers: bearer(tokens.viewer) })
     // Only the outsider's guess above was refused; every delivery of the catalog itself passed.
     expect(rejected.body).toMatch(/revmeta_webhook_rejected_total\{reason="bad signature"\} 1\n/)

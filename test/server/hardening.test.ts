@@ -156,6 +156,15 @@ describe('malformed URLs and failures', () => {
     expect(logs.slice(before)).toEqual([])
   })
 
+  it('takes long FQNs as path parameters, and answers an absurdly long one with 414', async () => {
+    const long = `wh.shop.sales.${'"a.b"'.repeat(40)}`
+    const found = await app.inject({ method: 'GET', url: `/api/v1/tables/name/${encodeURIComponent(long)}`, headers: bearer(tokens.viewer) })
+    expect(found.statusCode).toBe(404)
+    const absurd = await app.inject({ method: 'GET', url: `/api/v1/tables/name/${'x'.repeat(5000)}`, headers: bearer(tokens.viewer) })
+    expect(absurd.statusCode).toBe(414)
+    expect(absurd.json().error.code).toBe('REQUEST_INVALID')
+  })
+
   it('logs a 500 as one line with its code and message, no stack, no token, no body', async () => {
     const before = logs.length
     const response = await app.inject({ method: 'GET', url: '/api/v1/revmeta/boom?q=private', headers: bearer(tokens.admin) })
