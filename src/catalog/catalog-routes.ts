@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify'
-import { omCollections, type OmEntityType } from '../openmetadata/om-types.js'
-import type { RoutePlugin } from '../server/build-app.js'
 import { errorReport } from '../engine/report.js'
 import { RevmetaError } from '../errors/revmeta-error.js'
+import { omCollections, type OmEntityType } from '../openmetadata/om-types.js'
+import type { RoutePlugin } from '../server/build-app.js'
 import { badRequest } from './catalog-error.js'
 import type { CatalogService } from './catalog-service.js'
 import { directoryRoutes } from './directory-routes.js'
@@ -90,8 +90,8 @@ function entityRoutes(app: FastifyInstance, catalog: CatalogService, type: OmEnt
     const principal = request.principal
     let userName = principal?.name ?? 'anonymous'
     if (typeof asked === 'string' && asked.length > 0) {
-      if (principal !== null && principal.role !== 'admin') {
-        const error = new RevmetaError('AUTH_FORBIDDEN', `Only an admin token may record an edit for another user (${userHeader}); token ${principal.name} is a ${principal.role}.`)
+      if (principal?.role !== 'admin') {
+        const error = new RevmetaError('AUTH_FORBIDDEN', `Only an admin token may record an edit for another user (${userHeader}); token ${principal?.name ?? '(none)'} is a ${principal?.role ?? 'nobody'}.`)
         return reply.code(403).send({ code: 403, message: error.message, error: errorReport(error) })
       }
       userName = asked

@@ -18,7 +18,9 @@ export async function webhookRoutes(app: FastifyInstance, { config, store, metri
   app.addContentTypeParser(['application/json', 'text/plain'], { parseAs: 'buffer', bodyLimit: config.server.webhookBodyLimit }, (_req, body, done) => done(null, body))
   app.post(webhookPath, async (request, reply) => {
     const raw = request.body as Buffer | undefined
-    if (request.webhookAuth === 'signature' && !verifyWebhookSignature(raw ?? Buffer.alloc(0), request.headers['x-om-signature'] as string | undefined, webhookSecret ?? '')) {
+    // Anything but a token or auth none must carry a signature that matches the body.
+    const admitted = request.webhookAuth === 'token' || request.webhookAuth === 'open'
+    if (!admitted && (webhookSecret === undefined || !verifyWebhookSignature(raw ?? Buffer.alloc(0), request.headers['x-om-signature'] as string | undefined, webhookSecret))) {
       metrics.webhookRejected.inc({ reason: 'bad signature' })
       const error = new RevmetaError('WEBHOOK_SIGNATURE', 'Webhook refused: bad signature')
       return reply.code(401).send({ error: errorReport(error) })
