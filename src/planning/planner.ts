@@ -88,8 +88,8 @@ type DraftItem = NonNullable<Draft['items']> extends Map<string, infer V> ? V : 
 function setItem(items: Map<string, DraftItem>, key: string, item: DraftItem): void {
   const held = items.get(key)
   if (held !== undefined && isOlder(item.order, held.order)) return
-  // Delete before set so a re-decided item moves to the end, as if first seen now.
-  items.delete(key)
+  // Delete before set so a re-added item moves to the end, as if first seen now.
+  if (item.add) items.delete(key)
   items.set(key, item)
 }
 
