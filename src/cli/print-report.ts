@@ -1,5 +1,6 @@
 import Table from 'cli-table3'
 import type { OperationReport, RunReport } from '../engine/report.js'
+import { describeOrder } from '../model/order.js'
 
 const width = (n: number) => (s: string) => {
   const oneLine = s.replace(/\r?\n/g, '⏎')
@@ -9,6 +10,7 @@ const width = (n: number) => (s: string) => {
 function detail(op: OperationReport): string {
   if (op.error) return width(300)(`${op.error.code}: ${op.error.message}`)
   if (op.statements.length > 0) return op.statements.map(width(88)).join('\n')
+  if (op.status === 'superseded' && op.supersededBy) return `not sent: newer already applied (${describeOrder(op.supersededBy)})`
   if (op.status === 'unchanged') return op.kind === 'owners' ? `already owned by ${op.current ?? 'nobody'}` : 'already in place'
   return ''
 }

@@ -2,15 +2,17 @@ import type { ErrorDetails, RevmetaError } from '../errors/revmeta-error.js'
 import type { ErrorCode } from '../errors/codes.js'
 import type { ChangeKind } from '../model/change.js'
 import type { Level } from '../model/asset.js'
+import type { ChangeOrder } from '../model/order.js'
 
 /**
  * planned: would be sent (plan only). applied: sent and succeeded. unchanged: already in place,
  * nothing sent. unsupported: the engine cannot hold it, nothing sent. skipped: nothing left to
  * write after the channel's mapping (see warnings). queued: failed for a reason that may pass
  * (lock timeout, connection) and waits in the durable queue for a later attempt. failed: a dead
- * letter, see `error`.
+ * letter, see `error`. superseded: older (by version, then time) than the value the store last
+ * applied to the same asset and kind, never sent; `supersededBy` says by what. Not a failure.
  */
-export const operationStatuses = ['planned', 'applied', 'unchanged', 'unsupported', 'skipped', 'queued', 'failed'] as const
+export const operationStatuses = ['planned', 'applied', 'unchanged', 'unsupported', 'skipped', 'superseded', 'queued', 'failed'] as const
 export type OperationStatus = (typeof operationStatuses)[number]
 
 export interface ErrorReport {
@@ -38,6 +40,10 @@ export interface OperationReport {
   /** True once the value read back after writing equals the value written; false when that read-back failed. */
   verified?: boolean
   error?: ErrorReport
+  /** The change order this operation carries (version, then time), when its changes had one. */
+  order?: ChangeOrder
+  /** Set when superseded: the order of the value already applied that is newer than this one. */
+  supersededBy?: ChangeOrder
   warnings: string[]
   /** The events (or pipeline operations) this operation stands for. */
   readonly origins: { index: number; eventId?: string; user?: string }[]

@@ -15,6 +15,8 @@ export function rollbackOperations(audit: readonly AuditEntry[], operations: rea
     const entry = landed.get(stored.id)
     if (!entry) continue
     const op = stored.op
+    // No `order`: a rollback acts on purpose, so it is never superseded and records no order
+    // (the order of the change it undoes stays recorded; docs/execution.md, "Order").
     const base = { id: op.id, channel: op.channel, service: op.service, asset: op.asset, origins: op.origins }
     if (op.sqlTemplate !== undefined || entry.before === undefined || op.kind === 'tags' || stored.report?.warnings.some((w) => w.startsWith('custom template'))) {
       skipped.push(stored)

@@ -8,6 +8,7 @@ import { RevmetaError, toRevmetaError } from '../errors/revmeta-error.js'
 import type { AuditEntry, Settlement, StateStore, StoredOperation } from '../store/state-store.js'
 import { CircuitBreaker } from './circuit-breaker.js'
 import { RateLimiter } from './rate-limiter.js'
+import { orderKeys, screenSuperseded } from './screen-superseded.js'
 import { settlementFor } from './settlement-for.js'
 
 export interface WorkerOptions {
@@ -202,11 +203,16 @@ export class Worker {
     }
     if (claimed.length === 0) return settlements
     try {
-      await this.limiters.get(service.name)?.take(claimed.length)
+      // Here, once claimed, so it holds whatever queued the operation (another file, run, process,
+      // webhook delivery or worker): older than what the store last applied → never sent.
+      const { send, superseded } = screenSuperseded(claimed, await this.store.orders(orderKeys(claimed)))
+      settlements.push(...superseded)
+      if (send.length === 0) return settlements
+      await this.limiters.get(service.name)?.take(send.length)
       const session = await this.session(service, slot)
-      const byOp = new Map(claimed.map((c) => [c.op, c]))
+      const byOp = new Map(send.map((s) => [s.op, s.claimed]))
       const reports = await session.process(
-        claimed.map((c) => c.op),
+        send.map((s) => s.op),
         {
           apply: true,
           retry: { attempts: 1, baseDelayMs: 0, maxDelayMs: 0 },
@@ -215,12 +221,19 @@ export class Worker {
       )
       if (reports.some((r) => r.error && connectionCodes.has(r.error.code))) this.breaker.failure(service.name)
       else this.breaker.success(service.name)
-      settlements.push(...claimed.map((c, i) => settlementFor(c, reports[i]!, execution)))
+      settlements.push(
+        ...send.map((s, i) => {
+          const report = reports[i]!
+          if (s.warnings.length > 0) report.warnings.push(...s.warnings)
+          return { ...settlementFor(s.claimed, report, execution), marks: s.marks }
+        }),
+      )
     } catch (err) {
       // Anything unexpected (the store failing mid-batch, a bug) retries the whole batch later.
       const error = errorReport(toRevmetaError(err))
       this.options.log?.(`batch for ${service.name} failed: ${error.code}: ${error.message}`)
-      settlements.push(...claimed.map((c) => settlementFor(c, failedReport(c, { ...error, retryable: true }), execution)))
+      const done = new Set(settlements.map((st) => st.id))
+      settlements.push(...claimed.filter((c) => !done.has(c.id)).map((c) => settlementFor(c, failedReport(c, { ...error, retryable: true }), execution)))
     }
     return settlements
   }

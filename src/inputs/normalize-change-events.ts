@@ -141,6 +141,7 @@ function originOf(event: ChangeEvent, index: number): ChangeOrigin {
   if (event.id != null) origin.eventId = event.id
   if (event.userName != null) origin.user = event.userName
   if (event.timestamp != null) origin.timestamp = event.timestamp
+  if (event.currentVersion != null) origin.version = event.currentVersion
   return origin
 }
 

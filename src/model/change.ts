@@ -32,6 +32,11 @@ export interface ChangeOrigin {
   readonly user?: string
   /** Epoch milliseconds, when the input says. */
   readonly timestamp?: number
+  /**
+   * The entity's version this change produced (OpenMetadata's ChangeEvent `currentVersion`, or the
+   * entity's `version` in batch sync): with `timestamp`, the change's order (model/order.ts).
+   */
+  readonly version?: number
 }
 
 interface ChangeBase {

@@ -1,6 +1,7 @@
 import type { AssetRef } from './asset.js'
 import { assetFqn } from './fqn.js'
 import type { ChangeOrigin, OwnerRef, TagLabel } from './change.js'
+import type { ChangeOrder } from './order.js'
 
 interface OperationBase {
   /** Stable within one plan: `<channel>|<asset fqn>|<kind>`. */
@@ -17,7 +18,20 @@ interface OperationBase {
   readonly origins: readonly ChangeOrigin[]
   /** The newest coalesced change's own SQL template, if it had one. */
   readonly sqlTemplate?: string
+  /**
+   * The newest order among the coalesced changes (for a description: the order of the value it
+   * holds). Absent when none carried one (pipelines, rollback): such an operation is never superseded.
+   */
+  readonly order?: ChangeOrder
 }
+
+/**
+ * A tag or owner as an operation lists it, with the order of the change that last decided it:
+ * tags and owners are deltas, so an older "add X" after a newer "add Y" still adds X, while an
+ * older "remove Y" after a newer "add Y" is superseded. The store's merge_operation keeps the
+ * order item by item.
+ */
+export type Ordered<T> = T & { readonly order?: ChangeOrder }
 
 export interface DescriptionOperation extends OperationBase {
   readonly kind: 'description'
@@ -28,14 +42,14 @@ export interface DescriptionOperation extends OperationBase {
 export interface TagsOperation extends OperationBase {
   readonly kind: 'tags'
   /** Net effect of all coalesced changes: a tag both added and later removed appears only in `remove`. */
-  readonly add: readonly TagLabel[]
-  readonly remove: readonly TagLabel[]
+  readonly add: readonly Ordered<TagLabel>[]
+  readonly remove: readonly Ordered<TagLabel>[]
 }
 
 export interface OwnersOperation extends OperationBase {
   readonly kind: 'owners'
-  readonly add: readonly OwnerRef[]
-  readonly remove: readonly OwnerRef[]
+  readonly add: readonly Ordered<OwnerRef>[]
+  readonly remove: readonly Ordered<OwnerRef>[]
   /** An engine principal to set as is, bypassing owner mapping: how a rollback restores an owner. */
   readonly principal?: string
 }

@@ -2,6 +2,7 @@ import type { AssetRef } from '../model/asset.js'
 import { assetFqn } from '../model/fqn.js'
 import type { Change, ChangeKind, ChangeOrigin, OwnerRef, TagLabel } from '../model/change.js'
 import type { Operation } from '../model/operation.js'
+import { isOlder, newerOrder, orderOf, type ChangeOrder } from '../model/order.js'
 
 /** A change routed to one channel: the planner's input. */
 export interface RoutedChange {
@@ -19,8 +20,10 @@ interface Draft {
   readonly origins: ChangeOrigin[]
   sqlTemplate?: string
   description?: string | null
+  /** The newest order seen; for a description, the order of the value held. */
+  order?: ChangeOrder
   /** Net list effect by key, in first-seen order: true = add, false = remove. Tags and owners only. */
-  items?: Map<string, { add: boolean; value: TagLabel | OwnerRef }>
+  items?: Map<string, { add: boolean; value: TagLabel | OwnerRef; order?: ChangeOrder }>
 }
 
 const ownerKey = (o: OwnerRef) => `${o.type}:${o.name}`
@@ -29,7 +32,11 @@ const tagKey = (t: TagLabel) => `${t.source}:${t.tagFQN}`
 /**
  * The one coalescing algorithm, shared by the batch planner below and the streaming planner: it
  * folds changes, taken in the order given, into one draft per (channel, asset, kind) holding the
- * latest desired state. Operations come out in the order their keys were first seen.
+ * latest desired state. "Latest" is by the changes' order (model/order.ts: version, then time),
+ * whatever order they arrive in: a description keeps the value of the newest change, a tag or
+ * owner the verdict of the newest change that names it; a change that is not older (equal, or
+ * unordered) wins over what came before it. Operations come out in the order their keys were
+ * first seen.
  */
 export class OperationCoalescer {
   // Map iteration order is insertion order, which is exactly first-seen order.
@@ -50,19 +57,20 @@ export class OperationCoalescer {
       this.drafts.set(id, draft)
     }
     draft.origins.push(change.origin)
-    draft.sqlTemplate = change.sqlTemplate
+    const order = orderOf(change.origin)
     if (change.kind === 'description') {
+      if (draft.origins.length > 1 && isOlder(order, draft.order)) return
+      draft.order = draft.origins.length > 1 ? newerOrder(draft.order, order) : order
+      draft.sqlTemplate = change.sqlTemplate
       draft.description = change.after
     } else {
+      draft.order = newerOrder(draft.order, order)
+      draft.sqlTemplate = change.sqlTemplate
       const key = change.kind === 'tags' ? tagKey : ownerKey
       const items = (draft.items ??= new Map())
       // Removals first: an event that removes and re-adds the same item ends with it present.
-      for (const value of change.removed as readonly (TagLabel & OwnerRef)[]) items.set(key(value), { add: false, value })
-      for (const value of change.added as readonly (TagLabel & OwnerRef)[]) {
-        // Delete before set so a re-added item moves to the end, as if first seen now.
-        items.delete(key(value))
-        items.set(key(value), { add: true, value })
-      }
+      for (const value of change.removed as readonly (TagLabel & OwnerRef)[]) setItem(items, key(value), { add: false, value, order })
+      for (const value of change.added as readonly (TagLabel & OwnerRef)[]) setItem(items, key(value), { add: true, value, order })
     }
   }
 
@@ -74,20 +82,35 @@ export class OperationCoalescer {
   }
 }
 
+type DraftItem = NonNullable<Draft['items']> extends Map<string, infer V> ? V : never
+
+/** An item's newest verdict wins; an older one arriving later is dropped. */
+function setItem(items: Map<string, DraftItem>, key: string, item: DraftItem): void {
+  const held = items.get(key)
+  if (held !== undefined && isOlder(item.order, held.order)) return
+  // Delete before set so a re-added item moves to the end, as if first seen now.
+  if (item.add) items.delete(key)
+  items.set(key, item)
+}
+
 function toOperation(id: string, d: Draft): Operation {
   const base = { id, channel: d.channel, service: d.asset.service, asset: d.asset, fqn: d.fqn, origins: d.origins }
   if (d.sqlTemplate !== undefined) Object.assign(base, { sqlTemplate: d.sqlTemplate })
+  if (d.order !== undefined) Object.assign(base, { order: d.order })
   if (d.kind === 'description') return Object.assign(base, { kind: d.kind, description: d.description ?? null })
   const add: (TagLabel & OwnerRef)[] = []
   const remove: (TagLabel & OwnerRef)[] = []
-  for (const item of d.items?.values() ?? []) (item.add ? add : remove).push(item.value as TagLabel & OwnerRef)
+  for (const item of d.items?.values() ?? []) {
+    const value = (item.order === undefined ? item.value : { ...item.value, order: item.order }) as TagLabel & OwnerRef
+    ;(item.add ? add : remove).push(value)
+  }
   return Object.assign(base, { kind: d.kind, add, remove })
 }
 
 /**
  * When every change carries a timestamp, order by it (stable); otherwise keep input order, which
- * for OpenMetadata's event feed is already time order. Either way an older change to an asset never
- * lands after a newer one.
+ * for OpenMetadata's event feed is already time order. This only orders the origins an operation
+ * lists: which value wins is the coalescer's decision, by version first, then time.
  */
 function chronological(routed: readonly RoutedChange[]): readonly RoutedChange[] {
   let sorted = true

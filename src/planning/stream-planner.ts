@@ -7,11 +7,11 @@ import { OperationCoalescer, type RoutedChange } from './planner.js'
  * still grows per event is each operation's `origins` (one small record per coalesced change),
  * which the audit needs; a caller that must bound even that flushes every N changes.
  *
- * The one difference from planOperations: when every change carries a timestamp, the batch planner
- * sorts by it before coalescing. A stream cannot sort without holding everything, so this planner
- * takes arrival order as time order, which is what OpenMetadata's event feed (ordered by event time)
- * and the webhook (one event per change, sent in order) deliver. For an input whose changes all
- * have timestamps in order, or none has one, both planners produce exactly the same operations.
+ * Which value wins does not depend on arrival order: the coalescer keeps the newest by each
+ * change's order (version, then time), as planOperations does. What arrival order still decides
+ * is the order of an operation's `origins` (the batch planner sorts them by timestamp first), and
+ * which of two changes of equal order wins (the later). Across flushes, the store decides
+ * (superseded operations, docs/execution.md "Order").
  */
 export class StreamingPlanner {
   private readonly coalescer = new OperationCoalescer()

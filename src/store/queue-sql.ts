@@ -96,7 +96,9 @@ export const claimSql = (s: string) => `
 
 /**
  * $1 worker, $2 JSON array of reports, $3 to $6 arrays of id, status, error (JSON text) and
- * run_at, matched by position (see zipped). Rows no longer locked by the
+ * run_at, matched by position (see zipped); $7 a JSON array of order marks
+ * ({id, service, asset, kind, item, ord}), one per order key at most, recorded for the operations
+ * settled applied or unchanged. Rows no longer locked by the
  * worker (reclaimed after its lease ran out) are left alone. The audit follows the rules stated
  * on StateStore.settle. Rows whose statements may or may not have landed (an attempt that died
  * with a crash, or lost its connection while sending) stay `sent` until an attempt settles the
@@ -136,6 +138,17 @@ export const settleSql = (s: string) => `
     RETURNING o.id, o.run_id, o.attempts, i.status AS settled, n.run_id AS found_run, n.attempt AS found_attempt,
       -- A connection lost while sending: whether the statements landed is not known yet.
       (i.status = 'retry' AND i.error->>'code' = 'CONNECTION_FAILED') AS unknown
+  ), marked AS (
+    -- The order of what the database now holds, as a maximum: a concurrent settle of a newer
+    -- change (another channel, another worker) is never undone, whichever commits first.
+    INSERT INTO ${s}.change_orders AS r (service, asset, kind, item, ord, operation_id)
+    SELECT m.service, m.asset, m.kind, m.item, m.ord, m.id
+    FROM json_to_recordset($7::json) AS m(id bigint, service text, asset text, kind text, item text, ord jsonb)
+    WHERE EXISTS (SELECT 1 FROM done d WHERE d.id = m.id AND d.settled IN ('applied', 'unchanged'))
+    ON CONFLICT (service, asset, kind, item) DO UPDATE SET
+      ord = ${s}.order_newer(r.ord, excluded.ord),
+      operation_id = CASE WHEN ${s}.order_older(r.ord, excluded.ord) THEN excluded.operation_id ELSE r.operation_id END,
+      updated_at = now()
   ), resolved AS (
     UPDATE ${s}.audit a SET outcome = CASE
         WHEN d.settled = 'unchanged' AND a.run_id = d.found_run AND a.attempt = d.found_attempt THEN 'recovered'
@@ -179,3 +192,9 @@ export const heartbeatSql = (s: string) => `
   WHERE o.id IN (
     SELECT id FROM ${s}.operations WHERE status = 'running' AND locked_by = $1
     FOR UPDATE SKIP LOCKED)`
+
+/** $1 to $4 arrays of service, asset, kind and item: the recorded orders of those keys, as one JSON array of [service, asset, kind, item, ord]. */
+export const ordersSql = (s: string) => `
+  SELECT coalesce(json_agg(json_build_array(c.service, c.asset, c.kind, c.item, c.ord)), '[]') AS rows
+  FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS k(service, asset, kind, item)
+  JOIN ${s}.change_orders c ON c.service = k.service AND c.asset = k.asset AND c.kind = k.kind AND c.item = k.item`

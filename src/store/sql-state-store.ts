@@ -6,13 +6,16 @@ import {
   countsSql,
   enqueueSql,
   heartbeatSql,
+  ordersSql,
   reclaimSql,
   replaySql,
   settleSql,
   zipped,
 } from './queue-sql.js'
 import type { SqlExecutor, SqlRunner } from './sql-runner.js'
-import type { AuditEntry, ClaimOptions, RunRow, Settlement, StateStore, StoredOperation, StoredStatus } from './state-store.js'
+import type { ChangeOrder } from '../model/order.js'
+import { newerOrder } from '../model/order.js'
+import { orderKeyString, type AuditEntry, type ClaimOptions, type OrderKey, type RunRow, type Settlement, type StateStore, type StoredOperation, type StoredStatus } from './state-store.js'
 import {
   auditArrays,
   auditColumns,
@@ -52,6 +55,7 @@ export class SqlStateStore implements StateStore {
     replay: string
     reclaim: string
     heartbeat: string
+    orders: string
   }
 
   readonly exclusive: boolean
@@ -70,6 +74,7 @@ export class SqlStateStore implements StateStore {
       replay: replaySql(s),
       reclaim: reclaimSql(s),
       heartbeat: heartbeatSql(s),
+      orders: ordersSql(s),
     }
   }
 
@@ -231,6 +236,7 @@ export class SqlStateStore implements StateStore {
           chunk.map((st) => st.status),
           chunk.map((st) => (st.status === 'retry' || st.status === 'dead' ? JSON.stringify(st.error) : null)),
           chunk.map((st) => (st.status === 'retry' ? st.runAt.toISOString() : null)),
+          JSON.stringify(orderMarks(chunk)),
         ])
         for (const id of row?.ids ?? []) settled.push(Number(id))
       }
@@ -265,6 +271,21 @@ export class SqlStateStore implements StateStore {
   /** The statistics claims are planned by, from a small sample of the columns they use (migration 0004). */
   private async analyze(): Promise<void> {
     await this.runner.exec(`ANALYZE ${this.s}.operations (status, key, service, run_id)`)
+  }
+
+  async orders(keys: readonly OrderKey[]): Promise<Map<string, ChangeOrder>> {
+    const out = new Map<string, ChangeOrder>()
+    const distinct = [...new Map(keys.map((k) => [orderKeyString(k), k])).values()]
+    for (const chunk of chunks(distinct, chunkSize)) {
+      const [row] = await this.runner.query<{ rows: [string, string, OrderKey['kind'], string, ChangeOrder][] }>(this.sql.orders, [
+        chunk.map((k) => k.service),
+        chunk.map((k) => k.asset),
+        chunk.map((k) => k.kind),
+        chunk.map((k) => k.item),
+      ])
+      for (const [service, asset, kind, item, order] of row?.rows ?? []) out.set(orderKeyString({ service, asset, kind, item }), order)
+    }
+    return out
   }
 
   async reclaimExpired(leaseMs: number): Promise<number> {
@@ -358,6 +379,26 @@ export class SqlStateStore implements StateStore {
   close(): Promise<void> {
     return this.runner.close()
   }
+}
+
+/**
+ * The order marks of the settlements that may record them (applied or unchanged), one per key:
+ * the newest, since one statement cannot update a row twice (two channels' operations on one
+ * asset can settle in the same batch).
+ */
+function orderMarks(settlements: readonly Settlement[]): { id: number; service: string; asset: string; kind: string; item: string; ord: ChangeOrder }[] {
+  const byKey = new Map<string, { id: number; service: string; asset: string; kind: string; item: string; ord: ChangeOrder }>()
+  for (const st of settlements) {
+    if ((st.status !== 'applied' && st.status !== 'unchanged') || st.marks === undefined) continue
+    for (const mark of st.marks) {
+      const key = orderKeyString(mark)
+      const held = byKey.get(key)
+      const ord = newerOrder(held?.ord, mark.order)
+      if (ord === undefined) continue
+      byKey.set(key, { id: ord === held?.ord ? held.id : st.id, service: mark.service, asset: mark.asset, kind: mark.kind, item: mark.item, ord })
+    }
+  }
+  return [...byKey.values()]
 }
 
 /**

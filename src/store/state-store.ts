@@ -1,14 +1,15 @@
 import type { ErrorReport, OperationReport } from '../engine/report.js'
 import type { ChangeKind } from '../model/change.js'
 import type { Operation } from '../model/operation.js'
+import type { ChangeOrder } from '../model/order.js'
 
 /**
  * pending: waiting to run (run_at may lie in the future after a retryable failure, with the
  * failure kept in lastError). running: claimed by a worker. applied / unchanged / unsupported /
- * skipped: settled. dead: a dead letter — a permanent failure, or retries exhausted; only
+ * skipped / superseded: settled (superseded: older than the value last applied to its asset, never sent). dead: a dead letter — a permanent failure, or retries exhausted; only
  * `replay` brings it back.
  */
-export const storedStatuses = ['pending', 'running', 'applied', 'unchanged', 'unsupported', 'skipped', 'dead'] as const
+export const storedStatuses = ['pending', 'running', 'applied', 'unchanged', 'unsupported', 'skipped', 'superseded', 'dead'] as const
 export type StoredStatus = (typeof storedStatuses)[number]
 
 export interface StoredOperation {
@@ -62,11 +63,31 @@ export type Settlement = {
   readonly report: OperationReport
   /** The operation as claimed, when the caller has it: the store then keeps only what the report adds to it. */
   readonly op?: Operation
+  /**
+   * The orders of what was sent (see OrderMark): recorded, as a maximum, in the same transaction,
+   * when the operation settles applied or unchanged (the database then holds those values).
+   */
+  readonly marks?: readonly OrderMark[]
 } & (
-  | { readonly status: 'applied' | 'unchanged' | 'unsupported' | 'skipped' }
+  | { readonly status: 'applied' | 'unchanged' | 'unsupported' | 'skipped' | 'superseded' }
   | { readonly status: 'retry'; readonly error: ErrorReport; readonly runAt: Date }
   | { readonly status: 'dead'; readonly error: ErrorReport }
 )
+
+/**
+ * Where an order is kept: per service, asset (FQN) and kind, and for tags and owners per item
+ * (`source:tagFQN`, `type:name`); `item` is '' for a description.
+ */
+export interface OrderKey {
+  readonly service: string
+  readonly asset: string
+  readonly kind: ChangeKind
+  readonly item: string
+}
+
+export interface OrderMark extends OrderKey {
+  readonly order: ChangeOrder
+}
 
 export interface ClaimOptions {
   readonly limit: number
@@ -127,6 +148,11 @@ export interface StateStore {
    * counts attempts from 1 again in its own run. Returns the ids it settled.
    */
   settle(workerId: string, settlements: readonly Settlement[]): Promise<number[]>
+  /**
+   * The order of the last value applied for each key that has one, keyed by orderKeyString.
+   * Read by the worker before it sends a batch (see Worker: superseded operations).
+   */
+  orders(keys: readonly OrderKey[]): Promise<Map<string, ChangeOrder>>
   /** Puts operations locked longer than `leaseMs` (their worker died) back to pending. Returns how many. */
   reclaimExpired(leaseMs: number): Promise<number>
   /** Keeps a worker's locks fresh while it works on a long batch. */
@@ -148,4 +174,9 @@ export interface StateStore {
   getCursor(name: string): Promise<string | undefined>
   setCursor(name: string, value: string): Promise<void>
   close(): Promise<void>
+}
+
+/** One string per order key, for maps. */
+export function orderKeyString(key: OrderKey): string {
+  return JSON.stringify([key.service, key.asset, key.kind, key.item])
 }

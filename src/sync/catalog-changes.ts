@@ -12,9 +12,12 @@ const tagLabel = (t: OmTagLabel): TagLabel => ({ tagFQN: t.tagFQN, source: t.sou
  * an empty catalog description, or no tags or owners, never wipes what the source has (peers that
  * do wipe comments written by others are a known complaint).
  */
-function entityChanges(type: OmEntityType, entity: OmEntity, origin: () => ChangeOrigin): Change[] {
+function entityChanges(type: OmEntityType, entity: OmEntity, base: () => ChangeOrigin): Change[] {
   const asset = assetFromEntity(type, entity.fullyQualifiedName)
   if (!asset) return []
+  // The entity's version: an event of an older version arriving after the sync is superseded,
+  // and the sync itself is superseded by nothing older than what it read.
+  const origin = (): ChangeOrigin => (typeof entity.version === 'number' && Number.isFinite(entity.version) ? { ...base(), version: entity.version } : base())
   const out: Change[] = []
   const describe = (a: AssetRef, description: string | undefined, tags: readonly OmTagLabel[] | undefined) => {
     if (description) out.push({ kind: 'description', asset: a, after: description, origin: origin() })
@@ -33,12 +36,16 @@ function entityChanges(type: OmEntityType, entity: OmEntity, origin: () => Chang
 /**
  * Reads every database, schema and table of the chosen services from the catalog and turns their
  * metadata into changes, for the same route → plan → compare pipeline as events. What is already
- * in place comes out `unchanged`, so only drift is written.
+ * in place comes out `unchanged`, so only drift is written. Each change carries the entity's
+ * version and the read time as its order (docs/execution.md, "Order").
  */
 export async function catalogChanges(reader: CatalogReader, services: readonly string[]): Promise<{ items: number; normalized: NormalizeResult }> {
   const changes: Change[] = []
   let items = 0
-  const origin = () => ({ source: 'sync' as const, index: items, user: 'revmeta-sync' })
+  // Read time as the order's timestamp: the catalog's state as of now, newer than any event of
+  // the same version sent before it.
+  const readAt = Date.now()
+  const origin = () => ({ source: 'sync' as const, index: items, user: 'revmeta-sync', timestamp: readAt })
   for (const service of services) {
     for await (const database of reader.listEntities('database', { service })) {
       items++

@@ -297,7 +297,7 @@ describe.each(bothTargets())('queue on $name', (t) => {
     expect(live).toMatchObject({ id: run, mode: 'apply', note: 'nightly', counts: { applied: 2, dead: 1, pending: 1, total: 4, verified: 1 } })
     expect(live!.finishedAt).toBeUndefined()
     const done = await store.finishRun(run)
-    expect(done.counts).toEqual({ pending: 1, running: 0, applied: 2, unchanged: 0, unsupported: 0, skipped: 0, dead: 1, total: 4, verified: 1 })
+    expect(done.counts).toEqual({ pending: 1, running: 0, applied: 2, unchanged: 0, unsupported: 0, skipped: 0, superseded: 0, dead: 1, total: 4, verified: 1 })
     expect(done.finishedAt).toBeInstanceOf(Date)
     expect(done.startedAt).toBeInstanceOf(Date)
     const other = await store.createRun('sync')

@@ -53,7 +53,7 @@ describe('normalizeChangeEvents: descriptions', () => {
         asset: orders,
         before: 'Orders placed by customers',
         after: 'All orders placed through the web shop, one row per order.\nSee the *orders* runbook.',
-        origin: { source: 'event', index: 0, eventId: '4b2e8f0a-1c3d-4e5f-8a9b-0c1d2e3f4a01', user: 'alice', timestamp: 1712345678000 },
+        origin: { source: 'event', index: 0, eventId: '4b2e8f0a-1c3d-4e5f-8a9b-0c1d2e3f4a01', user: 'alice', timestamp: 1712345678000, version: 0.3 },
       },
     ])
   })
