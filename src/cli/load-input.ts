@@ -3,7 +3,8 @@ import { RevmetaError } from '../errors/revmeta-error.js'
 import { eventId } from '../inputs/event-id.js'
 import { normalizeChangeEvents } from '../inputs/normalize-change-events.js'
 import { normalizePipeline } from '../inputs/normalize-pipeline.js'
-import { parseEventsText, readInputText } from '../inputs/read-input.js'
+import type { InputLimits } from '../inputs/input-limits.js'
+import { parseEventsBytes, readInputBytes, readInputText } from '../inputs/read-input.js'
 
 export interface InputFlags {
   readonly events?: string
@@ -16,19 +17,20 @@ export interface InputFlags {
  * the raw events once normalized: only the durable store needs them (to deduplicate by id), and
  * an in-memory run of a large file would otherwise hold every parsed event to the end.
  */
-export async function loadInput(flags: InputFlags, options: { keepEvents?: boolean } = {}): Promise<RunInput> {
+export async function loadInput(flags: InputFlags, options: { keepEvents?: boolean; limits?: InputLimits } = {}): Promise<RunInput> {
   const given = [flags.events !== undefined, flags.pipeline !== undefined, flags.sync === true].filter(Boolean).length
   if (given !== 1) throw new RevmetaError('CONFIG_INVALID', 'Give exactly one of --events FILE, --pipeline FILE or --sync')
   if (flags.sync) throw new RevmetaError('UNSUPPORTED', '--sync needs a catalog to read the desired state from; it arrives with the catalog integration (revmeta sync)')
   if (flags.events !== undefined) {
     const source = flags.events === '-' ? 'standard input' : flags.events
-    const { items, errors } = parseEventsText(await readInputText(flags.events), source)
+    const bytes = await readInputBytes(flags.events, options.limits ? { maxBytes: options.limits.maxInputBytes } : {})
+    const { items, errors } = parseEventsBytes(bytes, source, options.limits)
     const normalized = normalizeChangeEvents(items)
     const events = options.keepEvents === false ? undefined : items.map((payload) => ({ id: eventId(payload), payload }))
     return { items: items.length + errors.length, normalized, readErrors: errors, ...(events ? { events } : {}) }
   }
   const source = flags.pipeline === '-' ? 'standard input' : flags.pipeline!
-  const text = await readInputText(flags.pipeline!)
+  const text = await readInputText(flags.pipeline!, process.stdin, options.limits?.maxInputBytes)
   let json: unknown
   try {
     json = JSON.parse(text)

@@ -50,7 +50,7 @@ export async function runCommand(flags: RunFlags, apply: boolean): Promise<numbe
     const source = flags.events!
     report = await withStore(config, (store) => applyEventStream(config, store, source, { ...options, name: source === '-' ? 'standard input' : source }))
   } else {
-    const input = await loadInput(flags, { keepEvents: durable })
+    const input = await loadInput(flags, { keepEvents: durable, limits: config.input })
     report = durable ? await withStore(config, (store) => applyDurably(config, store, input, options)) : await run(config, input, { apply, offline: flags.offline === true })
   }
   return printReport(report, flags.json, { queuedIsDone: durable && flags.queueOnly === true })

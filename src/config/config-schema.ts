@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { isLoopbackHost } from './loopback-host.js'
 import { channelFilterSchema } from '../channels/channel-filter-schema.js'
 import { channelOptionsSchema, channelTemplatesSchema } from '../channels/channel-options-schema.js'
+import { defaultInputLimits } from '../inputs/input-limits.js'
 
 const name = z.string().min(1)
 
@@ -153,6 +154,14 @@ export const configSchema = z.strictObject({
       breaker: z
         .strictObject({ failures: positiveInt.default(3), cooldownMs: positiveInt.default(30_000), maxCooldownMs: positiveInt.default(600_000) })
         .prefault({}),
+    })
+    .prefault({}),
+  /** Limits on what one events input may hold (see src/inputs/input-limits.ts and README, Inputs). */
+  input: z
+    .strictObject({
+      maxDepth: positiveInt.max(1_000).default(defaultInputLimits.maxDepth),
+      maxEventChars: positiveInt.default(defaultInputLimits.maxEventChars),
+      maxInputBytes: positiveInt.default(defaultInputLimits.maxInputBytes),
     })
     .prefault({}),
   services: z.array(serviceSchema).min(1, 'at least one service is required'),

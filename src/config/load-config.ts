@@ -30,6 +30,7 @@ export interface RevmetaConfig {
   readonly store: RawConfig['store']
   readonly execution: RawConfig['execution']
   readonly server: RawConfig['server']
+  readonly input: RawConfig['input']
   readonly services: readonly ServiceConfig[]
   readonly channels: readonly ResolvedChannel[]
   /** Said once when channels load: overlapping channels that would act differently. */
@@ -82,7 +83,7 @@ export async function resolveConfig(tree: unknown, options: { source: string; ba
   const store = raw.store.url === undefined ? { ...raw.store, dir: path.resolve(options.baseDir, raw.store.dir) } : raw.store
   if (raw.catalog.type === 'openmetadata' && raw.catalog.url === undefined) problems.push('catalog.url: required when catalog.type is openmetadata')
   if (problems.length > 0) throw invalid(problems, options.source)
-  return deepFreeze({ catalog: raw.catalog, store, execution: raw.execution, server: raw.server, services, channels, warnings: overlapWarnings(channels), baseDir: options.baseDir })
+  return deepFreeze({ catalog: raw.catalog, store, execution: raw.execution, server: raw.server, input: raw.input, services, channels, warnings: overlapWarnings(channels), baseDir: options.baseDir })
 }
 
 /** Keys that name files in any connector's connection block. */

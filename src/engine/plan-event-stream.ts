@@ -67,7 +67,7 @@ export async function planEventStream(
     counts.flushes++
     await onFlush({ operations, events: flushed })
   }
-  for await (const entry of streamEvents(source, options.name === undefined ? {} : { name: options.name })) {
+  for await (const entry of streamEvents(source, { limits: config.input, ...(options.name === undefined ? {} : { name: options.name }) })) {
     counts.items++
     if (entry.error) {
       errors.push(entry.error)

@@ -97,6 +97,11 @@ function routeField(name: string, entity: AssetRef): Route {
 function applyField(accumulator: ChangeAccumulator, route: { asset: AssetRef; kind: FieldKind }, list: ListName, change: FieldChange): void {
   const { asset, kind } = route
   const field = change.name
+  // An added or updated field without its new value says nothing about the value: read as "now
+  // empty" it would wipe the comment (or every tag), so the event is malformed instead.
+  if (list !== 'fieldsDeleted' && (change.newValue === undefined || (change.newValue === null && kind === 'description'))) {
+    throw malformed(field, `a ${list} entry for ${field} has no newValue; the event is malformed (a removal comes in fieldsDeleted)`)
+  }
   if (kind === 'description') {
     const after = list === 'fieldsDeleted' ? null : descriptionValue(change.newValue, field, 'newValue')
     // fieldsAdded means there was no description before; otherwise trust oldValue only when sent.

@@ -2,6 +2,7 @@ import type { RevmetaConfig } from '../config/load-config.js'
 import { planInput } from '../engine/plan-input.js'
 import { errorReport, type ErrorReport } from '../engine/report.js'
 import { eventId } from '../inputs/event-id.js'
+import { depthExceeds, tooDeep } from '../inputs/input-limits.js'
 import { normalizeChangeEvents } from '../inputs/normalize-change-events.js'
 import type { StateStore } from '../store/state-store.js'
 
@@ -20,7 +21,10 @@ export interface IntakeResult {
  * id, so a redelivered webhook or an overlapping poll does nothing twice) and their operations
  * queued for the workers in the same transaction. Returns only once everything is in the store.
  */
-export async function intakeEvents(config: RevmetaConfig, store: StateStore, events: readonly unknown[], source: 'webhook' | 'poll'): Promise<IntakeResult> {
+export async function intakeEvents(config: RevmetaConfig, store: StateStore, received: readonly unknown[], source: 'webhook' | 'poll'): Promise<IntakeResult> {
+  // Polled events arrive parsed by the catalog client: held to the same depth limit as files and bodies.
+  const events = received.filter((e) => !depthExceeds(e, config.input.maxDepth))
+  const tooDeepErrors = received.flatMap((e, i) => (events.length < received.length && depthExceeds(e, config.input.maxDepth) ? [errorReport(tooDeep(`${source} event ${i}`, config.input.maxDepth, { index: i }))] : []))
   const records = events.map((payload) => ({ id: eventId(payload), source, payload }))
   const { planned, runId } = await store.intake(source, records, (fresh) => {
     // An event sent twice in one batch is new only once.
@@ -29,10 +33,10 @@ export async function intakeEvents(config: RevmetaConfig, store: StateStore, eve
     const normalized = normalizeChangeEvents(newEvents)
     return { ...planInput(config, { items: newEvents.length, normalized }), fresh: newEvents.length, normalizeErrors: normalized.errors }
   })
-  const errors = [...planned.normalizeErrors.map(errorReport), ...planned.rejected.flatMap((r) => (r.error ? [r.error] : []))]
+  const errors = [...tooDeepErrors, ...planned.normalizeErrors.map(errorReport), ...planned.rejected.flatMap((r) => (r.error ? [r.error] : []))]
   return {
     ...(runId === undefined ? {} : { runId }),
-    received: events.length,
+    received: received.length,
     duplicates: events.length - planned.fresh,
     operations: planned.operations.length,
     ignored: planned.ignored,

@@ -56,7 +56,7 @@ const takeClaimed = (s: string, from: string) => `
       attempts = o.attempts + 1, updated_at = now()
     FROM ${from} picked WHERE o.id = picked.id
     RETURNING o.*)
-  SELECT coalesce(json_agg(${operationJson('c')} ORDER BY c.seq), '[]') AS ops FROM claimed c`
+  SELECT coalesce(json_agg(${operationJson('c')} ORDER BY c.seq), '[]')::text AS ops FROM claimed c`
 
 /**
  * $1 worker, $2 limit, $3 services or null, $4 a JSON object { service: max running } (`{}`: no

@@ -15,6 +15,7 @@ import {
 import type { SqlExecutor, SqlRunner } from './sql-runner.js'
 import type { ChangeOrder } from '../model/order.js'
 import { newerOrder } from '../model/order.js'
+import { decodeStoreText, encodeStoreJson, encodeStoreText, encodeStoreTextOrNull, parseStoreJson } from './store-text.js'
 import { orderKeyString, type AuditEntry, type ClaimOptions, type OrderKey, type RunRow, type Settlement, type StateStore, type StoredOperation, type StoredStatus } from './state-store.js'
 import {
   auditArrays,
@@ -112,9 +113,9 @@ export class SqlStateStore implements StateStore {
            SELECT x.id, x.source, x.value FROM ${zipped('$1', ['$2::text[]', '$3::text[]'], 'id, source')}
            ON CONFLICT (id) DO NOTHING RETURNING id)
          SELECT coalesce(json_agg(id), '[]') AS ids FROM fresh`,
-        [JSON.stringify(chunk.map((e) => e.payload ?? null)), chunk.map((e) => e.id), chunk.map((e) => e.source)],
+        [encodeStoreJson(chunk.map((e) => e.payload ?? null)), chunk.map((e) => encodeStoreText(e.id)), chunk.map((e) => encodeStoreText(e.source))],
       )
-      for (const id of row?.ids ?? []) fresh.add(id)
+      for (const id of row?.ids ?? []) fresh.add(decodeStoreText(id))
     }
     return fresh
   }
@@ -139,7 +140,7 @@ export class SqlStateStore implements StateStore {
   }
 
   async createRun(mode: RunRow['mode'], note?: string): Promise<number> {
-    const rows = await this.runner.query<{ id: string | number }>(`INSERT INTO ${this.s}.runs (mode, note) VALUES ($1, $2) RETURNING id`, [mode, note ?? null])
+    const rows = await this.runner.query<{ id: string | number }>(`INSERT INTO ${this.s}.runs (mode, note) VALUES ($1, $2) RETURNING id`, [mode, encodeStoreTextOrNull(note)])
     return Number(rows[0]!.id)
   }
 
@@ -185,9 +186,9 @@ export class SqlStateStore implements StateStore {
       for (const chunk of chunks(wave, chunkSize)) {
         const [counts] = await tx.query<{ inserted: string | number; coalesced: string | number }>(this.sql.enqueue, [
           runId,
-          JSON.stringify(chunk),
-          chunk.map((op) => op.id),
-          chunk.map((op) => op.service),
+          encodeStoreJson(chunk),
+          chunk.map((op) => encodeStoreText(op.id)),
+          chunk.map((op) => encodeStoreText(op.service)),
         ])
         inserted += Number(counts?.inserted ?? 0)
         coalesced += Number(counts?.coalesced ?? 0)
@@ -211,16 +212,16 @@ export class SqlStateStore implements StateStore {
     if (options.limit <= 0) return []
     const caps = options.maxRunningPerService ?? {}
     const capped = Object.keys(caps).length > 0
-    const services = options.services === undefined ? null : [...options.services]
+    const services = options.services === undefined ? null : options.services.map(encodeStoreText)
     const rows = await this.runner.transaction(async (tx) => {
       // Right after a burst of enqueues the table's statistics still say "few pending rows", and
       // the planner then sorts every pending row to pick the first thousand; PGlite never
       // refreshes statistics on its own. Claim must walk the seq index whatever the statistics say.
       // (The penalty that forbids sorting would otherwise make the claim look costly enough to JIT.)
       await tx.exec(`SET LOCAL enable_sort = off; SET LOCAL enable_bitmapscan = off; SET LOCAL jit = off; ${capped ? this.lockSql('claim-capped') : ''}`)
-      return tx.query<{ ops: unknown[][] }>(this.sql.claim, [workerId, options.limit, services, JSON.stringify(caps)])
+      return tx.query<{ ops: string }>(this.sql.claim, [workerId, options.limit, services, encodeStoreJson(caps)])
     })
-    return (rows[0]?.ops ?? []).map(fromOperationJson)
+    return parseStoreJson<unknown[][]>(rows[0]?.ops ?? '[]').map(fromOperationJson)
   }
 
   async settle(workerId: string, settlements: readonly Settlement[]): Promise<number[]> {
@@ -231,12 +232,12 @@ export class SqlStateStore implements StateStore {
       for (const chunk of parts) {
         const [row] = await tx.query<{ ids: (string | number)[] }>(this.sql.settle, [
           workerId,
-          JSON.stringify(chunk.map((st) => compactReport(st.report, st.op))),
+          encodeStoreJson(chunk.map((st) => compactReport(st.report, st.op))),
           chunk.map((st) => st.id),
           chunk.map((st) => st.status),
-          chunk.map((st) => (st.status === 'retry' || st.status === 'dead' ? JSON.stringify(st.error) : null)),
+          chunk.map((st) => (st.status === 'retry' || st.status === 'dead' ? encodeStoreJson(st.error) : null)),
           chunk.map((st) => (st.status === 'retry' ? st.runAt.toISOString() : null)),
-          JSON.stringify(orderMarks(chunk)),
+          encodeStoreJson(orderMarks(chunk)),
         ])
         for (const id of row?.ids ?? []) settled.push(Number(id))
       }
@@ -278,12 +279,14 @@ export class SqlStateStore implements StateStore {
     const distinct = [...new Map(keys.map((k) => [orderKeyString(k), k])).values()]
     for (const chunk of chunks(distinct, chunkSize)) {
       const [row] = await this.runner.query<{ rows: [string, string, OrderKey['kind'], string, ChangeOrder][] }>(this.sql.orders, [
-        chunk.map((k) => k.service),
-        chunk.map((k) => k.asset),
+        chunk.map((k) => encodeStoreText(k.service)),
+        chunk.map((k) => encodeStoreText(k.asset)),
         chunk.map((k) => k.kind),
-        chunk.map((k) => k.item),
+        chunk.map((k) => encodeStoreText(k.item)),
       ])
-      for (const [service, asset, kind, item, order] of row?.rows ?? []) out.set(orderKeyString({ service, asset, kind, item }), order)
+      for (const [service, asset, kind, item, order] of row?.rows ?? []) {
+        out.set(orderKeyString({ service: decodeStoreText(service), asset: decodeStoreText(asset), kind, item: decodeStoreText(item) }), order)
+      }
     }
     return out
   }
@@ -304,14 +307,14 @@ export class SqlStateStore implements StateStore {
     if (filter.status !== undefined) where.push(`status = $${params.push(filter.status)}`)
     if (filter.ids !== undefined) where.push(`id = ANY($${params.push([...filter.ids])}::bigint[])`)
     // Pages of JSON rows (see operationJson), each small enough for any run's size.
-    const pages = await this.runner.query<{ ops: unknown[][] }>(
-      `SELECT json_agg(x ORDER BY seq) AS ops FROM (
+    const pages = await this.runner.query<{ ops: string }>(
+      `SELECT json_agg(x ORDER BY seq)::text AS ops FROM (
          SELECT ${operationJson('o')} AS x, o.seq, (row_number() OVER (ORDER BY o.seq) - 1) / ${readPage} AS page
          FROM ${this.s}.operations o ${where.length ? `WHERE ${where.join(' AND ')}` : ''}) t
        GROUP BY page ORDER BY page`,
       params,
     )
-    return pages.flatMap((p) => p.ops.map(fromOperationJson))
+    return pages.flatMap((p) => parseStoreJson<unknown[][]>(p.ops).map(fromOperationJson))
   }
 
   async statuses(runId: number): Promise<{ id: number; status: StoredStatus; attempts: number }[]> {
@@ -364,15 +367,15 @@ export class SqlStateStore implements StateStore {
   }
 
   async getCursor(name: string): Promise<string | undefined> {
-    const rows = await this.runner.query<{ value: string }>(`SELECT value FROM ${this.s}.cursors WHERE name = $1`, [name])
-    return rows[0]?.value
+    const rows = await this.runner.query<{ value: string }>(`SELECT value FROM ${this.s}.cursors WHERE name = $1`, [encodeStoreText(name)])
+    return rows[0] && decodeStoreText(rows[0].value)
   }
 
   async setCursor(name: string, value: string): Promise<void> {
     await this.runner.query(
       `INSERT INTO ${this.s}.cursors (name, value) VALUES ($1, $2)
        ON CONFLICT (name) DO UPDATE SET value = excluded.value, updated_at = now()`,
-      [name, value],
+      [encodeStoreText(name), encodeStoreText(value)],
     )
   }
 

@@ -2,6 +2,7 @@ import type { ErrorReport, OperationReport } from '../engine/report.js'
 import type { ChangeKind } from '../model/change.js'
 import type { Operation } from '../model/operation.js'
 import type { AuditEntry, RunRow, StoredOperation, StoredStatus } from './state-store.js'
+import { decodeStoreText, encodeStoreJson, encodeStoreText } from './store-text.js'
 
 /** node-pg returns bigint as text and PGlite as number; the contract says numbers. */
 const num = (value: unknown): number => (typeof value === 'number' ? value : Number(value))
@@ -132,7 +133,7 @@ export function toRunRow(row: RunDbRow): RunRow {
     startedAt: date(row.started_at),
     ...(row.finished_at === null ? {} : { finishedAt: date(row.finished_at) }),
     counts,
-    ...(row.note === null ? {} : { note: row.note }),
+    ...(row.note === null ? {} : { note: decodeStoreText(row.note) }),
   }
 }
 
@@ -160,12 +161,12 @@ export function toAuditEntry(row: AuditDbRow): AuditEntry {
     operationId: num(row.operation_id),
     runId: num(row.run_id),
     attempt: num(row.attempt),
-    service: row.service,
-    asset: row.asset,
+    service: decodeStoreText(row.service),
+    asset: decodeStoreText(row.asset),
     kind: row.kind,
-    statement: row.statement,
-    ...(row.before_known ? { before: row.before } : {}),
-    ...(row.after_known ? { after: row.after } : {}),
+    statement: decodeStoreText(row.statement),
+    ...(row.before_known ? { before: row.before === null ? null : decodeStoreText(row.before) } : {}),
+    ...(row.after_known ? { after: row.after === null ? null : decodeStoreText(row.after) } : {}),
     outcome: row.outcome,
     at: date(row.at),
   }
@@ -176,15 +177,15 @@ export function toAuditEntry(row: AuditDbRow): AuditEntry {
  * Before and after go as JSON text: NULL when not known, `null` when known to be absent.
  */
 export function auditArrays(entries: readonly AuditEntry[]): unknown[][] {
-  const json = (v: string | null | undefined) => (v === undefined ? null : JSON.stringify(v))
+  const json = (v: string | null | undefined) => (v === undefined ? null : encodeStoreJson(v))
   return [
     entries.map((e) => e.operationId),
     entries.map((e) => e.runId),
     entries.map((e) => e.attempt),
-    entries.map((e) => e.service),
-    entries.map((e) => e.asset),
+    entries.map((e) => encodeStoreText(e.service)),
+    entries.map((e) => encodeStoreText(e.asset)),
     entries.map((e) => e.kind),
-    entries.map((e) => e.statement),
+    entries.map((e) => encodeStoreText(e.statement)),
     entries.map((e) => json(e.before)),
     entries.map((e) => json(e.after)),
     entries.map((e) => e.outcome),

@@ -77,12 +77,16 @@ describe('streamEvents: JSON array', () => {
     expect(errors(junk)[0]?.message).toContain('after the array')
   })
 
-  it('stops, saying why, when an element never ends (an unclosed string)', async () => {
-    const unclosed = ['[{"id":"a"},{"id":"b', ...Array.from({ length: 50 }, () => ',{"id":"x"}'.repeat(20)), ']']
-    const entries = await collect(unclosed, { maxElementChars: 1000 })
-    expect(items(entries)).toEqual([{ id: 'a' }])
-    expect(errors(entries)).toHaveLength(1)
-    expect(errors(entries)[0]?.message).toMatch(/element 1 \(line 1\) is still open after 1000 characters/)
+  it('skips an element past maxEventChars without holding it, and reads on', async () => {
+    const big = `{"id":"big","text":"${'x'.repeat(3000)} ] } , [ \\" still in the string"}`
+    const entries = await collect(['[{"id":"a"},', big.slice(0, 1000), big.slice(1000), ',{"id":"c"}]'], { limits: { maxEventChars: 1000 } })
+    expect(items(entries)).toEqual([{ id: 'a' }, { id: 'c' }])
+    expect(errors(entries).map((e) => [e.code, e.details.element])).toEqual([['INPUT_TOO_LARGE', 1]])
+    // An element that never ends (an unclosed string) is scanned to the end of the input, never held.
+    const unclosed = ['[{"id":"a"},{"id":"b', ...Array.from({ length: 50 }, () => 'x'.repeat(200)), ']']
+    const cut = await collect(unclosed, { limits: { maxEventChars: 1000 } })
+    expect(items(cut)).toEqual([{ id: 'a' }])
+    expect(errors(cut)[0]).toMatchObject({ code: 'INPUT_TOO_LARGE', details: { element: 1 } })
   })
 })
 

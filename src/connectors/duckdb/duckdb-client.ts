@@ -9,7 +9,7 @@ import { groupReadBackTargets } from '../postgres/postgres-read-back.js'
 import { executeSqlBatches } from '../sql-batch.js'
 import { isMemoryPath, type DuckdbConnection } from './duckdb-connection.js'
 import { classifyDuckdbError, isLockConflict } from './duckdb-errors.js'
-import { addDuckdbRows, duckdbCatalogsSql, duckdbReadBackSql, duckdbSchemaListSql, type DuckdbRow } from './duckdb-read-back.js'
+import { addDuckdbRows, duckdbCatalogsSql, duckdbReadBackSql, duckdbSchemaListSql, unguardDuckdbRow, type DuckdbRow } from './duckdb-read-back.js'
 
 type Driver = typeof import('@duckdb/node-api')
 
@@ -103,7 +103,7 @@ class DuckdbClient implements ConnectorClient {
           if (!catalogs.includes(database) || schemas.size === 0) continue
           current = database
           const reader = await this.conn.runAndReadAll(duckdbReadBackSql, [database, listValue([...schemas])], [VARCHAR, LIST(VARCHAR)])
-          addDuckdbRows(snapshot, this.context.service, database, reader.getRowObjectsJS() as unknown as DuckdbRow[])
+          addDuckdbRows(snapshot, this.context.service, database, (reader.getRowObjectsJS() as unknown as DuckdbRow[]).map(unguardDuckdbRow))
         }
       } catch (error) {
         throw this.classify(error, current)

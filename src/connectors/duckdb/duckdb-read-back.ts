@@ -18,20 +18,34 @@ export interface DuckdbRow {
 }
 
 /**
+ * The DuckDB Node client decodes VARCHAR with a TextDecoder that drops a leading U+FEFF, so a
+ * comment (or name) starting with one would read back without it, though DuckDB keeps it. Text
+ * columns are therefore read with a guard character in front, removed by unguardDuckdbRow.
+ */
+const guarded = (column: string) => `'.' || ${column}`
+
+/**
  * Every table, view and column of one catalog (`$1`, VARCHAR) in the schemas `$2` (VARCHAR[]),
  * in one round trip. Columns of views are listed by duckdb_columns() too, and take comments.
+ * Text columns come guarded: map each row through unguardDuckdbRow.
  */
-export const duckdbReadBackSql = `SELECT 'table' AS level, schema_name, table_name, NULL::VARCHAR AS column_name, 'table' AS object_type, comment
+export const duckdbReadBackSql = `SELECT 'table' AS level, ${guarded('schema_name')} AS schema_name, ${guarded('table_name')} AS table_name, NULL::VARCHAR AS column_name, 'table' AS object_type, ${guarded('comment')} AS comment
   FROM duckdb_tables()
  WHERE database_name = $1 AND list_contains($2, schema_name)
 UNION ALL
-SELECT 'table', schema_name, view_name, NULL, 'view', comment
+SELECT 'table', ${guarded('schema_name')}, ${guarded('view_name')}, NULL, 'view', ${guarded('comment')}
   FROM duckdb_views()
  WHERE database_name = $1 AND list_contains($2, schema_name)
 UNION ALL
-SELECT 'column', schema_name, table_name, column_name, NULL, comment
+SELECT 'column', ${guarded('schema_name')}, ${guarded('table_name')}, ${guarded('column_name')}, NULL, ${guarded('comment')}
   FROM duckdb_columns()
  WHERE database_name = $1 AND list_contains($2, schema_name)`
+
+/** A row of duckdbReadBackSql with its guard characters removed (NULL stays NULL). */
+export function unguardDuckdbRow(row: DuckdbRow): DuckdbRow {
+  const strip = <T extends string | null>(v: T): T => (v === null ? v : (v.slice(1) as T))
+  return { ...row, schema_name: strip(row.schema_name), table_name: strip(row.table_name), column_name: strip(row.column_name), comment: strip(row.comment) }
+}
 
 /** The user's catalogs: the opened file (or `memory`) and any it attached; not `system` or `temp`. */
 export const duckdbCatalogsSql = `SELECT database_name FROM duckdb_databases() WHERE NOT internal`

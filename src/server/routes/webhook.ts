@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { errorReport } from '../../engine/report.js'
-import { RevmetaError } from '../../errors/revmeta-error.js'
+import { RevmetaError, toRevmetaError } from '../../errors/revmeta-error.js'
+import { parseEventBody } from '../../inputs/utf8-text.js'
 import { intakeEvents } from '../../intake/intake-events.js'
 import { verifyWebhookSignature } from '../../openmetadata/webhook-signature.js'
 import type { ServerContext } from '../server-context.js'
@@ -27,10 +28,10 @@ export async function webhookRoutes(app: FastifyInstance, { config, store, metri
     }
     let body: unknown
     try {
-      body = JSON.parse(raw?.toString('utf8') ?? '')
+      body = parseEventBody(raw ?? Buffer.alloc(0), config.input)
     } catch (cause) {
       metrics.webhookRejected.inc({ reason: 'not json' })
-      return reply.code(400).send({ error: errorReport(new RevmetaError('INPUT_MALFORMED', `Webhook body is not JSON: ${(cause as Error).message}`)) })
+      return reply.code(400).send({ error: errorReport(toRevmetaError(cause)) })
     }
     // OpenMetadata's "test" button posts {"message": "..."}: acknowledge it, queue nothing.
     if (body !== null && typeof body === 'object' && !Array.isArray(body) && 'message' in body && !('entityType' in body)) {
