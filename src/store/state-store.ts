@@ -129,7 +129,9 @@ export interface StateStore {
   /**
    * Queues operations for a run. An operation whose key already has a *pending* (not running)
    * operation replaces that one's desired state (coalescing) and moves to this run; returns counts.
-   * Tag and owner lists merge item by item (the newer verdict on an item wins), origins add up.
+   * Newer means newer by change order (model/order.ts), not queued later: an older description
+   * queued after a newer one leaves the newer value. Tag and owner lists merge item by item (the
+   * newer verdict on an item wins, by each item's own order), origins add up.
    * A pending operation that was already attempted (waiting for a retry, or reclaimed) is not
    * coalesced into: it keeps its place and the newer operation queues behind it.
    */
@@ -144,7 +146,9 @@ export interface StateStore {
    * effect landed before a crash or a lost connection, and is not recorded twice); retry → this
    * attempt's rows `failed`, unless it lost its connection (`CONNECTION_FAILED`): then they stay
    * `sent`, since they may have landed; dead → this attempt's rows `failed`; unsupported /
-   * skipped → remaining `sent` rows `failed`. An attempt is a (run, attempt) pair: replay
+   * skipped / superseded → remaining `sent` rows `failed`. Applied and unchanged settlements
+   * record their `marks` (the order of what the database now holds) as a maximum, in the same
+   * transaction. An attempt is a (run, attempt) pair: replay
    * counts attempts from 1 again in its own run. Returns the ids it settled.
    */
   settle(workerId: string, settlements: readonly Settlement[]): Promise<number[]>

@@ -100,7 +100,7 @@ describe('change description (EntityUpdater rules)', () => {
     expect(result.errors).toEqual([])
     const table = { level: 'table', service: 'wh', database: 'shop', schema: 'sales', table: 'orders' }
     const column = (name: string) => ({ ...table, level: 'column', column: name })
-    const origin = { source: 'event', index: 0, eventId: 'e1', user: 'admin', timestamp: 1 }
+    const origin = { source: 'event', index: 0, eventId: 'e1', user: 'admin', timestamp: 1, version: 0.3 }
     expect(result.changes).toEqual([
       { kind: 'owners', asset: table, origin, added: [{ type: 'team', name: 'data', fullyQualifiedName: 'data', id: data.id }], removed: [{ type: 'user', name: 'alice', fullyQualifiedName: 'alice', id: alice.id }] },
       { kind: 'description', asset: column('geo.lat'), origin, after: 'latitude', before: null },
