@@ -9,6 +9,7 @@ import type { AuditEntry, Settlement, StateStore, StoredOperation } from '../sto
 import { CircuitBreaker } from './circuit-breaker.js'
 import { RateLimiter } from './rate-limiter.js'
 import { settlementFor } from './settlement-for.js'
+import { StoreOutage } from './store-outage.js'
 
 export interface WorkerOptions {
   readonly workerId?: string
@@ -59,6 +60,8 @@ export class Worker {
   /** Per service, operations of this worker's batches that are done with the source and settling. */
   private readonly settling = new Map<string, number>()
   private readonly channels: ReadonlyMap<string, ResolvedChannel>
+  /** Operations of batches this worker is still working on or settling: what its heartbeat keeps. */
+  private readonly inFlight = new Set<number>()
   private wakeUp?: () => void
 
   constructor(
@@ -99,76 +102,101 @@ export class Worker {
     const tasks = new Set<Promise<void>>()
     const busySlots = new Map<string, Set<number>>()
     let lastHousekeeping = 0
+    const outage = new StoreOutage(this.options.untilIdle ? this.config.execution.waitForRetriesMs : undefined)
     if (this.store.exclusive) {
       const reclaimed = await this.store.reclaimExpired(0)
       if (reclaimed > 0) this.options.log?.(`resumed ${reclaimed} operation(s) left running by a process that stopped`)
     }
     try {
       while (!this.options.signal?.aborted) {
-        if (Date.now() - lastHousekeeping > execution.leaseMs / 4) {
-          lastHousekeeping = Date.now()
-          const reclaimed = await this.store.reclaimExpired(execution.leaseMs)
-          if (reclaimed > 0) this.options.log?.(`reclaimed ${reclaimed} operation(s) from workers that stopped`)
-          if (tasks.size > 0) await this.store.heartbeat(this.id)
-        }
-        let started = 0
-        for (const service of this.config.services) {
-          const busy = busySlots.get(service.name) ?? new Set<number>()
-          busySlots.set(service.name, busy)
-          const max = await this.slots(service)
-          while (busy.size < max && this.breaker.allows(service.name)) {
-            // The cap counts what runs in the store, across workers; this worker's batches that are
-            // done with the source and only settling are no load on it, so they do not count.
-            const claimed = await this.store.claim(this.id, {
-              limit: execution.batchSize,
-              services: [service.name],
-              maxRunningPerService: { [service.name]: max * execution.batchSize + (this.settling.get(service.name) ?? 0) },
-            })
-            if (claimed.length === 0) break
-            let slot = 0
-            while (busy.has(slot)) slot++
-            busy.add(slot)
-            // Released once: by then another batch may hold the same slot number.
-            let held = true
-            const release = () => {
-              if (held) busy.delete(slot)
-              held = false
-            }
-            const task = this.processBatch(service, slot, claimed)
-              .then((settlements) => {
-                // The slot (its session) is free once the source is done with: the next batch
-                // starts while this one settles.
-                release()
-                const settled = this.settle(service.name, claimed, settlements).finally(() => tasks.delete(settled))
-                tasks.add(settled)
-              })
-              .finally(() => {
-                release()
-                tasks.delete(task)
-              })
-            tasks.add(task)
-            started++
+        try {
+          if (Date.now() - lastHousekeeping > execution.leaseMs / 4) {
+            lastHousekeeping = Date.now()
+            await this.housekeeping()
           }
+          let started = 0
+          for (const service of this.config.services) {
+            const busy = busySlots.get(service.name) ?? new Set<number>()
+            busySlots.set(service.name, busy)
+            const max = await this.slots(service)
+            while (busy.size < max && this.breaker.allows(service.name)) {
+              // The cap counts what runs in the store, across workers; this worker's batches that are
+              // done with the source and only settling are no load on it, so they do not count.
+              const claimed = await this.store.claim(this.id, {
+                limit: execution.batchSize,
+                services: [service.name],
+                maxRunningPerService: { [service.name]: max * execution.batchSize + (this.settling.get(service.name) ?? 0) },
+              })
+              if (claimed.length === 0) break
+              for (const c of claimed) this.inFlight.add(c.id)
+              let slot = 0
+              while (busy.has(slot)) slot++
+              busy.add(slot)
+              // Released once: by then another batch may hold the same slot number.
+              let held = true
+              const release = () => {
+                if (held) busy.delete(slot)
+                held = false
+              }
+              const task = this.processBatch(service, slot, claimed)
+                .then((settlements) => {
+                  // The slot (its session) is free once the source is done with: the next batch
+                  // starts while this one settles.
+                  release()
+                  const settled = this.settle(service.name, claimed, settlements).finally(() => tasks.delete(settled))
+                  tasks.add(settled)
+                })
+                .finally(() => {
+                  release()
+                  tasks.delete(task)
+                })
+              tasks.add(task)
+              started++
+            }
+          }
+          outage.over()
+          if (started > 0) continue
+          if (tasks.size > 0) {
+            const nap = sleep(execution.pollMs, this.options.signal)
+            await Promise.race([...tasks, nap.done])
+            nap.wake()
+            continue
+          }
+          const wait = await this.idleWait()
+          if (wait === undefined) break
+          const nap = sleep(wait, this.options.signal)
+          this.wakeUp = nap.wake
+          await nap.done
+          this.wakeUp = undefined
+        } catch (err) {
+          // The store unreachable or silent (its own timeouts end each wait): the worker keeps going
+          // once it is back, instead of ending and leaving `serve` without one. A drain gives up
+          // after its retry horizon.
+          const error = toRevmetaError(err)
+          const wait = outage.failed(error)
+          if (wait === undefined) throw err
+          this.options.log?.(`state store: ${error.code}: ${error.message}; trying again in ${wait} ms`)
+          await sleep(wait, this.options.signal).done
         }
-        if (started > 0) continue
-        if (tasks.size > 0) {
-          const nap = sleep(execution.pollMs, this.options.signal)
-          await Promise.race([...tasks, nap.done])
-          nap.wake()
-          continue
-        }
-        const wait = await this.idleWait()
-        if (wait === undefined) break
-        const nap = sleep(wait, this.options.signal)
-        this.wakeUp = nap.wake
-        await nap.done
-        this.wakeUp = undefined
       }
       // A batch's settle joins the tasks when the batch ends: wait until none is left.
       while (tasks.size > 0) await Promise.all(tasks)
     } finally {
       await Promise.all([...this.sessions.values()].flat().map((s) => s.close()))
     }
+  }
+
+  /**
+   * Every lease/4: operations of workers that stopped go back to the queue, runs no process will
+   * finish are closed, and this worker's own operations in flight are kept fresh.
+   */
+  private async housekeeping(): Promise<void> {
+    const { leaseMs } = this.config.execution
+    const reclaimed = await this.store.reclaimExpired(leaseMs)
+    if (reclaimed > 0) this.options.log?.(`reclaimed ${reclaimed} operation(s) from workers that stopped`)
+    const closed = await this.store.closeAbandonedRuns(leaseMs)
+    if (closed.length > 0) this.options.log?.(`closed ${closed.length} run(s) that no process will finish: ${closed.join(', ')}`)
+    if (this.inFlight.size > 0) await this.store.heartbeat(this.id, [...this.inFlight])
   }
 
   /** How long to sleep before the next claim; undefined when an idle-bounded run should stop. */
@@ -205,7 +233,7 @@ export class Worker {
       await this.limiters.get(service.name)?.take(claimed.length)
       const session = await this.session(service, slot)
       const byOp = new Map(claimed.map((c) => [c.op, c]))
-      const reports = await session.process(
+      const processing = session.process(
         claimed.map((c) => c.op),
         {
           apply: true,
@@ -213,16 +241,44 @@ export class Worker {
           beforeSend: (ready) => this.store.recordAudit(ready.flatMap(({ op, report }) => auditEntries(byOp.get(op)!, report))),
         },
       )
+      const reports = await this.bounded(processing, () => this.discardSession(service, slot, session), service.name, claimed.length)
       if (reports.some((r) => r.error && connectionCodes.has(r.error.code))) this.breaker.failure(service.name)
       else this.breaker.success(service.name)
       settlements.push(...claimed.map((c, i) => settlementFor(c, reports[i]!, execution)))
     } catch (err) {
-      // Anything unexpected (the store failing mid-batch, a bug) retries the whole batch later.
+      // Anything unexpected (the store failing mid-batch, a batch past its bound, a bug) retries
+      // the whole batch later.
       const error = errorReport(toRevmetaError(err))
+      if (connectionCodes.has(error.code)) this.breaker.failure(service.name)
       this.options.log?.(`batch for ${service.name} failed: ${error.code}: ${error.message}`)
       settlements.push(...claimed.map((c) => settlementFor(c, failedReport(c, { ...error, retryable: true }), execution)))
     }
     return settlements
+  }
+
+  /**
+   * `work`, or a retryable CONNECTION_FAILED once it has run for execution.batchTimeoutMs: then
+   * `giveUp` discards the session it runs on, so the next batch gets fresh connections and the
+   * abandoned one ends on its own (its rejection is swallowed here).
+   */
+  private bounded<T>(work: Promise<T>, giveUp: () => void, service: string, size: number): Promise<T> {
+    const ms = this.config.execution.batchTimeoutMs
+    let timer: NodeJS.Timeout | undefined
+    const expired = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        work.catch(() => {})
+        giveUp()
+        reject(new RevmetaError('CONNECTION_FAILED', `a batch of ${size} operation(s) for service ${JSON.stringify(service)} did not finish within execution.batchTimeoutMs (${ms} ms); its connections are discarded and it is retried`, { retryable: true, details: { service, timeoutMs: ms } }))
+      }, ms)
+    })
+    return Promise.race([work, expired]).finally(() => clearTimeout(timer))
+  }
+
+  /** Drops a session whose batch was given up; closing it ends its connections in the background. */
+  private discardSession(service: ServiceConfig, slot: number, session: ServiceSession): void {
+    const list = this.sessions.get(service.name)
+    if (list?.[slot] === session) delete list[slot]
+    session.close().catch(() => {})
   }
 
   /**
@@ -245,13 +301,35 @@ export class Worker {
 
   /** Settles a batch that is done with the source, counting its operations as settling meanwhile. */
   private async settle(service: string, claimed: readonly StoredOperation[], settlements: Settlement[]): Promise<void> {
+    try {
+      await this.settleOnce(service, claimed, settlements)
+    } finally {
+      for (const c of claimed) this.inFlight.delete(c.id)
+    }
+  }
+
+  /** Settling tries a few times over a store blip; what still fails is no longer heartbeated. */
+  private async storeSettle(settlements: Settlement[]): Promise<number[]> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.store.settle(this.id, settlements)
+      } catch (err) {
+        const error = toRevmetaError(err)
+        if (!error.retryable || attempt >= 3) throw err
+        await sleep(this.config.execution.pollMs * 2 ** attempt, this.options.signal).done
+      }
+    }
+  }
+
+  private async settleOnce(service: string, claimed: readonly StoredOperation[], settlements: Settlement[]): Promise<void> {
     if (settlements.length === 0) return
     this.settling.set(service, (this.settling.get(service) ?? 0) + settlements.length)
     let ids: Set<number>
     try {
-      ids = new Set(await this.store.settle(this.id, settlements))
+      ids = new Set(await this.storeSettle(settlements))
     } catch (err) {
-      // Left running: the lease expires and another attempt finds the effect by read-back.
+      // Left running, no longer heartbeated: the lease expires, the operations are reclaimed, and
+      // another attempt finds the effect by read-back.
       this.options.log?.(`settling ${settlements.length} operation(s) failed: ${toRevmetaError(err).message}`)
       return
     } finally {

@@ -6,6 +6,7 @@ import {
   countsSql,
   enqueueSql,
   heartbeatSql,
+  closeAbandonedRunsSql,
   reclaimSql,
   replaySql,
   settleSql,
@@ -272,8 +273,13 @@ export class SqlStateStore implements StateStore {
     return Number(rows[0]?.n ?? 0)
   }
 
-  async heartbeat(workerId: string): Promise<void> {
-    await this.runner.query(this.sql.heartbeat, [workerId])
+  async heartbeat(workerId: string, ids?: readonly number[]): Promise<void> {
+    await this.runner.query(this.sql.heartbeat, [workerId, ids === undefined ? null : [...ids]])
+  }
+
+  async closeAbandonedRuns(olderThanMs: number): Promise<number[]> {
+    const rows = await this.runner.query<{ id: string | number }>(closeAbandonedRunsSql(this.s), [olderThanMs])
+    return rows.map((row) => Number(row.id))
   }
 
   async operations(filter: { runId?: number; status?: StoredStatus; ids?: readonly number[] }): Promise<StoredOperation[]> {
