@@ -102,87 +102,102 @@ export class Worker {
     const tasks = new Set<Promise<void>>()
     const busySlots = new Map<string, Set<number>>()
     let lastHousekeeping = 0
-    const outage = new StoreOutage(this.options.untilIdle ? this.config.execution.waitForRetriesMs : undefined)
+    // The store unreachable or silent (its own timeouts end each wait): the worker keeps going
+    // once it is back, instead of ending and leaving `serve` without one; a drain gives up after
+    // its retry horizon.
+    const patient = this.patience(new StoreOutage(this.options.untilIdle ? execution.waitForRetriesMs : undefined))
     if (this.store.exclusive) {
       const reclaimed = await this.store.reclaimExpired(0)
       if (reclaimed > 0) this.options.log?.(`resumed ${reclaimed} operation(s) left running by a process that stopped`)
     }
     try {
       while (!this.options.signal?.aborted) {
-        try {
-          if (Date.now() - lastHousekeeping > execution.leaseMs / 4) {
-            lastHousekeeping = Date.now()
-            await this.housekeeping()
-          }
-          let started = 0
-          for (const service of this.config.services) {
-            const busy = busySlots.get(service.name) ?? new Set<number>()
-            busySlots.set(service.name, busy)
-            const max = await this.slots(service)
-            while (busy.size < max && this.breaker.allows(service.name)) {
-              // The cap counts what runs in the store, across workers; this worker's batches that are
-              // done with the source and only settling are no load on it, so they do not count.
-              const claimed = await this.store.claim(this.id, {
+        if (Date.now() - lastHousekeeping > execution.leaseMs / 4) {
+          lastHousekeeping = Date.now()
+          await patient(() => this.housekeeping())
+        }
+        let started = 0
+        for (const service of this.config.services) {
+          const busy = busySlots.get(service.name) ?? new Set<number>()
+          busySlots.set(service.name, busy)
+          const max = await this.slots(service)
+          while (busy.size < max && this.breaker.allows(service.name)) {
+            // The cap counts what runs in the store, across workers; this worker's batches that are
+            // done with the source and only settling are no load on it, so they do not count.
+            const claimed = await patient(() =>
+              this.store.claim(this.id, {
                 limit: execution.batchSize,
                 services: [service.name],
                 maxRunningPerService: { [service.name]: max * execution.batchSize + (this.settling.get(service.name) ?? 0) },
-              })
-              if (claimed.length === 0) break
-              for (const c of claimed) this.inFlight.add(c.id)
-              let slot = 0
-              while (busy.has(slot)) slot++
-              busy.add(slot)
-              // Released once: by then another batch may hold the same slot number.
-              let held = true
-              const release = () => {
-                if (held) busy.delete(slot)
-                held = false
-              }
-              const task = this.processBatch(service, slot, claimed)
-                .then((settlements) => {
-                  // The slot (its session) is free once the source is done with: the next batch
-                  // starts while this one settles.
-                  release()
-                  const settled = this.settle(service.name, claimed, settlements).finally(() => tasks.delete(settled))
-                  tasks.add(settled)
-                })
-                .finally(() => {
-                  release()
-                  tasks.delete(task)
-                })
-              tasks.add(task)
-              started++
+              }),
+            )
+            if (claimed.length === 0) break
+            for (const c of claimed) this.inFlight.add(c.id)
+            let slot = 0
+            while (busy.has(slot)) slot++
+            busy.add(slot)
+            // Released once: by then another batch may hold the same slot number.
+            let held = true
+            const release = () => {
+              if (held) busy.delete(slot)
+              held = false
             }
+            const task = this.processBatch(service, slot, claimed)
+              .then((settlements) => {
+                // The slot (its session) is free once the source is done with: the next batch
+                // starts while this one settles.
+                release()
+                const settled = this.settle(service.name, claimed, settlements).finally(() => tasks.delete(settled))
+                tasks.add(settled)
+              })
+              .finally(() => {
+                release()
+                tasks.delete(task)
+              })
+            tasks.add(task)
+            started++
           }
-          outage.over()
-          if (started > 0) continue
-          if (tasks.size > 0) {
-            const nap = sleep(execution.pollMs, this.options.signal)
-            await Promise.race([...tasks, nap.done])
-            nap.wake()
-            continue
-          }
-          const wait = await this.idleWait()
-          if (wait === undefined) break
-          const nap = sleep(wait, this.options.signal)
-          this.wakeUp = nap.wake
-          await nap.done
-          this.wakeUp = undefined
-        } catch (err) {
-          // The store unreachable or silent (its own timeouts end each wait): the worker keeps going
-          // once it is back, instead of ending and leaving `serve` without one. A drain gives up
-          // after its retry horizon.
-          const error = toRevmetaError(err)
-          const wait = outage.failed(error)
-          if (wait === undefined) throw err
-          this.options.log?.(`state store: ${error.code}: ${error.message}; trying again in ${wait} ms`)
-          await sleep(wait, this.options.signal).done
         }
+        if (started > 0) continue
+        if (tasks.size > 0) {
+          const nap = sleep(execution.pollMs, this.options.signal)
+          await Promise.race([...tasks, nap.done])
+          nap.wake()
+          continue
+        }
+        const wait = await patient(() => this.idleWait())
+        if (wait === undefined) break
+        const nap = sleep(wait, this.options.signal)
+        this.wakeUp = nap.wake
+        await nap.done
+        this.wakeUp = undefined
       }
       // A batch's settle joins the tasks when the batch ends: wait until none is left.
       while (tasks.size > 0) await Promise.all(tasks)
     } finally {
       await Promise.all([...this.sessions.values()].flat().map((s) => s.close()))
+    }
+  }
+
+  /**
+   * Runs store calls, waiting out retryable failures as `outage` says (rethrowing what it gives up
+   * on, or once the worker is stopped); any success ends the outage.
+   */
+  private patience(outage: StoreOutage): <T>(call: () => Promise<T>) => Promise<T> {
+    return async (call) => {
+      for (;;) {
+        try {
+          const result = await call()
+          outage.over()
+          return result
+        } catch (err) {
+          const error = toRevmetaError(err)
+          const wait = this.options.signal?.aborted ? undefined : outage.failed(error)
+          if (wait === undefined) throw err
+          this.options.log?.(`state store: ${error.code}: ${error.message}; trying again in ${wait} ms`)
+          await sleep(wait, this.options.signal).done
+        }
+      }
     }
   }
 
