@@ -136,6 +136,14 @@ export const configSchema = z.strictObject({
       url: z.string().optional(),
       dir: z.string().default('.revmeta/store'),
       schema: z.string().regex(/^[a-z_][a-z0-9_]*$/).default('revmeta'),
+      /** PostgreSQL store only: bound on opening a connection. */
+      connectTimeoutMs: z.number().int().nonnegative().default(10_000),
+      /** PostgreSQL store only: server-side statement_timeout; 0: none. */
+      statementTimeoutMs: z.number().int().nonnegative().default(60_000),
+      /** PostgreSQL store only: client-side wait for one answer, what ends a wait on a silent network; 0: none. */
+      queryTimeoutMs: z.number().int().nonnegative().default(90_000),
+      /** PostgreSQL store only: an unused connection is closed after this long. */
+      idleTimeoutMs: positiveInt.default(30_000),
     })
     .prefault({}),
   execution: z
@@ -148,6 +156,12 @@ export const configSchema = z.strictObject({
       retryMaxMs: positiveInt.default(300_000),
       /** A worker that holds operations longer than this without a heartbeat is presumed dead. */
       leaseMs: positiveInt.default(120_000),
+      /**
+       * A batch still running on its source after this long is given up: its operations are retried
+       * (CONNECTION_FAILED, retryable) on a fresh connection and the old one is discarded. A backstop
+       * behind the connectors' own timeouts, so nothing stays running for good.
+       */
+      batchTimeoutMs: positiveInt.default(300_000),
       pollMs: positiveInt.default(500),
       /** `revmeta apply` waits for retries due within this horizon; later ones stay queued for a worker. */
       waitForRetriesMs: z.number().int().nonnegative().default(10_000),

@@ -112,7 +112,10 @@ export class ServiceSession {
       const error = toRevmetaError(err, 'CONNECTION_FAILED')
       return ops.map((op) => {
         const report = toReport(this.prepare(op, undefined))
-        if (report.status === 'planned') fail(report, error)
+        // Prepared without a read-back, an operation may fail only for want of one (a MySQL column
+        // needs its definition): while the read-back's own failure is retryable, that is the error
+        // to report, or a dropped connection would turn into a dead letter.
+        if (report.status === 'planned' || (report.status === 'failed' && error.retryable)) fail(report, error)
         return report
       })
     }

@@ -10,6 +10,7 @@ import { CircuitBreaker } from './circuit-breaker.js'
 import { RateLimiter } from './rate-limiter.js'
 import { orderKeys, screenSuperseded } from './screen-superseded.js'
 import { settlementFor } from './settlement-for.js'
+import { StoreOutage } from './store-outage.js'
 
 export interface WorkerOptions {
   readonly workerId?: string
@@ -60,6 +61,8 @@ export class Worker {
   /** Per service, operations of this worker's batches that are done with the source and settling. */
   private readonly settling = new Map<string, number>()
   private readonly channels: ReadonlyMap<string, ResolvedChannel>
+  /** Operations of batches this worker is still working on or settling: what its heartbeat keeps. */
+  private readonly inFlight = new Set<number>()
   private wakeUp?: () => void
 
   constructor(
@@ -100,6 +103,10 @@ export class Worker {
     const tasks = new Set<Promise<void>>()
     const busySlots = new Map<string, Set<number>>()
     let lastHousekeeping = 0
+    // The store unreachable or silent (its own timeouts end each wait): the worker keeps going
+    // once it is back, instead of ending and leaving `serve` without one; a drain gives up after
+    // its retry horizon.
+    const patient = this.patience(new StoreOutage(this.options.untilIdle ? execution.waitForRetriesMs : undefined))
     if (this.store.exclusive) {
       const reclaimed = await this.store.reclaimExpired(0)
       if (reclaimed > 0) this.options.log?.(`resumed ${reclaimed} operation(s) left running by a process that stopped`)
@@ -108,9 +115,7 @@ export class Worker {
       while (!this.options.signal?.aborted) {
         if (Date.now() - lastHousekeeping > execution.leaseMs / 4) {
           lastHousekeeping = Date.now()
-          const reclaimed = await this.store.reclaimExpired(execution.leaseMs)
-          if (reclaimed > 0) this.options.log?.(`reclaimed ${reclaimed} operation(s) from workers that stopped`)
-          if (tasks.size > 0) await this.store.heartbeat(this.id)
+          await patient(() => this.housekeeping())
         }
         let started = 0
         for (const service of this.config.services) {
@@ -120,12 +125,15 @@ export class Worker {
           while (busy.size < max && this.breaker.allows(service.name)) {
             // The cap counts what runs in the store, across workers; this worker's batches that are
             // done with the source and only settling are no load on it, so they do not count.
-            const claimed = await this.store.claim(this.id, {
-              limit: execution.batchSize,
-              services: [service.name],
-              maxRunningPerService: { [service.name]: max * execution.batchSize + (this.settling.get(service.name) ?? 0) },
-            })
+            const claimed = await patient(() =>
+              this.store.claim(this.id, {
+                limit: execution.batchSize,
+                services: [service.name],
+                maxRunningPerService: { [service.name]: max * execution.batchSize + (this.settling.get(service.name) ?? 0) },
+              }),
+            )
             if (claimed.length === 0) break
+            for (const c of claimed) this.inFlight.add(c.id)
             let slot = 0
             while (busy.has(slot)) slot++
             busy.add(slot)
@@ -158,7 +166,7 @@ export class Worker {
           nap.wake()
           continue
         }
-        const wait = await this.idleWait()
+        const wait = await patient(() => this.idleWait())
         if (wait === undefined) break
         const nap = sleep(wait, this.options.signal)
         this.wakeUp = nap.wake
@@ -170,6 +178,41 @@ export class Worker {
     } finally {
       await Promise.all([...this.sessions.values()].flat().map((s) => s.close()))
     }
+  }
+
+  /**
+   * Runs store calls, waiting out retryable failures as `outage` says (rethrowing what it gives up
+   * on, or once the worker is stopped); any success ends the outage.
+   */
+  private patience(outage: StoreOutage): <T>(call: () => Promise<T>) => Promise<T> {
+    return async (call) => {
+      for (;;) {
+        try {
+          const result = await call()
+          outage.over()
+          return result
+        } catch (err) {
+          const error = toRevmetaError(err)
+          const wait = this.options.signal?.aborted ? undefined : outage.failed(error)
+          if (wait === undefined) throw err
+          this.options.log?.(`state store: ${error.code}: ${error.message}; trying again in ${wait} ms`)
+          await sleep(wait, this.options.signal).done
+        }
+      }
+    }
+  }
+
+  /**
+   * Every lease/4: operations of workers that stopped go back to the queue, runs no process will
+   * finish are closed, and this worker's own operations in flight are kept fresh.
+   */
+  private async housekeeping(): Promise<void> {
+    const { leaseMs } = this.config.execution
+    const reclaimed = await this.store.reclaimExpired(leaseMs)
+    if (reclaimed > 0) this.options.log?.(`reclaimed ${reclaimed} operation(s) from workers that stopped`)
+    const closed = await this.store.closeAbandonedRuns(leaseMs)
+    if (closed.length > 0) this.options.log?.(`closed ${closed.length} run(s) that no process will finish: ${closed.join(', ')}`)
+    if (this.inFlight.size > 0) await this.store.heartbeat(this.id, [...this.inFlight])
   }
 
   /** How long to sleep before the next claim; undefined when an idle-bounded run should stop. */
@@ -211,7 +254,7 @@ export class Worker {
       await this.limiters.get(service.name)?.take(send.length)
       const session = await this.session(service, slot)
       const byOp = new Map(send.map((s) => [s.op, s.claimed]))
-      const reports = await session.process(
+      const processing = session.process(
         send.map((s) => s.op),
         {
           apply: true,
@@ -219,6 +262,7 @@ export class Worker {
           beforeSend: (ready) => this.store.recordAudit(ready.flatMap(({ op, report }) => auditEntries(byOp.get(op)!, report))),
         },
       )
+      const reports = await this.bounded(processing, () => this.discardSession(service, slot, session), service.name, send.length)
       if (reports.some((r) => r.error && connectionCodes.has(r.error.code))) this.breaker.failure(service.name)
       else this.breaker.success(service.name)
       settlements.push(
@@ -229,13 +273,40 @@ export class Worker {
         }),
       )
     } catch (err) {
-      // Anything unexpected (the store failing mid-batch, a bug) retries the whole batch later.
+      // Anything unexpected (the store failing mid-batch, a batch past its bound, a bug) retries
+      // the whole batch later.
       const error = errorReport(toRevmetaError(err))
+      if (connectionCodes.has(error.code)) this.breaker.failure(service.name)
       this.options.log?.(`batch for ${service.name} failed: ${error.code}: ${error.message}`)
       const done = new Set(settlements.map((st) => st.id))
       settlements.push(...claimed.filter((c) => !done.has(c.id)).map((c) => settlementFor(c, failedReport(c, { ...error, retryable: true }), execution)))
     }
     return settlements
+  }
+
+  /**
+   * `work`, or a retryable CONNECTION_FAILED once it has run for execution.batchTimeoutMs: then
+   * `giveUp` discards the session it runs on, so the next batch gets fresh connections and the
+   * abandoned one ends on its own (its rejection is swallowed here).
+   */
+  private bounded<T>(work: Promise<T>, giveUp: () => void, service: string, size: number): Promise<T> {
+    const ms = this.config.execution.batchTimeoutMs
+    let timer: NodeJS.Timeout | undefined
+    const expired = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        work.catch(() => {})
+        giveUp()
+        reject(new RevmetaError('CONNECTION_FAILED', `a batch of ${size} operation(s) for service ${JSON.stringify(service)} did not finish within execution.batchTimeoutMs (${ms} ms); its connections are discarded and it is retried`, { retryable: true, details: { service, timeoutMs: ms } }))
+      }, ms)
+    })
+    return Promise.race([work, expired]).finally(() => clearTimeout(timer))
+  }
+
+  /** Drops a session whose batch was given up; closing it ends its connections in the background. */
+  private discardSession(service: ServiceConfig, slot: number, session: ServiceSession): void {
+    const list = this.sessions.get(service.name)
+    if (list?.[slot] === session) delete list[slot]
+    session.close().catch(() => {})
   }
 
   /**
@@ -258,13 +329,35 @@ export class Worker {
 
   /** Settles a batch that is done with the source, counting its operations as settling meanwhile. */
   private async settle(service: string, claimed: readonly StoredOperation[], settlements: Settlement[]): Promise<void> {
+    try {
+      await this.settleOnce(service, claimed, settlements)
+    } finally {
+      for (const c of claimed) this.inFlight.delete(c.id)
+    }
+  }
+
+  /** Settling tries a few times over a store blip; what still fails is no longer heartbeated. */
+  private async storeSettle(settlements: Settlement[]): Promise<number[]> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.store.settle(this.id, settlements)
+      } catch (err) {
+        const error = toRevmetaError(err)
+        if (!error.retryable || attempt >= 3) throw err
+        await sleep(this.config.execution.pollMs * 2 ** attempt, this.options.signal).done
+      }
+    }
+  }
+
+  private async settleOnce(service: string, claimed: readonly StoredOperation[], settlements: Settlement[]): Promise<void> {
     if (settlements.length === 0) return
     this.settling.set(service, (this.settling.get(service) ?? 0) + settlements.length)
     let ids: Set<number>
     try {
-      ids = new Set(await this.store.settle(this.id, settlements))
+      ids = new Set(await this.storeSettle(settlements))
     } catch (err) {
-      // Left running: the lease expires and another attempt finds the effect by read-back.
+      // Left running, no longer heartbeated: the lease expires, the operations are reclaimed, and
+      // another attempt finds the effect by read-back.
       this.options.log?.(`settling ${settlements.length} operation(s) failed: ${toRevmetaError(err).message}`)
       return
     } finally {

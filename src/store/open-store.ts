@@ -15,6 +15,11 @@ export interface StoreConfig {
   readonly schema?: string
   /** Connections to PostgreSQL kept by this process (default 10). */
   readonly poolSize?: number
+  /** Timeouts of a PostgreSQL store's connections (see PgRunnerOptions); the embedded store is in-process and has none. */
+  readonly connectTimeoutMs?: number
+  readonly statementTimeoutMs?: number
+  readonly queryTimeoutMs?: number
+  readonly idleTimeoutMs?: number
 }
 
 export const defaultStoreSchema = 'revmeta'
@@ -28,7 +33,14 @@ export async function openStore(config: StoreConfig = {}): Promise<StateStore> {
   }
   const runner: SqlRunner =
     config.url !== undefined
-      ? await openPgRunner({ url: config.url, ...(config.poolSize === undefined ? {} : { poolSize: config.poolSize }) })
+      ? await openPgRunner({
+          url: config.url,
+          ...(config.poolSize === undefined ? {} : { poolSize: config.poolSize }),
+          ...(config.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: config.connectTimeoutMs }),
+          ...(config.statementTimeoutMs === undefined ? {} : { statementTimeoutMs: config.statementTimeoutMs }),
+          ...(config.queryTimeoutMs === undefined ? {} : { queryTimeoutMs: config.queryTimeoutMs }),
+          ...(config.idleTimeoutMs === undefined ? {} : { idleTimeoutMs: config.idleTimeoutMs }),
+        })
       : await openPgliteRunner(config.dir ?? defaultStoreDir)
   try {
     await migrate(runner, schema)
@@ -36,5 +48,17 @@ export async function openStore(config: StoreConfig = {}): Promise<StateStore> {
     await runner.close().catch(() => {})
     throw error
   }
-  return new SqlStateStore(runner, schema)
+  const store = new SqlStateStore(runner, schema)
+  // The embedded store is exclusive: nothing of another process can be running in it, so a run
+  // left open was left by a process that stopped. A shared store leaves that to the workers,
+  // which close only runs older than the lease (a live process's fresh run stays open).
+  if (store.exclusive) {
+    try {
+      await store.closeAbandonedRuns(0)
+    } catch (error) {
+      await runner.close().catch(() => {})
+      throw error
+    }
+  }
+  return store
 }

@@ -7,8 +7,17 @@ export interface PgRunnerOptions {
   readonly url: string
   /** Connections kept by this process; a worker needs few, since each call is one short transaction. */
   readonly poolSize?: number
+  /** Bound on opening a connection (default 10 s). */
   readonly connectTimeoutMs?: number
+  /** Server-side statement_timeout of store connections (default 30 s); 0: none. */
+  readonly statementTimeoutMs?: number
+  /** Client-side bound on waiting for one answer (pg query_timeout, default 45 s): ends the wait on a silent network. 0: none. */
+  readonly queryTimeoutMs?: number
+  /** An unused connection is closed after this long (default 30 s); TCP keep-alive starts after it too. */
+  readonly idleTimeoutMs?: number
 }
+
+export const storeTimeoutDefaults = { connectTimeoutMs: 10_000, statementTimeoutMs: 30_000, queryTimeoutMs: 45_000, idleTimeoutMs: 30_000 } as const
 
 /** The URL with its password hidden, for messages. */
 export function redactUrl(url: string): string {
@@ -21,13 +30,23 @@ export function redactUrl(url: string): string {
   }
 }
 
+/** `{ key: ms }` when `ms` bounds something; 0 means no bound, which pg expresses by leaving the key out. */
+function positive(key: string, ms: number): Record<string, number> {
+  return ms > 0 ? { [key]: ms } : {}
+}
+
 /** A pg Pool on `store.url`; pg is loaded only when a PostgreSQL store is configured. */
 export async function openPgRunner(options: PgRunnerOptions): Promise<SqlRunner> {
   const { default: pg } = await import('pg')
   const pool = new pg.Pool({
     connectionString: options.url,
     max: options.poolSize ?? 10,
-    connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? storeTimeoutDefaults.connectTimeoutMs,
+    ...positive('statement_timeout', options.statementTimeoutMs ?? storeTimeoutDefaults.statementTimeoutMs),
+    ...positive('query_timeout', options.queryTimeoutMs ?? storeTimeoutDefaults.queryTimeoutMs),
+    idleTimeoutMillis: options.idleTimeoutMs ?? storeTimeoutDefaults.idleTimeoutMs,
+    keepAlive: true,
+    keepAliveInitialDelayMillis: options.idleTimeoutMs ?? storeTimeoutDefaults.idleTimeoutMs,
     application_name: 'revmeta-store',
     // Short, index-driven statements: compiling them with JIT costs far more than it saves.
     options: '-c jit=off',
@@ -89,12 +108,18 @@ class PgRunner implements SqlRunner {
       await client.query('COMMIT')
       return result
     } catch (error) {
-      try {
-        await client.query('ROLLBACK')
-      } catch (rollbackError) {
-        broken = rollbackError as Error
+      const coded = classifyStoreError(error, 'transaction')
+      // A connection that went silent or broke cannot roll back (a silent one would only make the
+      // caller wait for a second timeout): destroying it ends the transaction on the server.
+      if (coded instanceof RevmetaError && coded.code === 'CONNECTION_FAILED') broken = coded
+      else {
+        try {
+          await client.query('ROLLBACK')
+        } catch (rollbackError) {
+          broken = rollbackError as Error
+        }
       }
-      throw classifyStoreError(error, 'transaction')
+      throw coded
     } finally {
       // A connection whose rollback failed is in an unknown state: destroy it, not reuse it.
       client.off('error', onError)

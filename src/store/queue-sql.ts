@@ -187,10 +187,12 @@ export const reclaimSql = (s: string) => `
     WHERE status = 'running' AND locked_at < now() - make_interval(secs => $1::double precision / 1000)
     FOR UPDATE SKIP LOCKED)`
 
+/** $1 worker, $2 the ids it is still working on, or null for all it holds. */
 export const heartbeatSql = (s: string) => `
   UPDATE ${s}.operations o SET locked_at = now()
   WHERE o.id IN (
     SELECT id FROM ${s}.operations WHERE status = 'running' AND locked_by = $1
+      AND ($2::bigint[] IS NULL OR id = ANY($2::bigint[]))
     FOR UPDATE SKIP LOCKED)`
 
 /** $1 to $4 arrays of service, asset, kind and item: the recorded orders of those keys, as one JSON array of [service, asset, kind, item, ord]. */
@@ -198,3 +200,16 @@ export const ordersSql = (s: string) => `
   SELECT coalesce(json_agg(json_build_array(c.service, c.asset, c.kind, c.item, c.ord)), '[]') AS rows
   FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS k(service, asset, kind, item)
   JOIN ${s}.change_orders c ON c.service = k.service AND c.asset = k.asset AND c.kind = k.kind AND c.item = k.item`
+/**
+ * $1 age in milliseconds. Runs no process will finish: not finished, older than $1, and with
+ * nothing of theirs pending or running. One with no operations at all was left by a process that
+ * stopped before it queued anything, and says so in its note; one whose operations all settled
+ * lost only its finishing stamp. Both get their counts, as finishRun gives them.
+ */
+export const closeAbandonedRunsSql = (s: string) => `
+  UPDATE ${s}.runs r SET finished_at = now(), counts = ${countsSql(s, 'r.id')},
+    note = CASE WHEN EXISTS (SELECT 1 FROM ${s}.operations o WHERE o.run_id = r.id) THEN r.note
+      ELSE concat_ws('; ', nullif(r.note, ''), 'abandoned: its process stopped before it queued anything') END
+  WHERE r.finished_at IS NULL AND r.started_at < now() - make_interval(secs => $1::double precision / 1000)
+    AND NOT EXISTS (SELECT 1 FROM ${s}.operations o WHERE o.run_id = r.id AND o.status IN ('pending', 'running'))
+  RETURNING r.id`

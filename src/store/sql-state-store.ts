@@ -7,6 +7,7 @@ import {
   enqueueSql,
   heartbeatSql,
   ordersSql,
+  closeAbandonedRunsSql,
   reclaimSql,
   replaySql,
   settleSql,
@@ -296,8 +297,13 @@ export class SqlStateStore implements StateStore {
     return Number(rows[0]?.n ?? 0)
   }
 
-  async heartbeat(workerId: string): Promise<void> {
-    await this.runner.query(this.sql.heartbeat, [workerId])
+  async heartbeat(workerId: string, ids?: readonly number[]): Promise<void> {
+    await this.runner.query(this.sql.heartbeat, [workerId, ids === undefined ? null : [...ids]])
+  }
+
+  async closeAbandonedRuns(olderThanMs: number): Promise<number[]> {
+    const rows = await this.runner.query<{ id: string | number }>(closeAbandonedRunsSql(this.s), [olderThanMs])
+    return rows.map((row) => Number(row.id))
   }
 
   async operations(filter: { runId?: number; status?: StoredStatus; ids?: readonly number[] }): Promise<StoredOperation[]> {

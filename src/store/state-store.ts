@@ -159,8 +159,17 @@ export interface StateStore {
   orders(keys: readonly OrderKey[]): Promise<Map<string, ChangeOrder>>
   /** Puts operations locked longer than `leaseMs` (their worker died) back to pending. Returns how many. */
   reclaimExpired(leaseMs: number): Promise<number>
-  /** Keeps a worker's locks fresh while it works on a long batch. */
-  heartbeat(workerId: string): Promise<void>
+  /**
+   * Keeps a worker's locks fresh while it works on a long batch: only `ids` when given, so what
+   * the worker gave up on (a settle that failed) is left to expire and be reclaimed.
+   */
+  heartbeat(workerId: string, ids?: readonly number[]): Promise<void>
+  /**
+   * Finishes runs that no process will finish: unfinished, started more than `olderThanMs` ago,
+   * with nothing pending or running. A run with no operations at all (its process stopped before
+   * it queued anything) gets a note saying so. Returns their ids.
+   */
+  closeAbandonedRuns(olderThanMs: number): Promise<number[]>
   operations(filter: { runId?: number; status?: StoredStatus; ids?: readonly number[] }): Promise<StoredOperation[]>
   /** A run's operations in queue order, status and attempts only: what changed since they were read or settled. */
   statuses(runId: number): Promise<{ id: number; status: StoredStatus; attempts: number }[]>

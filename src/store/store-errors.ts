@@ -21,7 +21,7 @@ export function classifyStoreError(error: unknown, where: string): unknown {
     connectionErrnos.has(code) ||
     code.startsWith('08') || // connection exception
     code === '57P01' || code === '57P02' || code === '57P03' || // admin shutdown, crash shutdown, cannot connect now
-    /Connection terminated|connection timeout|Client has encountered a connection error/i.test(message)
+    /Connection terminated|connection timeout|timeout expired|Query read timeout|Client has encountered a connection error|not queryable/i.test(message)
   if (!lost) return error
   return new RevmetaError('CONNECTION_FAILED', `State store ${where}: ${message}`, { cause: error, retryable: true, details: { store: where, ...(code ? { sqlState: code } : {}) } })
 }

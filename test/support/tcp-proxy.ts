@@ -1,8 +1,9 @@
 import net from 'node:net'
 
 /**
- * A TCP proxy on loopback for tests and benches: it adds latency, drops connections and refuses
- * new ones on demand, so retry, reconnection and batching can be exercised against real servers.
+ * A TCP proxy on loopback for tests and benches: it adds latency, drops connections, refuses new
+ * ones and blackholes (a silent network) on demand, so retry, reconnection, timeouts and batching
+ * can be exercised against real servers.
  */
 export interface TcpProxy {
   readonly host: string
@@ -15,6 +16,13 @@ export interface TcpProxy {
   setLatency(ms: number): void
   /** While true, new connections are accepted and closed at once; open ones carry on. */
   refuse(on: boolean): void
+  /**
+   * A silent network. On: every open connection stops forwarding in both directions, its sockets
+   * kept open, and what either side sends is lost; new connections are accepted and treated the
+   * same (no upstream is opened). Off: new connections work again; those that went silent stay
+   * silent (their byte streams lost data) until a side gives up on them.
+   */
+  blackhole(on: boolean): void
   readonly stats: ProxyStats
 }
 
@@ -23,6 +31,10 @@ export interface ProxyStats {
   connections: number
   /** Connections accepted and closed at once while refusing. */
   refused: number
+  /** Connections accepted while blackholing, kept open and never forwarded. */
+  blackholed: number
+  /** Bytes received from either side and lost to a blackhole. */
+  bytesLost: number
   /** Bytes received from clients, bound for the target. */
   bytesUp: number
   /** Bytes received from the target, bound for clients. */
@@ -49,14 +61,27 @@ export async function startTcpProxy(options: TcpProxyOptions): Promise<TcpProxy>
   if (!LOOPBACK.test(listenHost)) throw new Error(`startTcpProxy listens on loopback only, not on ${listenHost}`)
   let latencyMs = checkedLatency(options.latencyMs ?? 0)
   let refusing = false
-  const stats: ProxyStats = { connections: 0, refused: 0, bytesUp: 0, bytesDown: 0 }
+  let blackholing = false
+  const stats: ProxyStats = { connections: 0, refused: 0, blackholed: 0, bytesUp: 0, bytesDown: 0, bytesLost: 0 }
   const open = new Set<Connection>()
+  const silent = new Set<net.Socket>()
+  const swallow = (socket: net.Socket) => {
+    silent.add(socket)
+    socket.on('error', () => {})
+    socket.on('close', () => silent.delete(socket))
+    socket.on('data', (chunk: Buffer) => (stats.bytesLost += chunk.length))
+  }
 
   const server = net.createServer({ allowHalfOpen: true, noDelay: true }, (client) => {
     if (refusing) {
       stats.refused++
       client.on('error', () => {})
       client.destroy()
+      return
+    }
+    if (blackholing) {
+      stats.blackholed++
+      swallow(client)
       return
     }
     stats.connections++
@@ -122,9 +147,28 @@ export async function startTcpProxy(options: TcpProxyOptions): Promise<TcpProxy>
     refuse(on: boolean) {
       refusing = on
     },
+    blackhole(on: boolean) {
+      blackholing = on
+      if (!on) return
+      for (const connection of [...open]) {
+        open.delete(connection)
+        for (const pipe of connection.pipes) pipe.stop()
+        for (const socket of [connection.client, connection.upstream]) {
+          socket.removeAllListeners('data')
+          socket.removeAllListeners('end')
+          socket.removeAllListeners('close')
+          socket.removeAllListeners('error')
+          swallow(socket)
+          // Paused by flow control, a socket would never read what is sent to it.
+          socket.resume()
+        }
+      }
+    },
     async close() {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()))
       dropAll('close')
+      for (const socket of silent) socket.destroy()
+      silent.clear()
       await closed
     },
   }

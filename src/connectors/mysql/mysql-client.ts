@@ -1,3 +1,4 @@
+import { Socket } from 'node:net'
 import { readPasswordFile } from '../secrets.js'
 import type { Pool, PoolConnection, PoolOptions, RowDataPacket } from 'mysql2/promise'
 import { RevmetaError } from '../../errors/revmeta-error.js'
@@ -32,7 +33,7 @@ type CreatePool = (config: PoolOptions) => Pool
 
 /** The callback-style connection under a promise PoolConnection: only it reports each result of a script. */
 interface CoreConnection extends NodeJS.EventEmitter {
-  query(sql: string): NodeJS.EventEmitter
+  query(sql: string | { sql: string; timeout?: number }): NodeJS.EventEmitter
 }
 
 /** Loads `mysql2` now (not when the connector module is imported) and returns a client for one service. */
@@ -50,6 +51,7 @@ export async function createMysqlClient(connection: MysqlConnection, context: Cl
 class MysqlClient implements ConnectorClient {
   private pool: Pool | undefined
   private readonly prepared = new WeakSet<object>()
+  private readonly watched = new WeakSet<Socket>()
   private readonly secrets: string[] = []
   private readonly setup: readonly string[]
   private sqlMode: string | undefined
@@ -67,7 +69,7 @@ class MysqlClient implements ConnectorClient {
 
   async sessionFacts(): Promise<SessionFacts> {
     const conn = await this.acquire()
-    conn.release()
+    this.release(conn, false)
     return { sqlMode: this.sqlMode ?? '', version: this.version }
   }
 
@@ -85,7 +87,7 @@ class MysqlClient implements ConnectorClient {
       return await executeMysqlBatches(units, {
         database,
         batchSize: this.connection.batchSize,
-        runScript: (sql) => runScript(conn.connection as unknown as CoreConnection, sql),
+        runScript: (sql) => runScript(conn.connection as unknown as CoreConnection, sql, this.timeout),
         classify: (error) => {
           const coded = this.classify(error, 'query', database)
           if (coded.code === 'CONNECTION_FAILED') broken = true
@@ -93,8 +95,7 @@ class MysqlClient implements ConnectorClient {
         },
       })
     } finally {
-      if (broken) conn.destroy()
-      else conn.release()
+      this.release(conn, broken)
     }
   }
 
@@ -103,9 +104,9 @@ class MysqlClient implements ConnectorClient {
     if (plan.schemas.length === 0) return new Map()
     return this.onConnection(async (conn) => {
       const schemas = [...plan.schemas]
-      const [schemata] = await conn.execute<RowDataPacket[]>(schemataSql(schemas.length, hasSchemaComments(this.version)), schemas)
-      const [tables] = await conn.execute<RowDataPacket[]>(tablesSql(schemas.length), schemas)
-      const [columns] = await conn.execute<RowDataPacket[]>(columnsSql(schemas.length), schemas)
+      const [schemata] = await conn.execute<RowDataPacket[]>(this.bounded(schemataSql(schemas.length, hasSchemaComments(this.version))), schemas)
+      const [tables] = await conn.execute<RowDataPacket[]>(this.bounded(tablesSql(schemas.length)), schemas)
+      const [columns] = await conn.execute<RowDataPacket[]>(this.bounded(columnsSql(schemas.length)), schemas)
       const definitions = new Map<string, Map<string, string>>()
       const { ansiQuotes } = lexRulesFor(this.sqlMode ?? '')
       for (const table of tables as TableRow[]) {
@@ -125,7 +126,7 @@ class MysqlClient implements ConnectorClient {
   /** The catalog database is only a label (read-back takes any), so every label lists the server's databases. */
   async listSchemas(): Promise<string[]> {
     return this.onConnection(async (conn) => {
-      const [rows] = await conn.execute<RowDataPacket[]>(schemaListSql)
+      const [rows] = await conn.execute<RowDataPacket[]>(this.bounded(schemaListSql))
       return rows.map((row) => String(row.schema_name))
     })
   }
@@ -141,9 +142,18 @@ class MysqlClient implements ConnectorClient {
       broken = coded.code === 'CONNECTION_FAILED'
       throw coded
     } finally {
-      if (broken) conn.destroy()
-      else conn.release()
+      this.release(conn, broken)
     }
+  }
+
+  /** Back to the pool, its socket no longer watched for silence; a broken connection is destroyed instead. */
+  private release(conn: PoolConnection, broken: boolean): void {
+    if (broken) {
+      conn.destroy()
+      return
+    }
+    socketOf(conn)?.setTimeout(0)
+    conn.release()
   }
 
   async close(): Promise<void> {
@@ -156,7 +166,7 @@ class MysqlClient implements ConnectorClient {
   /** The table's CREATE TABLE text, or undefined when it was dropped since information_schema was read. */
   private async showCreateTable(conn: PoolConnection, schema: string, table: string): Promise<string | undefined> {
     try {
-      const [rows] = await conn.query<RowDataPacket[]>(showCreateTableSql(this.context.dialect, schema, table))
+      const [rows] = await conn.query<RowDataPacket[]>(this.bounded(showCreateTableSql(this.context.dialect, schema, table)))
       const text: unknown = rows[0]?.['Create Table']
       return typeof text === 'string' ? text : undefined
     } catch (error) {
@@ -176,14 +186,15 @@ class MysqlClient implements ConnectorClient {
       if (coded.details.errno === 1045 && this.connection.passwordFile !== undefined) await this.dropPool()
       throw coded
     }
+    this.watchSilence(conn)
     if (this.prepared.has(conn.connection)) return conn
     try {
-      for (const sql of this.setup) await conn.query(sql)
-      let session = await readSession(conn)
+      for (const sql of this.setup) await conn.query(this.bounded(sql))
+      let session = await readSession(conn, this.timeout)
       const wanted = this.sqlMode ?? this.connection.sqlMode
       if (wanted !== undefined && session.sql_mode !== wanted) {
-        await conn.execute(setSqlModeSql, [wanted])
-        session = await readSession(conn)
+        await conn.execute(this.bounded(setSqlModeSql), [wanted])
+        session = await readSession(conn, this.timeout)
       }
       // The server expands combination modes (ANSI): what it reports is what is pinned.
       this.sqlMode ??= session.sql_mode
@@ -217,13 +228,44 @@ class MysqlClient implements ConnectorClient {
       flags: ['-IGNORE_SPACE'],
       connectionLimit: 1,
       maxIdle: 1,
-      idleTimeout: 30_000,
+      idleTimeout: connection.idleTimeoutMs,
       enableKeepAlive: true,
+      keepAliveInitialDelay: connection.idleTimeoutMs,
       supportBigNumbers: true,
       bigNumberStrings: true,
       dateStrings: true,
     })
     return this.pool
+  }
+
+  /**
+   * While a connection is checked out, a socket that receives nothing for queryTimeoutMs is
+   * destroyed: the command waiting on it (a prepare, which has no timeout of its own, included)
+   * fails with ETIMEDOUT, classified CONNECTION_FAILED, and the connection is never reused.
+   */
+  private watchSilence(conn: PoolConnection): void {
+    const socket = socketOf(conn)
+    const ms = this.timeout
+    if (socket === undefined || ms === undefined) return
+    if (!this.watched.has(socket)) {
+      this.watched.add(socket)
+      socket.on('timeout', () => {
+        const error = Object.assign(new Error(`no answer from the server for ${ms} ms (queryTimeoutMs)`), { code: 'ETIMEDOUT' })
+        socket.destroy(error)
+      })
+    }
+    socket.setTimeout(ms)
+  }
+
+  /** mysql2's query timeout, absent when disabled. */
+  private get timeout(): number | undefined {
+    return this.connection.queryTimeoutMs > 0 ? this.connection.queryTimeoutMs : undefined
+  }
+
+  /** A query with the round-trip bound: on expiry mysql2 fails it (PROTOCOL_SEQUENCE_TIMEOUT) and the connection is destroyed. */
+  private bounded(sql: string): { sql: string; timeout?: number } {
+    const timeout = this.timeout
+    return timeout === undefined ? { sql } : { sql, timeout }
   }
 
   private async dropPool(): Promise<void> {
@@ -251,8 +293,14 @@ class MysqlClient implements ConnectorClient {
   }
 }
 
-async function readSession(conn: PoolConnection): Promise<SessionRow> {
-  const [rows] = await conn.query<RowDataPacket[]>(sessionFactsSql)
+/** The TCP (or TLS) socket under a pooled connection. */
+function socketOf(conn: PoolConnection): Socket | undefined {
+  const stream = (conn.connection as unknown as { stream?: unknown }).stream
+  return stream instanceof Socket ? stream : undefined
+}
+
+async function readSession(conn: PoolConnection, timeout: number | undefined): Promise<SessionRow> {
+  const [rows] = await conn.query<RowDataPacket[]>(timeout === undefined ? { sql: sessionFactsSql } : { sql: sessionFactsSql, timeout })
   const row = rows[0]
   return { sql_mode: String(row?.sql_mode ?? ''), version: String(row?.version ?? '') }
 }
@@ -262,7 +310,7 @@ async function readSession(conn: PoolConnection): Promise<SessionRow> {
  * the whole script passed; the event API of the underlying connection reports each result. A
  * lost connection is reported on the connection, not on the query, so both are listened to.
  */
-function runScript(core: CoreConnection, sql: string): Promise<ScriptOutcome> {
+function runScript(core: CoreConnection, sql: string, timeout: number | undefined): Promise<ScriptOutcome> {
   return new Promise((resolve) => {
     const done = new Set<number>()
     let settled = false
@@ -274,7 +322,7 @@ function runScript(core: CoreConnection, sql: string): Promise<ScriptOutcome> {
     }
     // Attached first: on a connection already closed, query() reports synchronously, and only there.
     core.on('error', settle)
-    const query = core.query(sql)
+    const query = core.query(timeout === undefined ? sql : { sql, timeout })
     query.on('result', (row: unknown) => {
       if (typeof row === 'object' && row !== null && unitMarker in row) done.add(Number((row as Record<string, unknown>)[unitMarker]))
     })

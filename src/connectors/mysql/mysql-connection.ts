@@ -29,8 +29,15 @@ export const mysqlConnectionSchema = z
     ssl: z.union([boolField, sslOptions]).optional(),
     /** Bounds the wait for a metadata lock (lock_wait_timeout, whole seconds, rounded up); 0: no limit. */
     lockTimeoutMs: intField(0).default(5_000),
-    /** 0 leaves the driver's default (10 s). */
+    /** Bound on opening a connection (mysql2 connectTimeout); 0 leaves the driver's default (10 s). */
     connectTimeoutMs: intField(0).default(10_000),
+    /**
+     * Client-side bound on one round trip (mysql2's query timeout): what ends the wait when the
+     * network goes silent. The connection is then destroyed, never reused, and the batch retried. 0: none.
+     */
+    queryTimeoutMs: intField(0).default(90_000),
+    /** An unused pooled connection is closed after this long; TCP keep-alive probes start after it too. */
+    idleTimeoutMs: intField(1).default(30_000),
     /** Statements sent per round trip. */
     batchSize: intField(1, 100_000).default(200),
     /**

@@ -183,9 +183,12 @@ class PostgresClient implements ConnectorClient {
       ssl: connection.ssl,
       application_name: connection.applicationName,
       connectionTimeoutMillis: connection.connectTimeoutMs,
+      ...(connection.statementTimeoutMs > 0 ? { statement_timeout: connection.statementTimeoutMs } : {}),
+      ...(connection.queryTimeoutMs > 0 ? { query_timeout: connection.queryTimeoutMs } : {}),
       keepAlive: true,
+      keepAliveInitialDelayMillis: connection.idleTimeoutMs,
       max: 1,
-      idleTimeoutMillis: 30_000,
+      idleTimeoutMillis: connection.idleTimeoutMs,
       // A CLI run that forgets close() still exits once the work is done.
       allowExitOnIdle: true,
     })

@@ -31,7 +31,18 @@ export function postgresProtocolConnectionSchema(defaults: { port: number; datab
       database: z.string().min(1).default(defaults.database),
       ssl: z.union([boolField, sslOptions]).optional(),
       lockTimeoutMs: intField(0).default(5_000),
+      /** Bound on opening a connection, TLS and authentication included (pg connectionTimeoutMillis); 0: none. */
       connectTimeoutMs: intField(0).default(10_000),
+      /** Server-side bound on one round trip of statements (statement_timeout, sent at connect); 0: none. */
+      statementTimeoutMs: intField(0).default(60_000),
+      /**
+       * Client-side bound on waiting for the answer to one round trip (pg query_timeout): what ends
+       * the wait when the network goes silent and the server can no longer say anything. The
+       * connection is then discarded and the batch retried. 0: none.
+       */
+      queryTimeoutMs: intField(0).default(90_000),
+      /** An unused connection is closed after this long; TCP keep-alive probes start after it too. */
+      idleTimeoutMs: intField(1).default(30_000),
       /** Statements sent per round trip. */
       batchSize: intField(1, 100_000).default(200),
       applicationName: z.string().max(63).default('revmeta'),

@@ -28,8 +28,9 @@ const networkErrnos = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE
 
 const sqlstatePattern = /^[0-9A-Z]{5}$/
 
-// pg raises these without a code when a socket closes or a connect timeout fires.
-const brokenConnection = /connection terminated|timeout expired|not queryable|connection (?:is )?closed|socket/i
+// pg raises these without a code when a socket closes, a connect timeout fires, or query_timeout
+// passes with no answer (a silent network): the connection is then unusable and is discarded.
+const brokenConnection = /connection terminated|timeout expired|query read timeout|not queryable|connection (?:is )?closed|socket/i
 
 /** Turns anything the pg driver (or PGlite) throws into a coded error, keeping the server's words. */
 export function classifyPostgresError(error: unknown, context: PostgresErrorContext): RevmetaError {
