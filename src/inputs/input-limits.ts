@@ -20,8 +20,8 @@ export const defaultInputLimits: InputLimits = Object.freeze({
   maxInputBytes: 16 * 1024 * 1024 * 1024,
 })
 
-/** Largest input read whole into one string (V8 strings stop a little above 2^29 characters): larger inputs must stream. */
-export const maxWholeInputBytes = 512 * 1024 * 1024
+/** Largest input read whole into one string (V8 strings stop just short of 2^29 characters, 512 Mi): larger inputs must stream. */
+export const maxWholeInputBytes = 500 * 1024 * 1024
 
 /**
  * Whether `value` nests arrays and objects deeper than `max`. The walk never goes below `max + 1`

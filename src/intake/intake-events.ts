@@ -23,8 +23,12 @@ export interface IntakeResult {
  */
 export async function intakeEvents(config: RevmetaConfig, store: StateStore, received: readonly unknown[], source: 'webhook' | 'poll'): Promise<IntakeResult> {
   // Polled events arrive parsed by the catalog client: held to the same depth limit as files and bodies.
-  const events = received.filter((e) => !depthExceeds(e, config.input.maxDepth))
-  const tooDeepErrors = received.flatMap((e, i) => (events.length < received.length && depthExceeds(e, config.input.maxDepth) ? [errorReport(tooDeep(`${source} event ${i}`, config.input.maxDepth, { index: i }))] : []))
+  const tooDeepErrors: ErrorReport[] = []
+  const events = received.filter((event, i) => {
+    if (!depthExceeds(event, config.input.maxDepth)) return true
+    tooDeepErrors.push(errorReport(tooDeep(`${source} event ${i}`, config.input.maxDepth, { index: i })))
+    return false
+  })
   const records = events.map((payload) => ({ id: eventId(payload), source, payload }))
   const { planned, runId } = await store.intake(source, records, (fresh) => {
     // An event sent twice in one batch is new only once.
@@ -36,7 +40,7 @@ export async function intakeEvents(config: RevmetaConfig, store: StateStore, rec
   const errors = [...tooDeepErrors, ...planned.normalizeErrors.map(errorReport), ...planned.rejected.flatMap((r) => (r.error ? [r.error] : []))]
   return {
     ...(runId === undefined ? {} : { runId }),
-    received: received.length,
+    received: events.length,
     duplicates: events.length - planned.fresh,
     operations: planned.operations.length,
     ignored: planned.ignored,
