@@ -9,8 +9,8 @@ import { directoryRoutes } from './directory-routes.js'
 import type { EventFilter } from './event-store.js'
 import { openCatalog } from './open-catalog.js'
 import { includeParam, installErrorHandler, integerParam, param, pathParam } from './route-helpers.js'
-import { ensureSelfSubscription, selfWebhookUrl } from './self-subscription.js'
-import { endpointAllowed } from './subscription-allowlist.js'
+import { ensureSelfSubscription } from './self-subscription.js'
+import { configuredAllowlist } from './subscription-allowlist.js'
 import type { DeliveryOptions } from './webhook-dispatcher.js'
 
 export interface CatalogRoutesOptions {
@@ -39,7 +39,7 @@ const eventTypeParams = ['entityCreated', 'entityUpdated', 'entityDeleted', 'ent
 export function catalogRoutes(options: CatalogRoutesOptions = {}): RoutePlugin {
   return async (app, { config, store, webhookSecret }) => {
     const log = options.log ?? ((line: string) => process.stderr.write(`revmeta catalog: ${line}\n`))
-    const allowEndpoint = (endpoint: string) => endpointAllowed(endpoint, [selfWebhookUrl(config, app.server.address()), ...config.catalog.subscriptions.allow])
+    const allowEndpoint = configuredAllowlist(config, () => app.server.address())
     const catalog = openCatalog(store, { delivery: { log, allowEndpoint, ...options.delivery } })
     options.onCatalog?.(catalog)
     installErrorHandler(app, log)

@@ -1,8 +1,13 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { openCatalog } from '../../src/catalog/open-catalog.js'
 import { main } from '../../src/cli/main.js'
+import { loadConfig } from '../../src/config/load-config.js'
+import { openStore } from '../../src/store/open-store.js'
 import { createTempDatabase, type TempDatabase } from '../support/postgres-server.js'
 
 let db: TempDatabase
@@ -56,5 +61,46 @@ describe('revmeta ingest', () => {
     const { code, stderr } = await cli('ingest', '--config', configFile, '--service', 'nope')
     expect(code).toBe(2)
     expect(stderr).toContain('--service nope: no such service; configured: warehouse')
+  })
+
+  it('delivers only to subscriptions on the allowlist (a stored one off it gets nothing)', async () => {
+    const received: Record<string, number> = { allowed: 0, other: 0 }
+    const listen = (name: string) =>
+      new Promise<Server>((resolve) => {
+        const server = createServer((request, response) => {
+          request.resume()
+          request.on('end', () => {
+            received[name] = (received[name] ?? 0) + 1
+            response.end('ok')
+          })
+        })
+        server.listen(0, '127.0.0.1', () => resolve(server))
+      })
+    const allowed = await listen('allowed')
+    const other = await listen('other')
+    const url = (s: Server) => `http://127.0.0.1:${(s.address() as AddressInfo).port}/hook`
+    try {
+      const allowFile = path.join(dir, 'allow.yaml')
+      await writeFile(allowFile, `catalog: { subscriptions: { allow: ["${url(allowed)}"] } }\nservices:\n  - name: warehouse\n    type: postgres\n    connection: { database: ${db.name} }\nstore: { dir: ${JSON.stringify(path.join(dir, '.revmeta/store'))} }\n`)
+      const store = await openStore((await loadConfig(allowFile)).store)
+      try {
+        const catalog = openCatalog(store, { delivery: false })
+        // Stored directly, as one made before the allowlist existed would be.
+        await catalog.subscriptions.upsert({ name: 'allowed', endpoint: url(allowed) })
+        await catalog.subscriptions.upsert({ name: 'other', endpoint: url(other) })
+        await catalog.close()
+      } finally {
+        await store.close()
+      }
+      await db.client.query(`CREATE TABLE sales.returns (id int)`)
+      const { code, stderr } = await cli('ingest', '--config', allowFile)
+      expect(code).toBe(0)
+      expect(received.allowed).toBeGreaterThan(0)
+      expect(received.other).toBe(0)
+      expect(stderr).toContain('subscription other is skipped: its endpoint is not on catalog.subscriptions.allow')
+    } finally {
+      allowed.close()
+      other.close()
+    }
   })
 })

@@ -1,6 +1,7 @@
 import type { Command } from 'commander'
 import { ingest, type IngestSummary } from '../../catalog/ingest.js'
 import { openCatalog } from '../../catalog/open-catalog.js'
+import { configuredAllowlist } from '../../catalog/subscription-allowlist.js'
 import { loadConfig } from '../../config/load-config.js'
 import { RevmetaError } from '../../errors/revmeta-error.js'
 import { exitCodes } from '../exit-codes.js'
@@ -24,7 +25,7 @@ async function runIngest(flags: IngestFlags): Promise<number> {
   }
   const log = (line: string) => process.stderr.write(`revmeta ingest: ${line}\n`)
   const summaries = await withStore(config, async (store) => {
-    const catalog = openCatalog(store, { delivery: { log } })
+    const catalog = openCatalog(store, { delivery: { log, allowEndpoint: configuredAllowlist(config) } })
     try {
       return await ingest(config, catalog, { services: flags.service })
     } finally {
