@@ -1,7 +1,7 @@
 /** revmeta as a library: the CLI and the server are thin layers over these. */
 export { loadConfig, resolveConfig, type RevmetaConfig, type ServiceConfig } from './config/load-config.js'
 export { run, type RunInput } from './engine/run.js'
-export type { OperationReport, RunReport, OperationStatus } from './engine/report.js'
+export type { OperationReport, RunReport, OperationStatus } from './model/report.js'
 export { planOperations, type RoutedChange } from './planning/planner.js'
 export { normalizeChangeEvents } from './inputs/normalize-change-events.js'
 export { normalizePipeline } from './inputs/normalize-pipeline.js'

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify'
-import { errorReport } from '../engine/report.js'
+import { errorReport } from '../model/report.js'
 import { RevmetaError } from '../errors/revmeta-error.js'
 import { omCollections, type OmEntityType } from '../openmetadata/om-types.js'
 import type { RoutePlugin } from '../server/build-app.js'

@@ -1,7 +1,7 @@
 import type { RevmetaConfig, ServiceConfig } from '../config/load-config.js'
 import type { ObjectState } from '../connectors/connector.js'
 import { loadConnector } from '../connectors/registry.js'
-import { errorReport, type ErrorReport } from '../engine/report.js'
+import { errorReport, type ErrorReport } from '../model/report.js'
 import { RevmetaError, toRevmetaError } from '../errors/revmeta-error.js'
 import { buildFqn } from '../model/fqn.js'
 import type { OmEntityReference, OmTagLabel } from '../openmetadata/om-types.js'

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { errorReport } from '../engine/report.js'
+import { errorReport } from '../model/report.js'
 import { clientError, httpStatusOf, internalErrorLine } from '../server/http-errors.js'
 import { badRequest, isCatalogError } from './catalog-error.js'
 

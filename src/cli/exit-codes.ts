@@ -1,4 +1,4 @@
-import type { RunReport } from '../engine/report.js'
+import type { RunReport } from '../model/report.js'
 
 /** DESIGN.md: 0 all succeeded or in place, 1 any failed, 2 usage or config errors. */
 export const exitCodes = { ok: 0, failed: 1, usage: 2 } as const

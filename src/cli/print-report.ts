@@ -1,5 +1,5 @@
 import Table from 'cli-table3'
-import type { OperationReport, RunReport } from '../engine/report.js'
+import type { OperationReport, RunReport } from '../model/report.js'
 import { describeOrder } from '../model/order.js'
 
 const width = (n: number) => (s: string) => {

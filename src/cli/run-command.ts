@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises'
 import { loadConfig } from '../config/load-config.js'
-import type { RunReport } from '../engine/report.js'
+import type { RunReport } from '../model/report.js'
 import { run } from '../engine/run.js'
 import { applyDurably } from '../execution/apply-durably.js'
 import { applyEventStream } from '../execution/apply-event-stream.js'

@@ -6,7 +6,7 @@ import { streamEvents } from '../inputs/stream-events.js'
 import type { Operation } from '../model/operation.js'
 import { StreamingPlanner } from '../planning/stream-planner.js'
 import { routeInput } from './plan-input.js'
-import type { OperationReport } from './report.js'
+import type { OperationReport } from '../model/report.js'
 
 /** What one flush hands on: the operations planned since the last one, and the raw events they came from. */
 export interface PlannedFlush {

@@ -5,7 +5,7 @@ import { assetFqn } from '../model/fqn.js'
 import type { Operation } from '../model/operation.js'
 import type { Change } from '../model/change.js'
 import { planOperations, type RoutedChange } from '../planning/planner.js'
-import { errorReport, summarize, type OperationReport, type RunReport } from './report.js'
+import { errorReport, summarize, type OperationReport, type RunReport } from '../model/report.js'
 import { routeChanges } from './route-changes.js'
 
 export interface RunInput {

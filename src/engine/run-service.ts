@@ -2,7 +2,7 @@ import type { ResolvedChannel, ServiceConfig } from '../config/load-config.js'
 import { loadConnector } from '../connectors/registry.js'
 import type { Operation } from '../model/operation.js'
 import type { RetryPolicy } from './execute-units.js'
-import type { OperationReport } from './report.js'
+import type { OperationReport } from '../model/report.js'
 import { ServiceSession } from './service-session.js'
 
 export interface RunOptions {

@@ -2,7 +2,7 @@ import type { RevmetaConfig } from '../config/load-config.js'
 import type { Operation } from '../model/operation.js'
 import { groupBy } from './group-by.js'
 import { planInput, runReport, type RunInput } from './plan-input.js'
-import type { OperationReport, RunReport } from './report.js'
+import type { OperationReport, RunReport } from '../model/report.js'
 import { runService, type RunOptions } from './run-service.js'
 
 export type { RunInput } from './plan-input.js'

@@ -8,7 +8,7 @@ import { setImmediate } from 'node:timers/promises'
 import { executeUnits, type RetryPolicy } from './execute-units.js'
 import { groupBy } from './group-by.js'
 import { prepareOperation, type PreparedOperation } from './prepare-operation.js'
-import { errorReport, type OperationReport } from './report.js'
+import { errorReport, type OperationReport } from '../model/report.js'
 
 export interface ProcessOptions {
   /** Send the statements; otherwise only plan. */

@@ -1,6 +1,6 @@
 import type { RevmetaConfig } from '../config/load-config.js'
 import { planInput, runReport, type RunInput } from '../engine/plan-input.js'
-import type { OperationReport, RunReport } from '../engine/report.js'
+import type { OperationReport, RunReport } from '../model/report.js'
 import type { Operation } from '../model/operation.js'
 import type { RunRow, Settlement, StateStore, StoredOperation } from '../store/state-store.js'
 import { storedForm } from '../store/store-rows.js'

@@ -1,7 +1,7 @@
 import type { RevmetaConfig } from '../config/load-config.js'
 import { planEventStream } from '../engine/plan-event-stream.js'
 import { reportOf } from '../engine/plan-input.js'
-import type { RunReport } from '../engine/report.js'
+import type { RunReport } from '../model/report.js'
 import type { StateStore } from '../store/state-store.js'
 import { drain, storedReport, type DurableOptions } from './apply-durably.js'
 

@@ -1,4 +1,4 @@
-import type { OperationReport } from '../engine/report.js'
+import type { OperationReport } from '../model/report.js'
 import type { OwnerRef, TagLabel } from '../model/change.js'
 import { operationFqn, type Operation, type Ordered } from '../model/operation.js'
 import { describeOrder, isOlder, newerOrder, type ChangeOrder } from '../model/order.js'

@@ -1,6 +1,6 @@
 import type { ExecutionConfig } from '../config/config-schema.js'
 import { backoffDelay } from '../engine/execute-units.js'
-import { errorReport, type ErrorReport, type OperationReport } from '../engine/report.js'
+import { errorReport, type ErrorReport, type OperationReport } from '../model/report.js'
 import { RevmetaError } from '../errors/revmeta-error.js'
 import type { Settlement, StoredOperation } from '../store/state-store.js'
 

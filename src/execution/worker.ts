@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { hostname } from 'node:os'
 import type { ResolvedChannel, RevmetaConfig, ServiceConfig } from '../config/load-config.js'
-import { errorReport, type OperationReport } from '../engine/report.js'
+import { errorReport, type OperationReport } from '../model/report.js'
 import { serviceConcurrency } from '../engine/run-service.js'
 import { ServiceSession } from '../engine/service-session.js'
 import { RevmetaError, toRevmetaError } from '../errors/revmeta-error.js'

@@ -1,6 +1,6 @@
 import type { RevmetaConfig } from '../config/load-config.js'
 import { planInput } from '../engine/plan-input.js'
-import { errorReport, type ErrorReport } from '../engine/report.js'
+import { errorReport, type ErrorReport } from '../model/report.js'
 import { eventId } from '../inputs/event-id.js'
 import { depthExceeds, tooDeep } from '../inputs/input-limits.js'
 import { normalizeChangeEvents } from '../inputs/normalize-change-events.js'

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import Fastify, { type FastifyInstance, type FastifyReply, type RouteOptions } from 'fastify'
-import { errorReport } from '../engine/report.js'
+import { errorReport } from '../model/report.js'
 import { RevmetaError } from '../errors/revmeta-error.js'
 import { TokenStore } from '../store/token-store.js'
 import { installAuth } from './auth/auth-hook.js'

@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
-import { errorReport } from '../engine/report.js'
+import { errorReport } from '../model/report.js'
 import type { ErrorCode } from '../errors/codes.js'
 import { isRevmetaError, RevmetaError } from '../errors/revmeta-error.js'
 

@@ -1,4 +1,4 @@
-import type { ErrorReport, OperationReport } from '../engine/report.js'
+import type { ErrorReport, OperationReport } from '../model/report.js'
 import type { ChangeKind } from '../model/change.js'
 import type { Operation } from '../model/operation.js'
 import type { ChangeOrder } from '../model/order.js'

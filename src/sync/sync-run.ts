@@ -1,7 +1,7 @@
 import type { RevmetaConfig } from '../config/load-config.js'
 import type { CatalogReader } from '../catalog/catalog-reader.js'
 import { planInput, runReport } from '../engine/plan-input.js'
-import type { OperationReport, RunReport } from '../engine/report.js'
+import type { OperationReport, RunReport } from '../model/report.js'
 import { runOperations } from '../engine/run.js'
 import { executeDurably, storedReport } from '../execution/apply-durably.js'
 import type { StateStore } from '../store/state-store.js'

@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { OperationReport } from '../../src/engine/report.js'
+import type { OperationReport } from '../../src/model/report.js'
 import { decodeStoreText, encodeStoreJson, encodeStoreText, parseStoreJson, storeEscape } from '../../src/store/store-text.js'
 import { bothTargets, describeOp, tagsOp } from './store-support.js'
 

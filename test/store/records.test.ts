@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { OperationReport } from '../../src/engine/report.js'
+import type { OperationReport } from '../../src/model/report.js'
 import type { StoredOperation } from '../../src/store/state-store.js'
 import { hostileBase, mixedUnicode } from '../support/hostile-strings.js'
 import { bothTargets, describeOp } from './store-support.js'

@@ -1,7 +1,7 @@
 import type { Command } from 'commander'
 import { loadConfig } from '../../config/load-config.js'
 import { drain, storedReport } from '../../execution/apply-durably.js'
-import { summarize } from '../../engine/report.js'
+import { summarize } from '../../model/report.js'
 import { RevmetaError } from '../../errors/revmeta-error.js'
 import { printReport } from '../run-command.js'
 import { withStore } from '../with-store.js'

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify'
-import { errorReport } from '../../engine/report.js'
+import { errorReport } from '../../model/report.js'
 import { RevmetaError, toRevmetaError } from '../../errors/revmeta-error.js'
 import { parseEventBody } from '../../inputs/utf8-text.js'
 import { intakeEvents } from '../../intake/intake-events.js'

@@ -1,8 +1,8 @@
 import type { ErrorDetails, RevmetaError } from '../errors/revmeta-error.js'
 import type { ErrorCode } from '../errors/codes.js'
-import type { ChangeKind } from '../model/change.js'
-import type { Level } from '../model/asset.js'
-import type { ChangeOrder } from '../model/order.js'
+import type { ChangeKind } from './change.js'
+import type { Level } from './asset.js'
+import type { ChangeOrder } from './order.js'
 
 /**
  * planned: would be sent (plan only). applied: sent and succeeded. unchanged: already in place,
