@@ -102,6 +102,13 @@ module.exports = {
       to: { path: '^src/(sync|catalog|catalogs|server|cli)/' },
     },
     {
+      name: 'http-helpers-not-upward',
+      comment: 'src/http holds what the server and the catalog backends share (coded HTTP errors, the route plugin type, the webhook path): it imports neither.',
+      severity: 'error',
+      from: { path: '^src/http/' },
+      to: { path: '^src/(engine|execution|intake|sync|catalog|catalogs|server|cli|connectors)/' },
+    },
+    {
       name: 'catalog-not-cli-or-server',
       comment: 'catalog backends give the server route plugins; they never import the server or the CLI.',
       severity: 'error',

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { errorReport } from '../model/report.js'
-import { clientError, httpStatusOf, internalErrorLine } from '../server/http-errors.js'
+import { clientError, httpStatusOf, internalErrorLine } from '../http/http-errors.js'
 import { badRequest, isCatalogError } from './catalog-error.js'
 
 export type Query = Record<string, string | string[] | undefined>

@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net'
 import type { RevmetaConfig } from '../config/load-config.js'
-import { webhookPath } from '../server/routes/webhook.js'
+import { webhookPath } from '../http/webhook-path.js'
 import type { CatalogService } from './catalog-service.js'
 import type { Subscription } from './subscriptions.js'
 

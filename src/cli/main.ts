@@ -12,7 +12,6 @@ import { registerSync } from './commands/sync.js'
 import { registerToken } from './commands/token.js'
 import { registerWorker } from './commands/worker.js'
 import { exitCodes } from './exit-codes.js'
-import '../catalog/register-builtin.js'
 
 /** Codes that mean the invocation itself was wrong, not that an operation failed. */
 const usageCodes = new Set(['CONFIG_INVALID', 'TEMPLATE_INVALID', 'CONFIG_UNREADABLE', 'CONFIG_ENV_MISSING', 'INPUT_UNREADABLE', 'UNSUPPORTED'])

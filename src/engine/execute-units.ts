@@ -1,4 +1,5 @@
 import type { ConnectorClient, Statement, UnitResult } from '../connectors/connector.js'
+import { backoffDelay } from '../retry/backoff-delay.js'
 
 export interface RetryPolicy {
   /** Attempts per unit, the first included. */
@@ -10,12 +11,6 @@ export interface RetryPolicy {
 export const defaultRetryPolicy: RetryPolicy = { attempts: 3, baseDelayMs: 200, maxDelayMs: 5_000 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
-
-/** Capped exponential backoff with full jitter, so retries from many units do not arrive together. */
-export function backoffDelay(policy: RetryPolicy, attempt: number): number {
-  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1))
-  return Math.round(Math.random() * ceiling)
-}
 
 /**
  * Runs units on one database and retries only the units whose failure is retryable (lock timeout,

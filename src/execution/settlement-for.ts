@@ -1,5 +1,5 @@
 import type { ExecutionConfig } from '../config/config-schema.js'
-import { backoffDelay } from '../engine/execute-units.js'
+import { backoffDelay } from '../retry/backoff-delay.js'
 import { errorReport, type ErrorReport, type OperationReport } from '../model/report.js'
 import { RevmetaError } from '../errors/revmeta-error.js'
 import type { Settlement, StoredOperation } from '../store/state-store.js'
@@ -10,7 +10,7 @@ import type { Settlement, StoredOperation } from '../store/state-store.js'
  */
 export function settlementFor(stored: StoredOperation, report: OperationReport, policy: ExecutionConfig, now = Date.now()): Settlement {
   const retry = (error: ErrorReport): Settlement => {
-    const delay = Math.max(policy.retryBaseMs / 2, backoffDelay({ attempts: policy.maxAttempts, baseDelayMs: policy.retryBaseMs, maxDelayMs: policy.retryMaxMs }, stored.attempts))
+    const delay = Math.max(policy.retryBaseMs / 2, backoffDelay({ baseDelayMs: policy.retryBaseMs, maxDelayMs: policy.retryMaxMs }, stored.attempts))
     const runAt = new Date(now + delay)
     return { id: stored.id, op: stored.op, status: 'retry', error, runAt, report: { ...report, status: 'queued', warnings: [...report.warnings, `attempt ${stored.attempts} of ${policy.maxAttempts} failed; retrying at ${runAt.toISOString()}`] } }
   }

@@ -1,5 +1,5 @@
 import { RevmetaError } from '../errors/revmeta-error.js'
-import { redactSecrets } from '../connectors/secrets.js'
+import { redactSecrets } from '../errors/redact-secrets.js'
 import { omCollections, type JsonPatchOperation, type OmEntity, type OmEntityType, type OmTeam, type OmUser } from './om-types.js'
 
 export interface OmClientOptions {

@@ -4,13 +4,14 @@ import { errorReport } from '../model/report.js'
 import { RevmetaError } from '../errors/revmeta-error.js'
 import { TokenStore } from '../store/token-store.js'
 import { installAuth } from './auth/auth-hook.js'
-import { badUrl, clientError, internalErrorLine, sendCoded } from './http-errors.js'
+import type { RoutePlugin as HttpRoutePlugin } from '../http/route-plugin.js'
+import { badUrl, clientError, internalErrorLine, sendCoded } from '../http/http-errors.js'
 import type { ServerContext } from './server-context.js'
 import { serverOptions } from './server-options.js'
 import { operationRoutes } from './routes/operations.js'
 import { webhookRoutes } from './routes/webhook.js'
 
-export type RoutePlugin = (app: FastifyInstance, context: ServerContext) => Promise<void>
+export type RoutePlugin = HttpRoutePlugin<ServerContext>
 
 /**
  * The HTTP face of revmeta, built for `revmeta serve` and for tests (`app.inject`). Each route

@@ -1,19 +1,11 @@
-import type { RevmetaConfig } from '../config/load-config.js'
-import type { StateStore } from '../store/state-store.js'
+import type { RouteContext } from '../http/route-plugin.js'
 import type { ServerMetrics } from './metrics.js'
 
-/** What every route plugin is given: the frozen config, the store, the metrics. */
-export interface ServerContext {
-  readonly config: RevmetaConfig
-  readonly store: StateStore
+/**
+ * What every route plugin of the server is given: the frozen config, the store (RouteContext),
+ * and the metrics. `webhookSecret` is catalog.webhookSecret, or for the built-in catalog without
+ * one, a random secret buildApp makes for this process's self-subscription.
+ */
+export interface ServerContext extends RouteContext {
   readonly metrics: ServerMetrics
-  /** Called when intake queued new operations, so a waiting worker starts at once. */
-  readonly onQueued?: () => void
-  /** Where server failures are logged, one line each (default: standard error). */
-  readonly log?: (line: string) => void
-  /**
-   * The secret webhook signatures are checked with: catalog.webhookSecret, or for the built-in
-   * catalog without one, a random secret buildApp makes for this process's self-subscription.
-   */
-  readonly webhookSecret?: string
 }

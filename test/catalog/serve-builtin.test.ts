@@ -3,17 +3,16 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import '../../src/catalog/register-builtin.js'
 import { ingest } from '../../src/catalog/ingest.js'
 import { openCatalog } from '../../src/catalog/open-catalog.js'
 import { selfSubscriptionName } from '../../src/catalog/self-subscription.js'
-import { catalogPlugins } from '../../src/cli/commands/serve.js'
+import { loadCatalogBackend } from '../../src/catalogs/registry.js'
 import { resolveConfig, type RevmetaConfig } from '../../src/config/load-config.js'
 import { Worker } from '../../src/execution/worker.js'
 import { OpenMetadataClient } from '../../src/openmetadata/om-client.js'
 import { buildApp } from '../../src/server/build-app.js'
 import { ServerMetrics } from '../../src/server/metrics.js'
-import { webhookPath } from '../../src/server/routes/webhook.js'
+import { webhookPath } from '../../src/http/webhook-path.js'
 import { openStore } from '../../src/store/open-store.js'
 import type { SqlStateStore } from '../../src/store/sql-state-store.js'
 import type { StateStore } from '../../src/store/state-store.js'
@@ -23,7 +22,7 @@ import { createTempDatabase, readDescription, type TempDatabase } from '../suppo
 
 /**
  * What `revmeta serve` does with `catalog.type: builtin`, wired the same way (serve.ts's
- * catalogPlugins hook, the webhook receiver, a worker): an edit made through the catalog API is
+ * catalog backend from the registry, the webhook receiver, a worker): an edit made through the catalog API is
  * delivered to the server's own signed webhook and lands in the database.
  */
 let pg: TempDatabase
@@ -67,8 +66,8 @@ beforeAll(async () => {
   store = await openStore(config.store)
   tokens = await roleTokens(store, 'serve')
   const run = new Worker(store, config, { signal: stop.signal, log: () => {} })
-  const plugin = await catalogPlugins.builtin!()
-  app = await buildApp({ config, store, metrics: new ServerMetrics(), onQueued: () => run.nudge() }, [plugin])
+  const plugins = await (await loadCatalogBackend('builtin')).routePlugins()
+  app = await buildApp({ config, store, metrics: new ServerMetrics(), onQueued: () => run.nudge() }, plugins)
   base = await app.listen({ host: '127.0.0.1', port: 0 })
   worker = run.run()
   client = new OpenMetadataClient({ url: base, retries: 0, token: tokens.editor })

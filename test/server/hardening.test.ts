@@ -6,7 +6,7 @@ import { resolveConfig } from '../../src/config/load-config.js'
 import { signWebhookBody } from '../../src/openmetadata/webhook-signature.js'
 import { buildApp } from '../../src/server/build-app.js'
 import { ServerMetrics } from '../../src/server/metrics.js'
-import { webhookPath } from '../../src/server/routes/webhook.js'
+import { webhookPath } from '../../src/http/webhook-path.js'
 import { pgliteTarget } from '../store/store-support.js'
 import { bearer, roleTokens, type RoleTokens } from '../support/api-tokens.js'
 

@@ -7,7 +7,7 @@ import { resolveConfig, type RevmetaConfig } from '../../src/config/load-config.
 import { signWebhookBody } from '../../src/openmetadata/webhook-signature.js'
 import { buildApp } from '../../src/server/build-app.js'
 import { ServerMetrics } from '../../src/server/metrics.js'
-import { webhookPath } from '../../src/server/routes/webhook.js'
+import { webhookPath } from '../../src/http/webhook-path.js'
 import { openStore } from '../../src/store/open-store.js'
 import type { StateStore } from '../../src/store/state-store.js'
 import { changeEvent } from '../support/om-events.js'

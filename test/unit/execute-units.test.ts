@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { ConnectorClient, Statement, UnitResult } from '../../src/connectors/connector.js'
-import { backoffDelay, executeUnits } from '../../src/engine/execute-units.js'
+import { executeUnits } from '../../src/engine/execute-units.js'
+import { backoffDelay } from '../../src/retry/backoff-delay.js'
 import { RevmetaError } from '../../src/errors/revmeta-error.js'
 
 const stmt = (sql: string): Statement => ({ kind: 'sql', database: 'd', sql })

@@ -1,7 +1,6 @@
 import type { Command } from 'commander'
-import { ingest, type IngestSummary } from '../../catalog/ingest.js'
-import { openCatalog } from '../../catalog/open-catalog.js'
-import { configuredAllowlist } from '../../catalog/subscription-allowlist.js'
+import type { IngestSummary } from '../../catalog/ingest.js'
+import { loadCatalogBackend } from '../../catalogs/registry.js'
 import { loadConfig } from '../../config/load-config.js'
 import { RevmetaError } from '../../errors/revmeta-error.js'
 import { exitCodes } from '../exit-codes.js'
@@ -15,8 +14,10 @@ interface IngestFlags {
 
 async function runIngest(flags: IngestFlags): Promise<number> {
   const config = await loadConfig(flags.config)
-  if (config.catalog.type !== 'builtin') {
-    throw new RevmetaError('CONFIG_INVALID', 'revmeta ingest fills the built-in catalog, but catalog.type is openmetadata: use OpenMetadata\'s own ingestion there.', { details: { key: 'catalog.type' } })
+  const catalog = await loadCatalogBackend(config.catalog.type)
+  const fill = catalog.ingest
+  if (!fill) {
+    throw new RevmetaError('CONFIG_INVALID', `revmeta ingest fills the built-in catalog, but catalog.type is ${catalog.type}: use that catalog's own ingestion there.`, { details: { key: 'catalog.type' } })
   }
   for (const name of flags.service) {
     if (!config.services.some((s) => s.name === name)) {
@@ -24,16 +25,7 @@ async function runIngest(flags: IngestFlags): Promise<number> {
     }
   }
   const log = (line: string) => process.stderr.write(`revmeta ingest: ${line}\n`)
-  const summaries = await withStore(config, async (store) => {
-    const catalog = openCatalog(store, { delivery: { log, allowEndpoint: configuredAllowlist(config) } })
-    try {
-      return await ingest(config, catalog, { services: flags.service })
-    } finally {
-      // Subscribers get the ingestion's events too; a receiver that is down does not hold the command for long.
-      const { undelivered } = await catalog.close(10_000)
-      if (undelivered > 0) log(`${undelivered} webhook delivery(ies) abandoned; the events stay readable at GET /api/v1/events`)
-    }
-  })
+  const summaries = await withStore(config, (store) => fill.call(catalog, config, store, { services: flags.service, log }))
   if (flags.json) process.stdout.write(`${JSON.stringify({ services: summaries }, null, 2)}\n`)
   else for (const summary of summaries) process.stdout.write(describe(summary))
   return summaries.some((s) => s.error !== undefined) ? exitCodes.failed : exitCodes.ok

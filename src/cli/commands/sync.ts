@@ -1,8 +1,7 @@
 import type { Command } from 'commander'
-import { openCatalog } from '../../catalog/open-catalog.js'
+import { loadCatalogBackend } from '../../catalogs/registry.js'
 import { loadConfig } from '../../config/load-config.js'
 import { RevmetaError } from '../../errors/revmeta-error.js'
-import { OpenMetadataClient } from '../../openmetadata/om-client.js'
 import { syncRun } from '../../sync/sync-run.js'
 import { printReport } from '../run-command.js'
 import { withStore } from '../with-store.js'
@@ -20,16 +19,13 @@ async function sync(flags: SyncFlags): Promise<number> {
     if (!config.services.some((s) => s.name === name)) throw new RevmetaError('CONFIG_INVALID', `--service ${name}: no such service; configured: ${config.services.map((s) => s.name).join(', ')}`)
   }
   const services = flags.service.length > 0 ? flags.service : config.services.map((s) => s.name)
+  const backend = await loadCatalogBackend(config.catalog.type)
   const report = await withStore(config, async (store) => {
-    if (config.catalog.type === 'openmetadata') {
-      const reader = new OpenMetadataClient({ url: config.catalog.url!, token: config.catalog.token, timeoutMs: config.catalog.timeoutMs })
-      return syncRun(config, reader, { services, dryRun: flags.dryRun === true, store })
-    }
-    const catalog = openCatalog(store)
+    const catalog = await backend.openReader(config, store)
     try {
-      return await syncRun(config, catalog.reader(), { services, dryRun: flags.dryRun === true, store })
+      return await syncRun(config, catalog.reader, { services, dryRun: flags.dryRun === true, store })
     } finally {
-      await catalog.close(1_000)
+      await catalog.close()
     }
   })
   return printReport(report, flags.json)

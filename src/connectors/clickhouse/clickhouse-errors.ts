@@ -1,6 +1,6 @@
 import type { ErrorCode } from '../../errors/codes.js'
 import { isRevmetaError, RevmetaError } from '../../errors/revmeta-error.js'
-import { redactSecrets } from '../secrets.js'
+import { redactSecrets } from '../../errors/redact-secrets.js'
 
 /** Where the error happened; never holds the password, only values that name the place. */
 export interface ClickhouseErrorContext {

@@ -1,4 +1,4 @@
-import { readPasswordFile } from '../secrets.js'
+import { readPasswordFile } from '../kit/password-file.js'
 import { RevmetaError } from '../../errors/revmeta-error.js'
 import type { ClickhouseHttpConnection } from './clickhouse-connection.js'
 import type { ClickhouseErrorContext } from './clickhouse-errors.js'

@@ -1,5 +1,5 @@
 import { Socket } from 'node:net'
-import { readPasswordFile } from '../secrets.js'
+import { readPasswordFile } from '../kit/password-file.js'
 import type { Pool, PoolConnection, PoolOptions, RowDataPacket } from 'mysql2/promise'
 import { RevmetaError } from '../../errors/revmeta-error.js'
 import type { AssetRef } from '../../model/asset.js'

@@ -1,6 +1,6 @@
 import { isRevmetaError, RevmetaError } from '../../errors/revmeta-error.js'
 import type { Classified, SqlErrorContext } from '../error-context.js'
-import { redactSecrets } from '../secrets.js'
+import { redactSecrets } from '../../errors/redact-secrets.js'
 
 /** Kept under this name for the mysql client. */
 export type MysqlErrorContext = SqlErrorContext

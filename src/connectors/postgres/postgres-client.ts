@@ -1,4 +1,4 @@
-import { readPasswordFile } from '../secrets.js'
+import { readPasswordFile } from '../kit/password-file.js'
 import type { Pool, PoolClient, PoolConfig, QueryResultRow } from 'pg'
 import { RevmetaError } from '../../errors/revmeta-error.js'
 import type { AssetRef } from '../../model/asset.js'

@@ -1,6 +1,6 @@
 import { omCollections } from '../../openmetadata/om-types.js'
 import type { ApiRole } from '../../store/token-store.js'
-import { webhookPath } from '../routes/webhook.js'
+import { webhookPath } from '../../http/webhook-path.js'
 
 /**
  * What a route needs: a role (viewer < editor < admin), `open` (no credential: only liveness),

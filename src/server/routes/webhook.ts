@@ -4,9 +4,8 @@ import { RevmetaError, toRevmetaError } from '../../errors/revmeta-error.js'
 import { parseEventBody } from '../../inputs/utf8-text.js'
 import { intakeEvents } from '../../intake/intake-events.js'
 import { verifyWebhookSignature } from '../../openmetadata/webhook-signature.js'
+import { webhookPath } from '../../http/webhook-path.js'
 import type { ServerContext } from '../server-context.js'
-
-export const webhookPath = '/api/v1/revmeta/webhook'
 
 /**
  * OpenMetadata's generic webhook: one ChangeEvent per POST, signed in X-OM-Signature. The auth

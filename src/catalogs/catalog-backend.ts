@@ -1,0 +1,30 @@
+import type { CatalogReader } from '../catalog/catalog-reader.js'
+import type { IngestSummary } from '../catalog/ingest.js'
+import type { RevmetaConfig } from '../config/load-config.js'
+import type { RoutePlugin } from '../http/route-plugin.js'
+import type { OpenMetadataClient } from '../openmetadata/om-client.js'
+import type { StateStore } from '../store/state-store.js'
+
+/** A catalog's desired state, open for one batch sync; close it when the sync is done. */
+export interface OpenReader {
+  readonly reader: CatalogReader
+  close(): Promise<void>
+}
+
+/**
+ * What the commands need from a kind of catalog (`catalog.type`), so that none of them branches on
+ * the type: one implementation per backend, reached through catalogs/registry.ts.
+ */
+export interface CatalogBackend {
+  readonly type: string
+  /** `serve`: route plugins mounted beside the webhook (the built-in catalog serves its API). */
+  routePlugins(): Promise<RoutePlugin[]>
+  /** `serve`: how the webhook admits a request when catalog.webhookSecret is not set (log line). */
+  readonly webhookAdmissionWithoutSecret: string
+  /** `serve`: the client the poller reads events with, when this catalog is polled (else undefined). */
+  pollClient(config: RevmetaConfig): OpenMetadataClient | undefined
+  /** `sync`: the reader of the catalog's desired state. */
+  openReader(config: RevmetaConfig, store: StateStore): Promise<OpenReader>
+  /** `ingest`: fill the catalog from the configured services; absent where the catalog has its own ingestion. */
+  ingest?(config: RevmetaConfig, store: StateStore, options: { services: readonly string[]; log: (line: string) => void }): Promise<IngestSummary[]>
+}
