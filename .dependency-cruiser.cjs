@@ -10,7 +10,7 @@
  */
 
 // Layers below the orchestration: plain data, parsing, rendering of templates, planning.
-const lower = '^src/(model|inputs|planning|channels|templates|tags|owners|descriptions|retry|openmetadata)/'
+const lower = '^src/(model|inputs|planning|channels|templates|tags|owners|descriptions|retry|fields|openmetadata)/'
 // Everything above the orchestration, which no lower layer nor the orchestration may import.
 const aboveEngine = '^src/(store|execution|intake|sync|catalog|catalogs|server|cli)/'
 

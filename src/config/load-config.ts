@@ -3,6 +3,7 @@ import path from 'node:path'
 import { parse as parseYaml } from 'yaml'
 import { loadConnector, connectorNames } from '../connectors/registry.js'
 import { RevmetaError } from '../errors/revmeta-error.js'
+import { fieldsWithRole } from '../fields/field-roles.js'
 import { compileChannelTemplates, type CompiledTemplates } from '../channels/compile-channel-templates.js'
 import { overlapWarnings } from '../channels/overlap-warnings.js'
 import { channelSchema, configSchema, type ChannelConfig, type OwnerMapping, type RawConfig } from './config-schema.js'
@@ -60,7 +61,7 @@ export async function resolveConfig(tree: unknown, options: { source: string; ba
       problems.push(`services[${i}].type: unknown connector ${JSON.stringify(service.type)}; known: ${connectorNames.join(', ')}`)
       continue
     }
-    const connection = connector.connectionSchema.safeParse(withBaseDir(service.connection, options.baseDir))
+    const connection = connector.connectionSchema.safeParse(withBaseDir(service.connection, fieldsWithRole(connector.connectionSchema, 'file'), options.baseDir))
     if (!connection.success) {
       problems.push(...formatIssues(connection.error.issues, `services[${i}].connection`))
       continue
@@ -86,14 +87,11 @@ export async function resolveConfig(tree: unknown, options: { source: string; ba
   return deepFreeze({ catalog: raw.catalog, store, execution: raw.execution, server: raw.server, input: raw.input, services, channels, warnings: overlapWarnings(channels), baseDir: options.baseDir })
 }
 
-/** Keys that name files in any connector's connection block. */
-const pathKeys = ['initSql', 'passwordFile', 'dataDir', 'path']
-
 /**
- * Connection paths are relative to the config file, not the shell. In-memory markers
- * (`:memory:`, `memory://`) and URLs are left alone.
+ * Connection paths (the fields each connector's schema declares with role `file`) are relative to
+ * the config file, not the shell. In-memory markers (`:memory:`, `memory://`) and URLs are left alone.
  */
-function withBaseDir(connection: Record<string, unknown>, baseDir: string): Record<string, unknown> {
+function withBaseDir(connection: Record<string, unknown>, pathKeys: readonly string[], baseDir: string): Record<string, unknown> {
   const out = { ...connection }
   for (const key of pathKeys) {
     const value = out[key]

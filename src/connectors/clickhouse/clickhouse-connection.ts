@@ -1,11 +1,12 @@
 import { z } from 'zod'
-import { intField } from '../postgres/postgres-connection.js'
+import { intField, lockTimeoutMsField } from '../kit/config-fields.js'
+import { fileField, onePassword, passwordField, passwordFileField } from '../kit/connection-fields.js'
 
 const shared = {
   /** Adds ON CLUSTER `name` to every ALTER. */
   onCluster: z.string().min(1).optional(),
   /** Bound on waiting for a table lock (ClickHouse's lock_acquire_timeout, whole seconds, rounded up); 0: no bound. */
-  lockTimeoutMs: intField(0).default(5_000),
+  lockTimeoutMs: lockTimeoutMsField,
 }
 
 const httpUrl = z
@@ -14,31 +15,28 @@ const httpUrl = z
   .refine((value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol), { message: 'must be an http:// or https:// URL' })
 
 /** A ClickHouse server (or ClickHouse Cloud) through its HTTP interface and the official client. */
-const httpConnectionSchema = z
-  .strictObject({
+const httpConnectionSchema = onePassword(
+  z.strictObject({
     mode: z.literal('http').default('http'),
     url: httpUrl.default('http://127.0.0.1:8123'),
     username: z.string().min(1).default('default'),
-    password: z.string().optional(),
+    password: passwordField,
     /** Read once when the client starts. */
-    passwordFile: z.string().min(1).optional(),
+    passwordFile: passwordFileField,
     /** The connection's default database; every statement names its database anyway. */
     database: z.string().min(1).default('default'),
     requestTimeoutMs: intField(1).default(30_000),
     ...shared,
-  })
-  .refine((connection) => connection.password === undefined || connection.passwordFile === undefined, {
-    message: 'give password or passwordFile, not both',
-    path: ['passwordFile'],
-  })
+  }),
+)
 
 /** ClickHouse in this process through chdb: tests and the embedded demo. */
 const embeddedConnectionSchema = z.strictObject({
   mode: z.literal('embedded'),
   /** Data directory; absent: a temporary directory, removed on close. */
-  path: z.string().min(1).optional(),
+  path: fileField(),
   /** SQL file (statements separated by `;`) run once, when the data directory is new. */
-  initSql: z.string().min(1).optional(),
+  initSql: fileField(),
   ...shared,
 })
 

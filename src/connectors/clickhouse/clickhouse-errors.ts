@@ -1,6 +1,8 @@
-import type { ErrorCode } from '../../errors/codes.js'
 import { isRevmetaError, RevmetaError } from '../../errors/revmeta-error.js'
 import { redactSecrets } from '../../errors/redact-secrets.js'
+import type { Classified } from '../kit/error-context.js'
+import { stringField, thrownRecord } from '../kit/error-fields.js'
+import { isNetworkErrno } from '../kit/network-errors.js'
 
 /** Where the error happened; never holds the password, only values that name the place. */
 export interface ClickhouseErrorContext {
@@ -10,11 +12,6 @@ export interface ClickhouseErrorContext {
   readonly where: string
   /** Strings that must never appear in a message (the password), replaced by `***`. */
   readonly secrets?: readonly string[]
-}
-
-interface Classified {
-  readonly code: ErrorCode
-  readonly retryable?: boolean
 }
 
 /** ClickHouse error codes (src/Common/ErrorCodes.cpp) that say more than "the statement failed". */
@@ -46,7 +43,8 @@ const byServerCode: Readonly<Record<number, Classified>> = {
   999: { code: 'SQL_FAILED', retryable: true }, // KEEPER_EXCEPTION
 }
 
-const networkErrnos = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNABORTED', 'UND_ERR_SOCKET'])
+/** undici's code for a socket that closed under the official client, beside Node's network errnos. */
+const socketClosed = new Set(['UND_ERR_SOCKET'])
 
 /** What @clickhouse/client throws when request_timeout passes, or a socket closes early. */
 const brokenRequest = /^Timeout error\.|socket hang up|other side closed/i
@@ -73,7 +71,7 @@ const maxQuerySize = /Max query size exceeded/i
 function classify(fields: ErrorFields): Classified {
   if (fields.serverCode === 62 && maxQuerySize.test(fields.message)) return { code: 'VALUE_TOO_LONG' }
   if (fields.serverCode !== undefined) return byServerCode[fields.serverCode] ?? { code: 'SQL_FAILED' }
-  if (fields.errno !== undefined && networkErrnos.has(fields.errno)) return { code: 'CONNECTION_FAILED' }
+  if (isNetworkErrno(fields.errno, socketClosed)) return { code: 'CONNECTION_FAILED' }
   if (brokenRequest.test(fields.message)) return { code: 'CONNECTION_FAILED' }
   return { code: 'SQL_FAILED' }
 }
@@ -86,12 +84,10 @@ interface ErrorFields {
 }
 
 function errorFields(error: unknown): ErrorFields {
-  if (typeof error !== 'object' || error === null) return { message: String(error) }
-  const record = error as Record<string, unknown>
-  // Node reports a failed connect to several addresses (localhost: ::1 and 127.0.0.1) as an AggregateError.
-  const inner = error instanceof AggregateError && error.errors.length > 0 ? (error.errors[0] as Record<string, unknown>) : undefined
-  const cause = typeof record.cause === 'object' && record.cause !== null ? (record.cause as Record<string, unknown>) : undefined
-  const message = text(record.message) || (inner ? text(inner.message) : '') || ''
+  const thrown = thrownRecord(error)
+  if (!thrown) return { message: String(error) }
+  const { record, inner, cause } = thrown
+  const message = stringField(record, 'message') || stringField(inner, 'message') || ''
   const code = record.code
   // @clickhouse/client: code '60' and type 'UNKNOWN_TABLE'; chdb: clickhouseCode 60, or only "Code: 60." in the message.
   const serverCode =
@@ -100,13 +96,9 @@ function errorFields(error: unknown): ErrorFields {
       : typeof record.clickhouseCode === 'number'
         ? record.clickhouseCode
         : numberIn(/\bCode: (\d+)\./.exec(message))
-  const type = text(record.type) || /\(([A-Z][A-Z0-9_]{2,})\)/.exec(message)?.[1]
+  const type = stringField(record, 'type') || /\(([A-Z][A-Z0-9_]{2,})\)/.exec(message)?.[1]
   const errno = [code, inner?.code, cause?.code].find((value): value is string => typeof value === 'string' && /^(?:E[A-Z]+|UND_ERR_[A-Z_]+)$/.test(value))
   return { message: message || errno || '', serverCode, type: type || undefined, errno }
-}
-
-function text(value: unknown): string {
-  return typeof value === 'string' ? value : ''
 }
 
 function numberIn(match: RegExpExecArray | null): number | undefined {

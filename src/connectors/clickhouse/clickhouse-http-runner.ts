@@ -1,3 +1,4 @@
+import { KnownSecrets } from '../kit/known-secrets.js'
 import { readPasswordFile } from '../kit/password-file.js'
 import { RevmetaError } from '../../errors/revmeta-error.js'
 import type { ClickhouseHttpConnection } from './clickhouse-connection.js'
@@ -15,7 +16,7 @@ export async function openHttpRunner(connection: ClickhouseHttpConnection): Prom
   const context: ClickhouseErrorContext = {
     mode: 'http',
     where: withoutCredentials(connection.url),
-    secrets: password !== undefined && password.length > 0 ? [password] : [],
+    secrets: new KnownSecrets(password).list,
   }
   const client = createClient({
     url: connection.url,

@@ -1,8 +1,7 @@
 import { z } from 'zod'
-import { intField } from '../postgres/postgres-connection.js'
-
-/** true/false, also as the strings 'true'/'false': `${READ_ONLY}` from the environment arrives as text. */
-const boolField = z.union([z.boolean(), z.enum(['true', 'false']).transform((value) => value === 'true')])
+import { withRole } from '../../fields/field-roles.js'
+import { batchSizeField, boolField, intField, lockTimeoutMsField } from '../kit/config-fields.js'
+import { fileField } from '../kit/connection-fields.js'
 
 export const duckdbConnectionSchema = z
   .strictObject({
@@ -11,9 +10,9 @@ export const duckdbConnectionSchema = z
      * part). ':memory:' (the default) is an empty database named `memory`, gone at close.
      * The parent directory of a new file is created.
      */
-    path: z.string().min(1).default(':memory:'),
+    path: withRole(z.string().min(1), 'file').default(':memory:'),
     /** SQL file run once, when the database file is new (always, in memory): how tests and the demo seed it. */
-    initSql: z.string().min(1).optional(),
+    initSql: fileField(),
     /** Opens the file read-only: reading back works, every write fails PRIVILEGE. */
     readOnly: boolField.default(false),
     /** DuckDB's worker threads; absent leaves DuckDB's default (one per core). */
@@ -24,9 +23,9 @@ export const duckdbConnectionSchema = z
      * while another process holds the file; once it is over, the service fails CONNECTION_FAILED
      * (retryable). Statements themselves never wait.
      */
-    lockTimeoutMs: intField(0).default(5_000),
+    lockTimeoutMs: lockTimeoutMsField,
     /** Statements sent per call (one transaction each). */
-    batchSize: intField(1, 100_000).default(200),
+    batchSize: batchSizeField,
   })
   .refine((connection) => !(connection.readOnly && isMemoryPath(connection.path)), {
     message: 'an in-memory database cannot be opened read-only',

@@ -1,16 +1,12 @@
-import type { ErrorCode } from '../../errors/codes.js'
 import { isRevmetaError, RevmetaError } from '../../errors/revmeta-error.js'
+import type { Classified } from '../kit/error-context.js'
+import { messageOf } from '../kit/error-fields.js'
 
 /** Where the error happened: values that name the place, never anything secret. */
 export interface DuckdbErrorContext {
   readonly phase: 'open' | 'query'
   readonly path: string
   readonly database?: string
-}
-
-interface Classified {
-  readonly code: ErrorCode
-  readonly retryable?: boolean
 }
 
 /**
@@ -68,10 +64,4 @@ function classify(type: string | undefined, message: string, phase: DuckdbErrorC
   }
   if (phase === 'open') return { code: 'CONNECTION_FAILED', retryable: false }
   return { code: 'SQL_FAILED' }
-}
-
-function messageOf(error: unknown): string {
-  if (error instanceof Error) return error.message
-  if (typeof error === 'object' && error !== null && typeof (error as { message?: unknown }).message === 'string') return (error as { message: string }).message
-  return String(error)
 }

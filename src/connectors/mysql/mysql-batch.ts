@@ -1,6 +1,6 @@
 import { RevmetaError } from '../../errors/revmeta-error.js'
 import type { Statement, UnitResult } from '../connector.js'
-import { checkUnit, joinScript } from '../sql-batch.js'
+import { checkUnit, joinScript } from '../kit/sql-batch.js'
 
 /**
  * Batching for MySQL, where every DDL statement commits on its own: a multi-statement script

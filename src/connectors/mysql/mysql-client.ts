@@ -1,5 +1,5 @@
 import { Socket } from 'node:net'
-import { readPasswordFile } from '../kit/password-file.js'
+import { KnownSecrets } from '../kit/known-secrets.js'
 import type { Pool, PoolConnection, PoolOptions, RowDataPacket } from 'mysql2/promise'
 import { RevmetaError } from '../../errors/revmeta-error.js'
 import type { AssetRef } from '../../model/asset.js'
@@ -52,7 +52,7 @@ class MysqlClient implements ConnectorClient {
   private pool: Pool | undefined
   private readonly prepared = new WeakSet<object>()
   private readonly watched = new WeakSet<Socket>()
-  private readonly secrets: string[] = []
+  private readonly secrets: KnownSecrets
   private readonly setup: readonly string[]
   private sqlMode: string | undefined
   private version = ''
@@ -63,7 +63,7 @@ class MysqlClient implements ConnectorClient {
     private readonly connection: MysqlConnection,
     private readonly context: ClientContext,
   ) {
-    if (connection.password !== undefined) this.secrets.push(connection.password)
+    this.secrets = new KnownSecrets(connection.password)
     this.setup = context.dialect.sessionSetup({ lockTimeoutMs: connection.lockTimeoutMs })
   }
 
@@ -211,7 +211,7 @@ class MysqlClient implements ConnectorClient {
     if (this.closed) throw new RevmetaError('INTERNAL', `The ${this.context.dialect.name} client of service ${JSON.stringify(this.context.service)} is already closed`)
     if (this.pool !== undefined) return this.pool
     const { connection } = this
-    const password = connection.passwordFile !== undefined ? await this.readPassword(connection.passwordFile) : connection.password
+    const password = connection.passwordFile !== undefined ? await this.secrets.readPasswordFile(connection.passwordFile) : connection.password
     const ssl = connection.ssl === true ? {} : connection.ssl === false ? undefined : connection.ssl
     this.pool ??= this.createPool({
       host: connection.host,
@@ -274,13 +274,6 @@ class MysqlClient implements ConnectorClient {
     await pool?.end().catch(() => undefined)
   }
 
-  /** The password is remembered so it can be blanked out of any error message. */
-  private async readPassword(file: string): Promise<string> {
-    const password = await readPasswordFile(file)
-    if (!this.secrets.includes(password)) this.secrets.push(password)
-    return password
-  }
-
   private classify(error: unknown, phase: 'connect' | 'query', database?: string): RevmetaError {
     return classifyMysqlError(error, {
       engine: this.context.dialect.name,
@@ -288,7 +281,7 @@ class MysqlClient implements ConnectorClient {
       ...(database !== undefined ? { database } : {}),
       host: this.connection.host,
       port: this.connection.port,
-      secrets: this.secrets,
+      secrets: this.secrets.list,
     })
   }
 }

@@ -1,5 +1,7 @@
 import { isRevmetaError, RevmetaError } from '../../errors/revmeta-error.js'
-import type { Classified, SqlErrorContext } from '../error-context.js'
+import { sqlErrorPrefix, type Classified, type SqlErrorContext } from '../kit/error-context.js'
+import { stringField, thrownRecord } from '../kit/error-fields.js'
+import { isNetworkErrno } from '../kit/network-errors.js'
 import { redactSecrets } from '../../errors/redact-secrets.js'
 
 /** Kept under this name for the mysql client. */
@@ -35,20 +37,8 @@ const byErrno: Readonly<Record<number, Classified>> = {
   4144: { code: 'VALUE_TOO_LONG' },
 }
 
-const networkCodes = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EPIPE',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ECONNABORTED',
-  'PROTOCOL_CONNECTION_LOST',
-  'PROTOCOL_SEQUENCE_TIMEOUT',
-  'POOL_CLOSED',
-])
+/** mysql2's own codes for a connection that is gone, beside Node's network errnos. */
+const lostConnection = new Set(['PROTOCOL_CONNECTION_LOST', 'PROTOCOL_SEQUENCE_TIMEOUT', 'POOL_CLOSED'])
 
 /** Turns anything mysql2 throws into a coded error, keeping the server's words. */
 export function classifyMysqlError(error: unknown, context: MysqlErrorContext): RevmetaError {
@@ -56,12 +46,8 @@ export function classifyMysqlError(error: unknown, context: MysqlErrorContext): 
   const fields = errorFields(error)
   const classified = classify(fields, context.phase)
   const serverMessage = redactSecrets(fields.message ?? 'unknown error', context.secrets)
-  const where = [context.database !== undefined ? `database ${JSON.stringify(context.database)}` : undefined, context.host !== undefined ? `${context.host}:${context.port ?? ''}` : undefined]
-    .filter((part) => part !== undefined)
-    .join(' at ')
-  const prefix = context.phase === 'connect' ? `Cannot connect to ${context.engine}` : `${context.engine} rejected the statement`
   const tags = [fields.errno !== undefined ? `errno ${fields.errno}` : fields.code, fields.sqlState !== undefined ? `SQLSTATE ${fields.sqlState}` : undefined].filter((tag) => tag !== undefined)
-  const message = `${prefix}${where ? ` (${where})` : ''}: ${serverMessage}${tags.length > 0 ? ` [${tags.join(', ')}]` : ''}`
+  const message = `${sqlErrorPrefix(context)}: ${serverMessage}${tags.length > 0 ? ` [${tags.join(', ')}]` : ''}`
   return new RevmetaError(classified.code, message, {
     cause: error,
     ...(classified.retryable !== undefined ? { retryable: classified.retryable } : {}),
@@ -83,7 +69,7 @@ function classify(fields: ErrorFields, phase: MysqlErrorContext['phase']): Class
     const known = byErrno[fields.errno]
     if (known !== undefined) return known
   }
-  if (fields.code !== undefined && networkCodes.has(fields.code)) return { code: 'CONNECTION_FAILED' }
+  if (isNetworkErrno(fields.code, lostConnection)) return { code: 'CONNECTION_FAILED' }
   // A fatal error leaves the connection unusable; whatever caused it, a new one may work.
   if (fields.fatal) return { code: 'CONNECTION_FAILED' }
   // TLS and other setup errors: retrying will not fix a configuration problem.
@@ -100,23 +86,17 @@ interface ErrorFields {
 }
 
 function errorFields(error: unknown): ErrorFields {
-  if (typeof error !== 'object' || error === null) return { message: String(error), fatal: false }
-  const record = error as Record<string, unknown>
-  // Node reports a failed connect to several addresses (localhost: ::1 and 127.0.0.1) as an AggregateError.
-  const inner = error instanceof AggregateError && error.errors.length > 0 ? (error.errors[0] as Record<string, unknown>) : undefined
-  const code = stringField(record, 'code') ?? (inner ? stringField(inner, 'code') : undefined)
+  const thrown = thrownRecord(error)
+  if (!thrown) return { message: String(error), fatal: false }
+  const { record, inner } = thrown
+  const code = stringField(record, 'code') ?? stringField(inner, 'code')
   // Node's own errno is negative (-111); the server's is a positive error number.
   const errno = typeof record.errno === 'number' && record.errno > 0 ? record.errno : undefined
   return {
-    message: stringField(record, 'sqlMessage') || stringField(record, 'message') || (inner ? stringField(inner, 'message') : undefined) || code,
+    message: stringField(record, 'sqlMessage') || stringField(record, 'message') || stringField(inner, 'message') || code,
     code,
     errno,
     sqlState: stringField(record, 'sqlState'),
     fatal: record.fatal === true,
   }
-}
-
-function stringField(record: Record<string, unknown>, key: string): string | undefined {
-  const value = record[key]
-  return typeof value === 'string' ? value : undefined
 }

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs'
+import { groupReadBackTargets } from '../kit/read-back-targets.js'
 import { mkdir, readFile, rm } from 'node:fs/promises'
 import path from 'node:path'
 import type { PGlite } from '@electric-sql/pglite'
@@ -10,14 +11,13 @@ import {
   addDatabaseRows,
   addObjectRows,
   databaseReadBackSql,
-  groupReadBackTargets,
   schemaListSql,
   schemaReadBackSql,
   type DatabaseRow,
   type ObjectRow,
   type SchemaNameRow,
 } from '../postgres/postgres-read-back.js'
-import { executeSqlBatches } from '../sql-batch.js'
+import { executeSqlBatches } from '../kit/sql-batch.js'
 import type { PgliteConnection } from './pglite-connection.js'
 
 const engine = 'pglite'

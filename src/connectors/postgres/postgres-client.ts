@@ -1,15 +1,15 @@
-import { readPasswordFile } from '../kit/password-file.js'
+import { KnownSecrets } from '../kit/known-secrets.js'
+import { groupReadBackTargets } from '../kit/read-back-targets.js'
 import type { Pool, PoolClient, PoolConfig, QueryResultRow } from 'pg'
 import { RevmetaError } from '../../errors/revmeta-error.js'
 import type { AssetRef } from '../../model/asset.js'
 import type { ClientContext, ConnectorClient, ObjectState, StateSnapshot, Statement, UnitResult } from '../connector.js'
-import { executeSqlBatches } from '../sql-batch.js'
+import { executeSqlBatches } from '../kit/sql-batch.js'
 import type { PostgresConnection } from './postgres-connection.js'
 import { classifyPostgresError } from './postgres-errors.js'
 import {
   addDatabaseRows,
   addObjectRows,
-  groupReadBackTargets,
   postgresQueries,
   type DatabaseRow,
   type ObjectRow,
@@ -40,7 +40,7 @@ class PostgresClient implements ConnectorClient {
   private readonly pools = new Map<string, Pool>()
   /** Connections that already ran the session setup; the pool may replace a connection at any time. */
   private readonly prepared = new WeakSet<PoolClient>()
-  private readonly secrets: string[] = []
+  private readonly secrets: KnownSecrets
   private readonly setup: readonly string[]
   private closed = false
 
@@ -50,7 +50,7 @@ class PostgresClient implements ConnectorClient {
     private readonly context: ClientContext,
     private readonly queries: PostgresProtocolQueries,
   ) {
-    if (connection.password !== undefined) this.secrets.push(connection.password)
+    this.secrets = new KnownSecrets(connection.password)
     this.setup = context.dialect.sessionSetup({ lockTimeoutMs: connection.lockTimeoutMs })
   }
 
@@ -179,7 +179,7 @@ class PostgresClient implements ConnectorClient {
       port: connection.port,
       user: connection.user,
       database,
-      password: passwordFile !== undefined ? () => this.readPassword(passwordFile) : connection.password,
+      password: passwordFile !== undefined ? () => this.secrets.readPasswordFile(passwordFile) : connection.password,
       ssl: connection.ssl,
       application_name: connection.applicationName,
       connectionTimeoutMillis: connection.connectTimeoutMs,
@@ -198,13 +198,6 @@ class PostgresClient implements ConnectorClient {
     return pool
   }
 
-  /** The password is remembered so it can be blanked out of any error message. */
-  private async readPassword(file: string): Promise<string> {
-    const password = await readPasswordFile(file)
-    if (!this.secrets.includes(password)) this.secrets.push(password)
-    return password
-  }
-
   private classify(error: unknown, phase: 'connect' | 'query', database: string): RevmetaError {
     return classifyPostgresError(error, {
       engine: this.context.dialect.name,
@@ -212,7 +205,7 @@ class PostgresClient implements ConnectorClient {
       database,
       host: this.connection.host,
       port: this.connection.port,
-      secrets: this.secrets,
+      secrets: this.secrets.list,
     })
   }
 }

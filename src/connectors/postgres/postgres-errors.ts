@@ -1,5 +1,7 @@
 import { isRevmetaError, RevmetaError } from '../../errors/revmeta-error.js'
-import type { Classified, SqlErrorContext } from '../error-context.js'
+import { sqlErrorPrefix, type Classified, type SqlErrorContext } from '../kit/error-context.js'
+import { stringField, thrownRecord } from '../kit/error-fields.js'
+import { isNetworkErrno } from '../kit/network-errors.js'
 import { redactSecrets } from '../../errors/redact-secrets.js'
 
 /** Kept under this name for the postgres client. */
@@ -24,8 +26,6 @@ const bySqlstate: Readonly<Record<string, Classified>> = {
   '40P01': { code: 'SQL_FAILED', retryable: true },
 }
 
-const networkErrnos = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNABORTED'])
-
 const sqlstatePattern = /^[0-9A-Z]{5}$/
 
 // pg raises these without a code when a socket closes, a connect timeout fires, or query_timeout
@@ -39,11 +39,7 @@ export function classifyPostgresError(error: unknown, context: PostgresErrorCont
   const classified = classify(fields, context.phase)
   const redact = (text: string | undefined): string | undefined => (text === undefined ? undefined : redactSecrets(text, context.secrets))
   const serverMessage = redact(fields.message) ?? 'unknown error'
-  const where = [context.database !== undefined ? `database ${JSON.stringify(context.database)}` : undefined, context.host !== undefined ? `${context.host}:${context.port ?? ''}` : undefined]
-    .filter((part) => part !== undefined)
-    .join(' at ')
-  const prefix = context.phase === 'connect' ? `Cannot connect to ${context.engine}` : `${context.engine} rejected the statement`
-  const message = `${prefix}${where ? ` (${where})` : ''}: ${serverMessage}${fields.sqlstate ? ` [SQLSTATE ${fields.sqlstate}]` : ''}`
+  const message = `${sqlErrorPrefix(context)}: ${serverMessage}${fields.sqlstate ? ` [SQLSTATE ${fields.sqlstate}]` : ''}`
   return new RevmetaError(classified.code, message, {
     cause: error,
     ...(classified.retryable !== undefined ? { retryable: classified.retryable } : {}),
@@ -71,7 +67,7 @@ function classify(fields: ErrorFields, phase: PostgresErrorContext['phase']): Cl
     if (sqlstate.startsWith('28')) return { code: 'CONNECTION_FAILED', retryable: false }
     return { code: 'SQL_FAILED' }
   }
-  if (errno !== undefined && networkErrnos.has(errno)) return { code: 'CONNECTION_FAILED' }
+  if (isNetworkErrno(errno)) return { code: 'CONNECTION_FAILED' }
   if (brokenConnection.test(fields.message ?? '')) return { code: 'CONNECTION_FAILED' }
   // TLS and other setup errors: retrying will not fix a configuration problem.
   if (phase === 'connect') return { code: 'CONNECTION_FAILED', retryable: false }
@@ -87,12 +83,11 @@ interface ErrorFields {
 }
 
 function errorFields(error: unknown): ErrorFields {
-  if (typeof error !== 'object' || error === null) return { message: String(error) }
-  const record = error as Record<string, unknown>
-  // Node reports a failed connect to several addresses (localhost: ::1 and 127.0.0.1) as an AggregateError.
-  const inner = error instanceof AggregateError && error.errors.length > 0 ? (error.errors[0] as Record<string, unknown>) : undefined
-  const code = stringField(record, 'code') ?? (inner ? stringField(inner, 'code') : undefined)
-  const message = stringField(record, 'message') || (inner ? stringField(inner, 'message') : undefined) || code
+  const thrown = thrownRecord(error)
+  if (!thrown) return { message: String(error) }
+  const { record, inner } = thrown
+  const code = stringField(record, 'code') ?? stringField(inner, 'code')
+  const message = stringField(record, 'message') || stringField(inner, 'message') || code
   const isSqlstate = code !== undefined && sqlstatePattern.test(code)
   return {
     message,
@@ -101,9 +96,4 @@ function errorFields(error: unknown): ErrorFields {
     detail: stringField(record, 'detail'),
     hint: stringField(record, 'hint'),
   }
-}
-
-function stringField(record: Record<string, unknown>, key: string): string | undefined {
-  const value = record[key]
-  return typeof value === 'string' ? value : undefined
 }

@@ -131,17 +131,6 @@ export function objectTypeOfRelkind(relkind: string | null): ObjectType | undefi
   return relkind === null ? undefined : relkindTypes[relkind]
 }
 
-/** The schemas each database's read-back must cover, by database name. */
-export function groupReadBackTargets(assets: readonly AssetRef[]): Map<string, Set<string>> {
-  const byDatabase = new Map<string, Set<string>>()
-  for (const asset of assets) {
-    let schemas = byDatabase.get(asset.database)
-    if (schemas === undefined) byDatabase.set(asset.database, (schemas = new Set()))
-    if (asset.schema !== undefined) schemas.add(asset.schema)
-  }
-  return byDatabase
-}
-
 /**
  * Adds one database's rows to `into`, keyed by assetFqn. Objects whose names have no FQN (a
  * double quote in a name, refused by OpenMetadata too) cannot be asked for, so they are skipped

@@ -1,5 +1,5 @@
-import { RevmetaError } from '../errors/revmeta-error.js'
-import type { Statement, UnitResult } from './connector.js'
+import { RevmetaError } from '../../errors/revmeta-error.js'
+import type { Statement, UnitResult } from '../connector.js'
 
 export interface SqlBatchOptions {
   /** The database the connection is on: every statement must name it. */

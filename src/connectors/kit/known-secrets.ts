@@ -1,0 +1,28 @@
+import { readPasswordFile } from './password-file.js'
+
+/**
+ * The secret values a client has seen (the configured password, each one read from a password
+ * file), so that they can be blanked out of any message built from a driver's or a server's text.
+ */
+export class KnownSecrets {
+  private readonly values: string[] = []
+
+  constructor(...initial: (string | undefined)[]) {
+    for (const value of initial) this.add(value)
+  }
+
+  add(value: string | undefined): void {
+    if (value !== undefined && value.length > 0 && !this.values.includes(value)) this.values.push(value)
+  }
+
+  /** Reads a password file and remembers what it held. */
+  async readPasswordFile(file: string): Promise<string> {
+    const password = await readPasswordFile(file)
+    this.add(password)
+    return password
+  }
+
+  get list(): readonly string[] {
+    return this.values
+  }
+}
