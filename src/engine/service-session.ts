@@ -1,5 +1,5 @@
 import type { ResolvedChannel, ServiceConfig } from '../config/load-config.js'
-import { capabilitiesOf, type Connector, type ConnectorClient, type Dialect, type StateSnapshot } from '../connectors/connector.js'
+import { capabilitiesOf, type Connector, type ConnectorClient, type Dialect, type ObjectState, type StateSnapshot } from '../connectors/connector.js'
 import { loadConnector } from '../connectors/registry.js'
 import { RevmetaError, toRevmetaError } from '../errors/revmeta-error.js'
 import type { ChangeOrigin } from '../model/change.js'
@@ -50,6 +50,9 @@ function fail(report: OperationReport, error: RevmetaError): void {
 
 /** Operations prepared per step of the send pipeline. */
 const sendChunk = 1_000
+
+const readBackText = (kind: Operation['kind'], state: ObjectState): string | null | undefined =>
+  kind === 'owners' ? state.owner : kind === 'tags' ? state.tags?.map((t) => `${t.key}=${t.value}`).join(', ') : state.description
 
 const preview = (value: string | null | undefined) =>
   value === null || value === undefined ? 'nothing' : JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value)
@@ -200,7 +203,7 @@ export class ServiceSession {
         reports[i]!.verified = true
         continue
       }
-      const found = state === undefined ? 'the object is gone' : `read back ${preview(p.op.kind === 'owners' ? state.owner : state.description)}`
+      const found = state === undefined ? 'the object is gone' : `read back ${preview(readBackText(p.op.kind, state))}`
       fail(reports[i]!, new RevmetaError('VERIFY_MISMATCH', `${fqn}: wrote ${preview(p.desired)} but ${found}`, { details: { asset: fqn, kind: p.op.kind } }))
     }
   }
