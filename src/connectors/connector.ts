@@ -165,8 +165,11 @@ export interface ObjectState {
   readonly description: string | null
   /** The owning principal, where the engine has owners. */
   readonly owner?: string | null
-  /** Key/value tags, where the engine has tags and reads them back. */
-  readonly tags?: readonly { readonly key: string; readonly value: string }[]
+  /**
+   * Key/value tags, where the engine has tags and reads them back. `inherited` marks a tag the
+   * object only inherits from a parent (Snowflake): it neither counts as in place nor clashes.
+   */
+  readonly tags?: readonly { readonly key: string; readonly value: string; readonly inherited?: boolean }[]
   /** Engine-specific definition the dialect needs to restate the object (see ObjectTarget). */
   readonly definition?: string
 }

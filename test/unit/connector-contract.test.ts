@@ -130,6 +130,11 @@ describe('native tags', () => {
     expect(there.outcome).toBe('unchanged')
     const not = prepareOperation(op, dialect, owners, channelWith(), snapshot({ objectType: 'table', description: null, tags: [{ key: 'Tier', value: 'Tier1' }] }))
     expect(not).toMatchObject({ outcome: 'ready', desired: 'PII=Sensitive', current: 'Tier=Tier1' })
+    // Inherited from a parent, a tag is neither in place on the object nor a clash with it.
+    const inherited = prepareOperation(tagsOp(['PII.Sensitive']), dialect, owners, channelWith(), snapshot({ objectType: 'table', description: null, tags: [{ key: 'PII', value: 'Sensitive', inherited: true }, { key: 'PII', value: 'Public', inherited: true }] }))
+    expect(inherited).toMatchObject({ outcome: 'ready', current: null })
+    const clash = prepareOperation(tagsOp(['PII.Sensitive']), dialect, owners, channelWith(), snapshot({ objectType: 'table', description: null, tags: [{ key: 'PII', value: 'Public' }] }))
+    expect(clash).toMatchObject({ outcome: 'failed', error: { code: 'AMBIGUOUS_TAG' } })
   })
 
   it('reports levels without a tag renderer unsupported, and values past the limit invalid', () => {

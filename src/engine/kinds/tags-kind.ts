@@ -20,6 +20,8 @@ function mapAll(labels: readonly TagLabel[], mapping: TagMapping, dropped: strin
 }
 
 const show = (t: { key: string; value: string }) => `${t.key}=${t.value}`
+/** Tags set on the object itself, not inherited from a parent. */
+const direct = (t: { inherited?: boolean }) => t.inherited !== true
 
 /** A template that reads tag_key or tag_value runs once per tag; one that only reads {tags}, once per operation. */
 function perTag(template: CompiledTemplate): boolean {
@@ -43,7 +45,7 @@ export function describeTags({ op, dialect, channel, state }: KindContext<TagsOp
   const remove = mapAll(op.remove, mapping, dropped)
   const warnings = dropped.length > 0 ? [`not written by the channel's tag mapping: ${dropped.join(', ')}`] : []
   if (!mapping.replace) {
-    const clash = findAmbiguousTag(add, remove, state?.tags)
+    const clash = findAmbiguousTag(add, remove, state?.tags?.filter(direct))
     if (clash) {
       const where = clash.where === 'source' ? 'already on the asset in the source' : 'added in the same batch'
       throw new RevmetaError('AMBIGUOUS_TAG', `Ambiguous tag on ${assetFqn(op.asset)}: ${clash.adding.tagFQN} (${show(clash.adding)}) would join ${show(clash.existing)}, ${where}; remove one in the catalog or set options.tags.replace`, {
@@ -80,8 +82,9 @@ function nativeTags(op: TagsOperation, renderer: TagRenderer, add: EngineTag[], 
   const has = (tags: readonly NativeTag[], t: NativeTag) => tags.some((x) => x.key === t.key && x.value === t.value)
   const read = (s: ObjectState) => {
     if (s.tags === undefined) return undefined
-    const done = add.every((t) => has(s.tags!, t)) && !remove.some((t) => has(s.tags!, t))
-    return done ? value : s.tags.map(show).join(', ') || null
+    const own = s.tags.filter(direct)
+    const done = add.every((t) => has(own, t)) && !remove.some((t) => has(own, t))
+    return done ? value : own.map(show).join(', ') || null
   }
   return { value, warnings, read, render: (objectType, definition) => renderer.render({ asset: op.asset, objectType, definition }, { add, remove }) }
 }
