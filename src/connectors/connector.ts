@@ -1,22 +1,45 @@
 import type { z } from 'zod'
+import type { Statement } from '../model/statement.js'
 import type { RevmetaError } from '../errors/revmeta-error.js'
 import type { AssetRef, Level } from '../model/asset.js'
 
-/** The kind of object an asset is in the source; read back, because SQL differs (COMMENT ON VIEW ...). */
-export type ObjectType =
-  | 'database'
-  | 'schema'
-  | 'table'
-  | 'partitioned_table'
-  | 'view'
-  | 'materialized_view'
-  | 'foreign_table'
-  | 'column'
+/**
+ * Object types every engine may share, with the level each sits at. An engine may read back a type
+ * of its own (Snowflake's hybrid tables, ...): any string is an ObjectType, and the engine's own
+ * dialect gives it meaning. Core code only passes types through (and assumes one per level offline).
+ */
+export const wellKnownObjectTypes = {
+  database: 'database',
+  schema: 'schema',
+  table: 'table',
+  view: 'table',
+  materialized_view: 'table',
+  external_table: 'table',
+  dynamic_table: 'table',
+  iceberg_table: 'table',
+  partitioned_table: 'table',
+  foreign_table: 'table',
+  column: 'column',
+} as const satisfies Record<string, Level>
+
+export type WellKnownObjectType = keyof typeof wellKnownObjectTypes
+// `string & {}` keeps editor completion for the well-known names while accepting any other.
+export type ObjectType = WellKnownObjectType | (string & {})
+
+/** The level a well-known object type sits at; undefined for an engine's own types. */
+export function objectTypeLevel(objectType: ObjectType): Level | undefined {
+  return Object.hasOwn(wellKnownObjectTypes, objectType) ? wellKnownObjectTypes[objectType as WellKnownObjectType] : undefined
+}
+
+/** The type assumed for an asset when nothing was read back (planning offline). */
+export const assumedObjectType: Readonly<Record<Level, ObjectType>> = { database: 'database', schema: 'schema', table: 'table', column: 'column' }
+
+export type LengthLimit = { readonly max: number; readonly unit: 'characters' | 'bytes' }
 
 /**
- * What an engine can hold. Core code reads these flags and never branches on an engine's name.
- * A level missing from a list means the engine cannot do that kind there: the operation is
- * reported `unsupported`, never sent.
+ * What an engine can hold, derived from its dialect's renderers by capabilitiesOf(): core code
+ * reads these flags and never branches on an engine's name. A level missing from a list means
+ * the engine cannot do that kind there: the operation is reported `unsupported`, never sent.
  */
 export interface Capabilities {
   readonly descriptionLevels: readonly Level[]
@@ -25,11 +48,13 @@ export interface Capabilities {
   /** 'one' engines keep a single owner per object (PostgreSQL roles); 'many' engines keep a list. */
   readonly ownerCardinality: 'one' | 'many'
   /** Longest description per level, in code points or UTF-8 bytes; absent means no practical limit. */
-  readonly maxDescriptionLength: Partial<Record<Level, { readonly max: number; readonly unit: 'characters' | 'bytes' }>>
+  readonly maxDescriptionLength: Partial<Record<Level, LengthLimit>>
   /** The engine stores an empty description as no description (PostgreSQL does). */
   readonly emptyDescriptionIsNull: boolean
   /** The engine can read current metadata back, so writes can be skipped when in place and verified after. */
   readonly readBack: boolean
+  /** Longest tag value the engine stores (Snowflake: 256 characters); absent means no practical limit. */
+  readonly maxTagValueLength?: LengthLimit
 }
 
 /** The object a statement acts on, with its type as read back (or assumed when offline). */
@@ -43,36 +68,95 @@ export interface ObjectTarget {
   readonly definition?: string
 }
 
-/** SQL to run on a connection to `database` (the engine's own database name). */
-export interface SqlStatement {
-  readonly kind: 'sql'
-  readonly database: string
-  readonly sql: string
-}
-
-/** An operation rendered for one engine. API-driven engines add their own variant later. */
-export type Statement = SqlStatement
+export type { ApiStatement, HttpMethod, SqlStatement, Statement } from '../model/statement.js'
 
 export interface SessionOptions {
   /** How long one statement may wait for a lock before it fails (and may be retried). */
   readonly lockTimeoutMs: number
 }
 
+/** A tag as an engine stores it, after the channel's tag mapping: classification (key) and value. */
+export interface NativeTag {
+  readonly key: string
+  readonly value: string
+}
+
+/** The tags one operation adds to and removes from one object. */
+export interface TagChange {
+  readonly add: readonly NativeTag[]
+  readonly remove: readonly NativeTag[]
+}
+
 /**
- * Pure rendering for one engine: quoting, escaping, statements. No I/O, no driver imports, so
- * every byte it produces is testable without a database.
+ * Renders one kind. `levels` is where the engine can hold the kind: the capabilities come from
+ * it, so what a dialect claims and what it renders cannot disagree. A renderer may still throw
+ * UNSUPPORTED for one object type at a supported level (a Redshift external table).
+ */
+export interface KindRenderer<V> {
+  /** Default: every level the kind exists at (owners: database, schema, table). */
+  readonly levels?: readonly Level[]
+  render(target: ObjectTarget, value: V): Statement[]
+}
+
+export interface DescriptionRenderer extends KindRenderer<string | null> {
+  /** Default: no limit at any level. */
+  readonly maxLength?: Partial<Record<Level, LengthLimit>>
+  /** The engine stores '' as no description. Default: false. */
+  readonly emptyIsNull?: boolean
+}
+
+export interface OwnerRenderer extends KindRenderer<string> {
+  /** Default: 'one'. */
+  readonly cardinality?: 'one' | 'many'
+}
+
+export interface TagRenderer extends KindRenderer<TagChange> {
+  /** Default: no limit. */
+  readonly maxValueLength?: LengthLimit
+}
+
+/**
+ * Pure rendering for one engine: quoting, escaping, one renderer per kind it can write. No I/O,
+ * no driver imports, so every byte it produces is testable without a database. A kind without a
+ * renderer is `unsupported` (a channel's custom template still writes it).
  */
 export interface Dialect {
   readonly name: string
-  readonly capabilities: Capabilities
   /** Quotes a name as an identifier; throws NAME_TOO_LONG or VALUE_INVALID. */
   quoteIdentifier(name: string): string
   /** Quotes a value as a string literal that reads back as exactly `value`; throws VALUE_INVALID. */
   quoteLiteral(value: string): string
   /** Statements every new session runs before any change (lock timeout, ...). */
   sessionSetup(options: SessionOptions): string[]
-  renderDescription(target: ObjectTarget, description: string | null): Statement[]
-  renderOwner(target: ObjectTarget, principal: string): Statement[]
+  readonly description?: DescriptionRenderer
+  readonly tags?: TagRenderer
+  readonly owners?: OwnerRenderer
+  /** The client reads current metadata back (skip what is in place, verify what was written). Default: true. */
+  readonly readBack?: boolean
+}
+
+const allLevels: readonly Level[] = ['database', 'schema', 'table', 'column']
+const ownerDefaultLevels: readonly Level[] = ['database', 'schema', 'table']
+const derived = new WeakMap<Dialect, Capabilities>()
+
+/** The one place capabilities come from: what the dialect renders, with the defaults documented on each renderer. */
+export function capabilitiesOf(dialect: Dialect): Capabilities {
+  let caps = derived.get(dialect)
+  if (caps === undefined) {
+    const { description, tags, owners } = dialect
+    caps = Object.freeze({
+      descriptionLevels: description ? (description.levels ?? allLevels) : [],
+      ownerLevels: owners ? (owners.levels ?? ownerDefaultLevels) : [],
+      tagLevels: tags ? (tags.levels ?? allLevels) : [],
+      ownerCardinality: owners?.cardinality ?? 'one',
+      maxDescriptionLength: description?.maxLength ?? {},
+      emptyDescriptionIsNull: description?.emptyIsNull ?? false,
+      readBack: dialect.readBack ?? true,
+      ...(tags?.maxValueLength ? { maxTagValueLength: tags.maxValueLength } : {}),
+    })
+    derived.set(dialect, caps)
+  }
+  return caps
 }
 
 /** Current metadata of one object in the source. */
@@ -81,8 +165,11 @@ export interface ObjectState {
   readonly description: string | null
   /** The owning principal, where the engine has owners. */
   readonly owner?: string | null
-  /** Key/value tags, where the engine has tags and reads them back. */
-  readonly tags?: readonly { readonly key: string; readonly value: string }[]
+  /**
+   * Key/value tags, where the engine has tags and reads them back. `inherited` marks a tag the
+   * object only inherits from a parent (Snowflake): it neither counts as in place nor clashes.
+   */
+  readonly tags?: readonly { readonly key: string; readonly value: string; readonly inherited?: boolean }[]
   /** Engine-specific definition the dialect needs to restate the object (see ObjectTarget). */
   readonly definition?: string
 }
@@ -106,11 +193,12 @@ export interface ConnectorClient {
    */
   readBack(assets: readonly AssetRef[]): Promise<StateSnapshot>
   /**
-   * Runs units — each the statements of one operation — on a connection to `database`, in as few
-   * round trips as the driver allows. Returns one result per unit, in order; a failing unit never
+   * Runs units — each the statements of one operation — on a connection to `route` (routeOf():
+   * the database of SQL statements, the endpoint of API requests), in as few round trips as the
+   * driver allows. Returns one result per unit, in order; a failing unit never
    * hides the outcome of the others.
    */
-  execute(database: string, units: readonly (readonly Statement[])[]): Promise<UnitResult[]>
+  execute(route: string, units: readonly (readonly Statement[])[]): Promise<UnitResult[]>
   /**
    * The catalog databases this service holds, as the catalog names them (PostgreSQL: the
    * configured database; MySQL and ClickHouse: the `default` label), for ingestion.
@@ -130,11 +218,11 @@ export interface ClientContext {
 }
 
 /** One engine: its connection schema, its pure dialect, and a lazily loaded client. */
-export interface Connector<C = unknown> {
+export interface Connector<C = unknown, D extends Dialect = Dialect> {
   readonly name: string
   readonly connectionSchema: z.ZodType<C>
   /** `facts` come from the live session when there is one; without them the dialect assumes the engine's defaults. */
-  createDialect(connection: C, facts?: SessionFacts): Dialect
+  createDialect(connection: C, facts?: SessionFacts): D
   /** Loads the driver on first use, so unused engines cost nothing. */
   createClient(connection: C, context: ClientContext): Promise<ConnectorClient>
   /**

@@ -1,8 +1,7 @@
 import type { OwnerMapping } from '../config/config-schema.js'
 import type { ResolvedChannel } from '../config/load-config.js'
-import type { Dialect, ObjectState, ObjectType, StateSnapshot, Statement } from '../connectors/connector.js'
+import { assumedObjectType, type Dialect, type ObjectState, type StateSnapshot, type Statement } from '../connectors/connector.js'
 import { RevmetaError, toRevmetaError } from '../errors/revmeta-error.js'
-import type { Level } from '../model/asset.js'
 import { operationFqn, type Operation } from '../model/operation.js'
 import { compileChannelTemplates } from '../channels/compile-channel-templates.js'
 import { describeDescription } from './kinds/description-kind.js'
@@ -23,7 +22,6 @@ export interface PreparedOperation {
   readonly inPlace?: (state: ObjectState | undefined) => boolean
 }
 
-const assumedType: Record<Level, ObjectType> = { database: 'database', schema: 'schema', table: 'table', column: 'column' }
 const notPossible = new Set(['UNSUPPORTED', 'OWNER_REMOVAL_UNSUPPORTED'])
 
 const templateKey = { description: 'description', tags: 'tags', owners: 'owners' } as const
@@ -75,7 +73,7 @@ export function prepareOperation(op: Operation, dialect: Dialect, owners: OwnerM
   const current = state && read ? (read(state) ?? null) : undefined
   if (state && inPlace?.(state)) return prepared(op, 'unchanged', none, value, current, undefined, warnings, inPlace)
   try {
-    const statements = desired.render(state?.objectType ?? assumedType[op.asset.level], state?.definition)
+    const statements = desired.render(state?.objectType ?? assumedObjectType[op.asset.level], state?.definition)
     return prepared(op, 'ready', statements, value, current, undefined, warnings, inPlace)
   } catch (err) {
     return prepared(op, 'failed', none, value, current, toRevmetaError(err), warnings, inPlace)

@@ -1,5 +1,5 @@
 import type { ResolvedChannel, ServiceConfig } from '../config/load-config.js'
-import type { Connector, ConnectorClient, Dialect, StateSnapshot, Statement } from '../connectors/connector.js'
+import { capabilitiesOf, type Connector, type ConnectorClient, type Dialect, type ObjectState, type StateSnapshot } from '../connectors/connector.js'
 import { loadConnector } from '../connectors/registry.js'
 import { RevmetaError, toRevmetaError } from '../errors/revmeta-error.js'
 import type { ChangeOrigin } from '../model/change.js'
@@ -9,6 +9,7 @@ import { executeUnits, type RetryPolicy } from './execute-units.js'
 import { groupBy } from './group-by.js'
 import { prepareOperation, type PreparedOperation } from './prepare-operation.js'
 import { errorReport, type OperationReport } from '../model/report.js'
+import { displayOf, routeOf } from '../model/statement.js'
 
 export interface ProcessOptions {
   /** Send the statements; otherwise only plan. */
@@ -29,7 +30,8 @@ function toReport(p: PreparedOperation): OperationReport {
     level: op.asset.level,
     kind: op.kind,
     status: p.outcome === 'ready' ? 'planned' : p.outcome,
-    statements: p.statements.map(sqlOf),
+    statements: p.statements.map(displayOf),
+    statementDetails: p.statements.slice(),
     warnings: p.warnings.slice(),
     origins: op.origins.map(reportedOrigin),
   }
@@ -39,7 +41,6 @@ function toReport(p: PreparedOperation): OperationReport {
   return report
 }
 
-const sqlOf = (s: Statement) => s.sql
 const reportedOrigin = (o: ChangeOrigin) => ({ index: o.index, eventId: o.eventId, user: o.user })
 
 function fail(report: OperationReport, error: RevmetaError): void {
@@ -49,6 +50,9 @@ function fail(report: OperationReport, error: RevmetaError): void {
 
 /** Operations prepared per step of the send pipeline. */
 const sendChunk = 1_000
+
+const readBackText = (kind: Operation['kind'], state: ObjectState): string | null | undefined =>
+  kind === 'owners' ? state.owner : kind === 'tags' ? state.tags?.map((t) => `${t.key}=${t.value}`).join(', ') : state.description
 
 const preview = (value: string | null | undefined) =>
   value === null || value === undefined ? 'nothing' : JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value)
@@ -105,7 +109,7 @@ export class ServiceSession {
     let snapshot: StateSnapshot | undefined
     try {
       client = await this.connect()
-      if (this.dialect.capabilities.readBack) snapshot = await client.readBack(ops.map((o) => o.asset))
+      if (capabilitiesOf(this.dialect).readBack) snapshot = await client.readBack(ops.map((o) => o.asset))
     } catch (err) {
       // A broken connection is dropped so the next batch reconnects.
       await this.close()
@@ -161,9 +165,9 @@ export class ServiceSession {
   }
 
   private async send(client: ConnectorClient, prepared: readonly PreparedOperation[], reports: OperationReport[], ready: readonly number[], applied: number[], options: ProcessOptions): Promise<void> {
-    const byDatabase = groupBy(ready, (i) => prepared[i]!.statements[0]!.database)
-    for (const [database, indexes] of byDatabase) {
-      const { results, attempts } = await executeUnits(client, database, indexes.map((i) => prepared[i]!.statements), options.retry)
+    const byRoute = groupBy(ready, (i) => routeOf(prepared[i]!.statements[0]!))
+    for (const [route, indexes] of byRoute) {
+      const { results, attempts } = await executeUnits(client, route, indexes.map((i) => prepared[i]!.statements), options.retry)
       results.forEach((result, k) => {
         const i = indexes[k]!
         if (attempts[k]! > 1) reports[i]!.warnings.push(`took ${attempts[k]} attempts`)
@@ -179,7 +183,7 @@ export class ServiceSession {
   private async verify(client: ConnectorClient, prepared: readonly PreparedOperation[], reports: OperationReport[], applied: readonly number[]): Promise<void> {
     const checkable = applied.filter((i) => prepared[i]!.inPlace !== undefined)
     for (const i of applied) if (!prepared[i]!.inPlace) reports[i]!.warnings.push('custom template: the effect is not read back, so it is not verified')
-    if (checkable.length === 0 || !this.dialect.capabilities.readBack) return
+    if (checkable.length === 0 || !capabilitiesOf(this.dialect).readBack) return
     let after: StateSnapshot
     try {
       after = await client.readBack(checkable.map((i) => prepared[i]!.op.asset))
@@ -199,7 +203,7 @@ export class ServiceSession {
         reports[i]!.verified = true
         continue
       }
-      const found = state === undefined ? 'the object is gone' : `read back ${preview(p.op.kind === 'owners' ? state.owner : state.description)}`
+      const found = state === undefined ? 'the object is gone' : `read back ${preview(readBackText(p.op.kind, state))}`
       fail(reports[i]!, new RevmetaError('VERIFY_MISMATCH', `${fqn}: wrote ${preview(p.desired)} but ${found}`, { details: { asset: fqn, kind: p.op.kind } }))
     }
   }

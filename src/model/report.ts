@@ -3,6 +3,7 @@ import type { ErrorCode } from '../errors/codes.js'
 import type { ChangeKind } from './change.js'
 import type { Level } from './asset.js'
 import type { ChangeOrder } from './order.js'
+import type { Statement } from './statement.js'
 
 /**
  * planned: would be sent (plan only). applied: sent and succeeded. unchanged: already in place,
@@ -31,8 +32,16 @@ export interface OperationReport {
   readonly level: Level
   readonly kind: ChangeKind
   status: OperationStatus
-  /** The SQL sent, or that would be sent. */
+  /**
+   * What was sent, or would be, as a person reads it (displayOf: the SQL text, or `METHOD path`
+   * and the compact JSON body): the form `--json`, the UI and the audit show.
+   */
   statements: string[]
+  /**
+   * The same statements, structured (SQL with its database; API requests with endpoint, method,
+   * path and body), in the same order. Absent on reports stored before it existed.
+   */
+  statementDetails?: Statement[]
   /** What the catalog wants, in the engine's terms (description text, owning role). */
   desired?: string | null
   /** What the source held before, when read back. */

@@ -1,6 +1,7 @@
 import type { ErrorReport, OperationReport } from '../model/report.js'
 import type { ChangeKind } from '../model/change.js'
 import type { Operation } from '../model/operation.js'
+import { displayOf } from '../model/statement.js'
 import type { AuditEntry, RunRow, StoredOperation, StoredStatus } from './state-store.js'
 import { decodeStoreText, encodeStoreJson, encodeStoreText } from './store-text.js'
 
@@ -66,6 +67,13 @@ function sameOrigins(report: OperationReport['origins'], op: Operation): boolean
   return report.length === op.origins.length && report.every((x, i) => x.index === op.origins[i]!.index && x.eventId === op.origins[i]!.eventId && x.user === op.origins[i]!.user)
 }
 
+/** The display texts are the structured statements' own: stored once, as structured statements. */
+function impliedStatements(report: OperationReport): string[] | undefined {
+  const details = report.statementDetails
+  if (details === undefined || details.length !== report.statements.length) return undefined
+  return details.every((d, i) => displayOf(d) === report.statements[i]) ? report.statements : undefined
+}
+
 export function compactReport(report: OperationReport, op: Operation | undefined): StoredReport {
   if (op === undefined) return report
   const out: Record<string, unknown> = {}
@@ -73,7 +81,8 @@ export function compactReport(report: OperationReport, op: Operation | undefined
     const value = report[key as keyof OperationReport]
     if (value === undefined) continue
     const implied =
-      key === 'id' ? op.id
+      key === 'statements' ? impliedStatements(report)
+      : key === 'id' ? op.id
       : key === 'channel' ? op.channel
       : key === 'service' ? op.service
       : key === 'asset' ? assetOf(op)
@@ -107,7 +116,7 @@ function expandReport(stored: StoredReport, op: Operation): OperationReport {
     level: stored.level ?? op.asset.level,
     kind: stored.kind ?? op.kind,
     status: stored.status,
-    statements: stored.statements,
+    statements: stored.statements ?? stored.statementDetails?.map(displayOf) ?? [],
     warnings: stored.warnings,
     origins: stored.origins ?? originsOf(op),
   }

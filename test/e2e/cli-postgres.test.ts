@@ -98,6 +98,8 @@ describe('revmeta plan / apply on the PostgreSQL server', () => {
     const orders = report.operations.find((o: { asset: string; kind: string }) => o.asset === `${svc}.${db.name}.sales.orders` && o.kind === 'description')
     expect(orders.statements).toHaveLength(1)
     expect(orders.statements[0]).toMatch(/^COMMENT ON TABLE "sales"\."orders" IS E'It''s "quoted" \\\\ back/)
+    // The structured form sits beside the strings: the statement with the database it runs on.
+    expect(orders.statementDetails).toEqual([{ kind: 'sql', database: db.name, sql: orders.statements[0] }])
     expect(report.input.ignored).toMatchObject({ 'entityType:dashboard': 1 })
     expect(await comments()).toEqual(before)
     expect(await owners()).toEqual(ownersBefore)

@@ -1,3 +1,4 @@
+import { displayOf } from '../../src/model/statement.js'
 import { describe, expect, it } from 'vitest'
 import type { ObjectType } from '../../src/connectors/connector.js'
 import { mysqlConnector } from '../../src/connectors/mysql/index.js'
@@ -71,7 +72,7 @@ describe('MysqlDialect statements', () => {
 
   it('comments databases on MariaDB 10.5 and later only', () => {
     expect(sqlOf(mariadb.renderDescription(schema('sales'), 'Sales'))).toEqual(["ALTER DATABASE `sales` COMMENT = 'Sales'"])
-    expect(mariadb.renderDescription(schema('sales'), null)[0]?.database).toBe('sales')
+    expect(mariadb.renderDescription(schema('sales'), null)[0]).toMatchObject({ kind: 'sql', database: 'sales' })
     expect(new MysqlDialect({ version: '10.4.34-MariaDB' }).capabilities.descriptionLevels).toEqual(['table', 'column'])
     expect(new MysqlDialect({ version: '11.4.2-MariaDB' }).capabilities.descriptionLevels).toEqual(['schema', 'table', 'column'])
     expect(new MysqlDialect({ version: '8.4.3' }).capabilities.descriptionLevels).toEqual(['table', 'column'])
@@ -169,7 +170,7 @@ describe('MysqlDialect literals', () => {
   it('never emits a double-quoted string, whatever the mode', () => {
     for (const dialect of [plain, nbe, ansi]) {
       const [statement] = dialect.renderDescription(rel('or"ders'), 'say "hi"')
-      expect(statement?.sql).toBe(`ALTER TABLE \`sales\`.\`or"ders\` COMMENT = 'say "hi"'`)
+      expect(statement && displayOf(statement)).toBe(`ALTER TABLE \`sales\`.\`or"ders\` COMMENT = 'say "hi"'`)
     }
   })
 

@@ -1,10 +1,12 @@
+import { displayOf } from '../../src/model/statement.js'
 import { randomBytes } from 'node:crypto'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import type mysql from 'mysql2/promise'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { ConnectorClient, Dialect, ObjectTarget, StateSnapshot, Statement } from '../../src/connectors/connector.js'
+import type { ConnectorClient, ObjectTarget, StateSnapshot, Statement } from '../../src/connectors/connector.js'
+import type { MysqlDialect } from '../../src/connectors/mysql/mysql-dialect.js'
 import { mysqlConnector } from '../../src/connectors/mysql/index.js'
 import type { AssetRef } from '../../src/model/asset.js'
 import { assetFqn } from '../../src/model/fqn.js'
@@ -37,7 +39,7 @@ const { rel, col, schema } = (() => {
 })()
 
 /** A client and the dialect its live session calls for, as the engine builds them. */
-async function open(overrides: Record<string, unknown> = {}): Promise<{ client: ConnectorClient; dialect: Dialect }> {
+async function open(overrides: Record<string, unknown> = {}): Promise<{ client: ConnectorClient; dialect: MysqlDialect }> {
   const connection = mysqlConnector.connectionSchema.parse({ ...mysqlServer, lockTimeoutMs: 1000, ...overrides })
   const client = await mysqlConnector.createClient(connection, { service, dialect: mysqlConnector.createDialect(connection) })
   clients.push(client)
@@ -171,7 +173,7 @@ describe('MySQL client on MariaDB (live)', () => {
       expect(await tableComment(admin, db, 'hostile')).toBe(`${tag}${hostile.quotes}${hostile.backslashes}${hostile.newlines}`)
 
       // What revmeta refuses, the server would mangle: a 4-byte character becomes '?'.
-      const wide = dialect.renderDescription(withState(snapshot, col('hostile', 'quotes')), 'x')[0]!.sql.replace("COMMENT 'x'", "COMMENT 'unicorn 🦄'")
+      const wide = displayOf(dialect.renderDescription(withState(snapshot, col('hostile', 'quotes')), 'x')[0]!).replace("COMMENT 'x'", "COMMENT 'unicorn 🦄'")
       await client.execute(db, [[{ kind: 'sql', database: db, sql: wide }]])
       expect((await columnComments(admin, db, 'hostile')).quotes).toBe('unicorn ?')
       expect(codeOf(() => dialect.renderDescription(withState(snapshot, col('hostile', 'quotes')), 'unicorn 🦄'))).toBe('VALUE_INVALID')

@@ -1,3 +1,4 @@
+import { displayOf } from '../../src/model/statement.js'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ConnectorClient, ObjectTarget, Statement } from '../../src/connectors/connector.js'
@@ -154,7 +155,7 @@ describe('PostgreSQL client (live)', () => {
     const raw = await connect(db)
     try {
       await raw.query('SET standard_conforming_strings = off')
-      for (const [name, text] of Object.entries(hostile)) await raw.query(comment(col('hostile_off', name), text)[0]!.sql)
+      for (const [name, text] of Object.entries(hostile)) await raw.query(displayOf(comment(col('hostile_off', name), text)[0]!))
     } finally {
       await raw.end()
     }

@@ -1,7 +1,8 @@
 import { RevmetaError } from '../../src/errors/revmeta-error.js'
+import { displayOf, type Statement } from '../../src/model/statement.js'
 
-/** The SQL text of rendered statements, in order. */
-export const sqlOf = (statements: { sql: string }[]): string[] => statements.map((s) => s.sql)
+/** The text of rendered statements (SQL, or an API request's display), in order. */
+export const sqlOf = (statements: readonly Statement[]): string[] => statements.map(displayOf)
 
 /** The RevmetaError code `fn` throws, a note when it throws something else, or undefined when it does not throw. */
 export const codeOf = (fn: () => unknown): string | undefined => {

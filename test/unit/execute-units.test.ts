@@ -1,3 +1,4 @@
+import { displayOf } from '../../src/model/statement.js'
 import { describe, expect, it } from 'vitest'
 import type { ConnectorClient, Statement, UnitResult } from '../../src/connectors/connector.js'
 import { executeUnits } from '../../src/engine/execute-units.js'
@@ -12,9 +13,9 @@ function scripted(outcomes: Record<string, ('ok' | 'LOCK_TIMEOUT' | 'PRIVILEGE')
   return {
     calls,
     async execute(_db, units) {
-      calls.push(units.map((u) => u[0]!.sql))
+      calls.push(units.map((u) => displayOf(u[0]!)))
       return units.map((u): UnitResult => {
-        const outcome = outcomes[u[0]!.sql]!.shift() ?? 'ok'
+        const outcome = outcomes[displayOf(u[0]!)]!.shift() ?? 'ok'
         return outcome === 'ok' ? { ok: true } : { ok: false, error: new RevmetaError(outcome, outcome) }
       })
     },

@@ -1,3 +1,4 @@
+import { displayOf } from '../../src/model/statement.js'
 import { describe, expect, it } from 'vitest'
 import { compileChannelTemplates } from '../../src/channels/compile-channel-templates.js'
 import { channelSchema, ownerMappingSchema } from '../../src/config/config-schema.js'
@@ -20,7 +21,7 @@ describe('prepareOperation', () => {
   it('renders for the object type read back (a view), not the level', () => {
     const p = prepareOperation(describeOp('hi'), dialect, owners, channel, snapshot({ objectType: 'view', description: null }))
     expect(p).toMatchObject({ outcome: 'ready', current: null, desired: 'hi' })
-    expect(p.statements.map((s) => s.sql)).toEqual([`COMMENT ON VIEW "sales"."daily" IS 'hi'`])
+    expect(p.statements.map(displayOf)).toEqual([`COMMENT ON VIEW "sales"."daily" IS 'hi'`])
   })
 
   it('sends nothing when the value is in place; an empty description equals none on PostgreSQL', () => {
@@ -35,7 +36,7 @@ describe('prepareOperation', () => {
 
   it('assumes the level\'s object type when planning offline', () => {
     const p = prepareOperation(describeOp(null), dialect, owners, channel, undefined)
-    expect(p.statements.map((s) => s.sql)).toEqual([`COMMENT ON TABLE "sales"."daily" IS NULL`])
+    expect(p.statements.map(displayOf)).toEqual([`COMMENT ON TABLE "sales"."daily" IS NULL`])
   })
 
   it('reports what the engine cannot hold as unsupported, never as statements', () => {
@@ -51,7 +52,7 @@ describe('prepareOperation', () => {
     const op: Operation = { ...base, kind: 'owners', add: [{ type: 'team', name: 'Finance' }, { type: 'user', name: 'ann' }], remove: [] }
     const p = prepareOperation(op, dialect, owners, channel, snapshot({ objectType: 'view', description: null, owner: 'postgres' }))
     expect(p).toMatchObject({ outcome: 'ready', desired: 'ann', current: 'postgres' })
-    expect(p.statements.map((s) => s.sql)).toEqual([`ALTER VIEW "sales"."daily" OWNER TO "ann"`])
+    expect(p.statements.map(displayOf)).toEqual([`ALTER VIEW "sales"."daily" OWNER TO "ann"`])
     expect(p.warnings.join()).toMatch(/not team Finance/)
     const inPlace = prepareOperation(op, dialect, owners, channel, snapshot({ objectType: 'view', description: null, owner: 'ann' }))
     expect(inPlace.outcome).toBe('unchanged')
@@ -85,20 +86,20 @@ describe('prepareOperation with templates', () => {
   it('passes the description as a ready literal and is not judged by read-back', () => {
     const channel = withTemplates({ description: 'COMMENT ON TABLE {ident(schema)}.{ident(table)} IS {description}' })
     const p = prepareOperation(describeOp("it's"), dialect, owners, channel, snapshot({ objectType: 'view', description: "it's" }))
-    expect(p.statements.map((s) => s.sql)).toEqual([`COMMENT ON TABLE "sales"."daily" IS 'it''s'`])
+    expect(p.statements.map(displayOf)).toEqual([`COMMENT ON TABLE "sales"."daily" IS 'it''s'`])
     expect(p.outcome).toBe('ready')
     expect(p.inPlace).toBeUndefined()
   })
 
   it('runs a tag_key template once per tag and a {tags} template once, rendering tags as Python does', () => {
     const perTag = withTemplates({ tags: 'TAG {tag_key}={tag_value!r}', tagsRemoved: 'UNTAG {tag_key}' })
-    expect(prepareOperation(tagsOp(['PII.Sensitive', 'Tier.Tier1'], ['Old.One']), dialect, owners, perTag, undefined).statements.map((s) => s.sql)).toEqual([
+    expect(prepareOperation(tagsOp(['PII.Sensitive', 'Tier.Tier1'], ['Old.One']), dialect, owners, perTag, undefined).statements.map(displayOf)).toEqual([
       "TAG PII='Sensitive'",
       "TAG Tier='Tier1'",
       'UNTAG Old',
     ])
     const once = withTemplates({ tags: 'ALTER TABLE {table} SET OPTIONS (labels = {tags})' })
-    expect(prepareOperation(tagsOp(['PII.Sensitive', 'Tier.Tier1']), dialect, owners, once, undefined).statements.map((s) => s.sql)).toEqual([
+    expect(prepareOperation(tagsOp(['PII.Sensitive', 'Tier.Tier1']), dialect, owners, once, undefined).statements.map(displayOf)).toEqual([
       "ALTER TABLE orders SET OPTIONS (labels = [('PII', 'Sensitive'), ('Tier', 'Tier1')])",
     ])
   })
@@ -106,7 +107,7 @@ describe('prepareOperation with templates', () => {
   it('writes every owner through an owners template, mapped to principals', () => {
     const channel = withTemplates({ owners: 'GRANT OWNERSHIP TO {ident(owner)}', ownersRemoved: 'REVOKE FROM {ident(owner)}' })
     const op: Operation = { ...base, kind: 'owners', add: [{ type: 'team', name: 'Finance' }, { type: 'user', name: 'ann' }], remove: [{ type: 'user', name: 'bob' }] }
-    expect(prepareOperation(op, dialect, owners, channel, undefined).statements.map((s) => s.sql)).toEqual([
+    expect(prepareOperation(op, dialect, owners, channel, undefined).statements.map(displayOf)).toEqual([
       'GRANT OWNERSHIP TO "finance"',
       'GRANT OWNERSHIP TO "ann"',
       'REVOKE FROM "bob"',

@@ -1,3 +1,4 @@
+import { displayOf } from '../../src/model/statement.js'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -86,7 +87,7 @@ describe('ClickHouse over HTTP with the official client (wire)', () => {
     const { client, dialect } = await open()
     const units = Object.keys(clickhouseHostile).map((key) => dialect.renderDescription(col('hostile', key), clickhouseHostile[key]!))
     expect(codes(await client.execute('default', units))).toEqual(units.map(() => 'ok'))
-    expect(endpoint.requests.map((r) => r.body)).toEqual(units.map((unit) => unit[0]!.sql))
+    expect(endpoint.requests.map((r) => r.body)).toEqual(units.map((unit) => displayOf(unit[0]!)))
     expect(endpoint.requests.every((r) => !/[\x00-\x1f]/.test(r.body))).toBe(true)
   })
 

@@ -1,6 +1,6 @@
 import { RevmetaError } from '../../errors/revmeta-error.js'
 import type { AssetRef } from '../../model/asset.js'
-import type { ClientContext, ConnectorClient, StateSnapshot, Statement, UnitResult } from '../connector.js'
+import type { ClientContext, ConnectorClient, SqlStatement, StateSnapshot, UnitResult } from '../connector.js'
 import type { ClickhouseConnection } from './clickhouse-connection.js'
 import { classifyClickhouseError } from './clickhouse-errors.js'
 import {
@@ -47,7 +47,7 @@ export class ClickhouseClient implements ConnectorClient {
    * `database` is the catalog database the statements were rendered for; ClickHouse has no such
    * object, every statement names its ClickHouse database, so it only checks the routing.
    */
-  async execute(database: string, units: readonly (readonly Statement[])[]): Promise<UnitResult[]> {
+  async execute(database: string, units: readonly (readonly SqlStatement[])[]): Promise<UnitResult[]> {
     this.assertOpen()
     const results: UnitResult[] = []
     let lost: RevmetaError | undefined

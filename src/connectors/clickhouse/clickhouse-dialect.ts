@@ -1,5 +1,6 @@
 import { RevmetaError } from '../../errors/revmeta-error.js'
-import type { Capabilities, Dialect, ObjectTarget, ObjectType, SessionOptions, Statement } from '../connector.js'
+import { sqlStatement } from '../../model/statement.js'
+import { capabilitiesOf, type Capabilities, type DescriptionRenderer, type Dialect, type ObjectTarget, type ObjectType, type SessionOptions, type Statement } from '../connector.js'
 import { renderSettings, sessionSettings } from './clickhouse-settings.js'
 
 /**
@@ -7,15 +8,7 @@ import { renderSettings, sessionSettings } from './clickhouse-settings.js'
  * (`default` when unset) and ingests every ClickHouse database as a schema of it. So the catalog
  * database is only a label here: its description has nowhere to go in ClickHouse.
  */
-export const clickhouseCapabilities: Capabilities = {
-  descriptionLevels: ['schema', 'table', 'column'],
-  ownerLevels: [],
-  tagLevels: [],
-  ownerCardinality: 'one',
-  maxDescriptionLength: {},
-  emptyDescriptionIsNull: true,
-  readBack: true,
-}
+export const clickhouseDescriptionLevels = ['schema', 'table', 'column'] as const
 
 /**
  * What a column's read-back `definition` holds: the engine of its table, as system.tables names it,
@@ -58,11 +51,21 @@ export interface ClickhouseDialectOptions {
  */
 export class ClickhouseDialect implements Dialect {
   readonly name = 'clickhouse'
-  readonly capabilities: Capabilities = clickhouseCapabilities
+  /** ClickHouse keeps '' as "no comment". No owners (access goes through roles) and no tags. */
+  readonly description: DescriptionRenderer = {
+    levels: clickhouseDescriptionLevels,
+    emptyIsNull: true,
+    render: (target, value) => this.renderDescription(target, value),
+  }
   private readonly onCluster: string
 
   constructor(options: ClickhouseDialectOptions = {}) {
     this.onCluster = options.onCluster === undefined ? '' : ` ON CLUSTER ${this.quoteIdentifier(options.onCluster)}`
+  }
+
+  /** capabilitiesOf(this): derived from the renderers, never declared apart from them. */
+  get capabilities(): Capabilities {
+    return capabilitiesOf(this)
   }
 
   quoteIdentifier(name: string): string {
@@ -121,7 +124,7 @@ export class ClickhouseDialect implements Dialect {
 
   /** The catalog database travels as the statement's database: the client treats it as a label only. */
   private statement(target: ObjectTarget, sql: string): Statement {
-    return { kind: 'sql', database: target.asset.database, sql }
+    return sqlStatement(target.asset.database, sql)
   }
 
   private assertColumnComments(target: ObjectTarget): void {

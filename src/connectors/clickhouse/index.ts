@@ -2,7 +2,7 @@ import type { Connector } from '../connector.js'
 import { clickhouseConnectionSchema, type ClickhouseConnection } from './clickhouse-connection.js'
 import { ClickhouseDialect } from './clickhouse-dialect.js'
 
-export const clickhouseConnector: Connector<ClickhouseConnection> = {
+export const clickhouseConnector: Connector<ClickhouseConnection, ClickhouseDialect> = {
   name: 'clickhouse',
   connectionSchema: clickhouseConnectionSchema,
   createDialect: (connection) => new ClickhouseDialect({ onCluster: connection.onCluster }),

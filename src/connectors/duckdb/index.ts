@@ -3,7 +3,7 @@ import { duckdbConnectionSchema, type DuckdbConnection } from './duckdb-connecti
 import { DuckdbDialect } from './duckdb-dialect.js'
 
 /** DuckDB in process: one database file (or memory), its catalog name as the FQN's database part. */
-export const duckdbConnector: Connector<DuckdbConnection> = {
+export const duckdbConnector: Connector<DuckdbConnection, DuckdbDialect> = {
   name: 'duckdb',
   connectionSchema: duckdbConnectionSchema,
   createDialect: () => new DuckdbDialect(),

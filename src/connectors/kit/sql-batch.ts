@@ -20,7 +20,13 @@ export interface SqlBatchOptions {
  * then cannot swallow the separator and merge two statements.
  */
 export function joinScript(statements: readonly Statement[]): string {
-  return statements.map((statement) => `${statement.sql}\n;`).join('\n')
+  return statements.map((statement) => `${sqlOf(statement)}\n;`).join('\n')
+}
+
+/** checkUnit turns away API requests before any script is built, so this never throws in practice. */
+function sqlOf(statement: Statement): string {
+  if (statement.kind !== 'sql') throw new RevmetaError('INTERNAL', `An API request (${statement.display}) cannot run as SQL`)
+  return statement.sql
 }
 
 /**
@@ -91,12 +97,13 @@ function planBatches(units: readonly (readonly Statement[])[], results: readonly
 /** Settles units that need no round trip: empty ones succeed, misrouted ones fail. */
 export function checkUnit(unit: readonly Statement[], database: string): UnitResult | undefined {
   if (unit.length === 0) return { ok: true }
-  const stray = unit.find((statement) => statement.database !== database)
+  const stray = unit.find((statement) => statement.kind !== 'sql' || statement.database !== database)
   if (stray === undefined) return undefined
+  const where = stray.kind === 'sql' ? `database ${JSON.stringify(stray.database)}` : `endpoint ${JSON.stringify(stray.endpoint)} (an API request)`
   return {
     ok: false,
-    error: new RevmetaError('INTERNAL', `A statement for database ${JSON.stringify(stray.database)} was sent to a connection to ${JSON.stringify(database)}`, {
-      details: { database, statementDatabase: stray.database },
+    error: new RevmetaError('INTERNAL', `A statement for ${where} was sent to a connection to ${JSON.stringify(database)}`, {
+      details: { database, statementDatabase: stray.kind === 'sql' ? stray.database : stray.endpoint },
     }),
   }
 }

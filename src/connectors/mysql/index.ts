@@ -7,7 +7,7 @@ import { MysqlDialect } from './mysql-dialect.js'
  * are escaped and `facts.version` whether databases take comments (MariaDB 10.5+). Offline it
  * assumes the configured sqlMode, or the servers' default (backslash escapes on).
  */
-export const mysqlConnector: Connector<MysqlConnection> = {
+export const mysqlConnector: Connector<MysqlConnection, MysqlDialect> = {
   name: 'mysql',
   connectionSchema: mysqlConnectionSchema,
   createDialect: (connection, facts) => new MysqlDialect({ sqlMode: facts?.sqlMode ?? connection.sqlMode ?? '', ...(facts?.version !== undefined ? { version: facts.version } : {}) }),

@@ -1,5 +1,6 @@
 import { RevmetaError } from '../../errors/revmeta-error.js'
-import type { Capabilities, Dialect, ObjectTarget, SessionFacts, SessionOptions, Statement } from '../connector.js'
+import { sqlStatement } from '../../model/statement.js'
+import { capabilitiesOf, type Capabilities, type DescriptionRenderer, type Dialect, type ObjectTarget, type SessionFacts, type SessionOptions, type Statement } from '../connector.js'
 import { rewriteColumnComment } from './mysql-column-definition.js'
 import { lexRulesFor, type LexRules } from './mysql-tokens.js'
 
@@ -20,20 +21,17 @@ export function hasSchemaComments(version: string | undefined): boolean {
   return major > 10 || (major === 10 && Number(match[2]) >= 5)
 }
 
-export function mysqlCapabilities(schemaComments: boolean): Capabilities {
+/** Where MySQL holds descriptions and how long they may be; owners and tags it has none. */
+export function mysqlDescriptionShape(schemaComments: boolean): Omit<DescriptionRenderer, 'render'> {
   return {
-    descriptionLevels: schemaComments ? ['schema', 'table', 'column'] : ['table', 'column'],
-    ownerLevels: [],
-    tagLevels: [],
-    ownerCardinality: 'one',
-    maxDescriptionLength: {
+    levels: schemaComments ? ['schema', 'table', 'column'] : ['table', 'column'],
+    maxLength: {
       ...(schemaComments ? { schema: { max: 1024, unit: 'bytes' as const } } : {}),
       table: { max: 2048, unit: 'characters' },
       column: { max: 1024, unit: 'characters' },
     },
     // information_schema shows '' for "no comment", and COMMENT '' is how a comment is removed.
-    emptyDescriptionIsNull: true,
-    readBack: true,
+    emptyIsNull: true,
   }
 }
 
@@ -45,13 +43,18 @@ export function mysqlCapabilities(schemaComments: boolean): Capabilities {
  */
 export class MysqlDialect implements Dialect {
   readonly name: string = 'mysql'
-  readonly capabilities: Capabilities
+  readonly description: DescriptionRenderer
   /** How this session reads quotes; the column rewriter lexes with the same rules. */
   readonly rules: LexRules
 
   constructor(facts: SessionFacts = {}) {
     this.rules = lexRulesFor(facts.sqlMode ?? '')
-    this.capabilities = mysqlCapabilities(hasSchemaComments(facts.version))
+    this.description = { ...mysqlDescriptionShape(hasSchemaComments(facts.version)), render: (target, value) => this.renderDescription(target, value) }
+  }
+
+  /** capabilitiesOf(this): derived from the renderers, never declared apart from them. */
+  get capabilities(): Capabilities {
+    return capabilitiesOf(this)
   }
 
   quoteIdentifier(name: string): string {
@@ -97,7 +100,7 @@ export class MysqlDialect implements Dialect {
         throw this.unsupported(target, `The catalog's database ${JSON.stringify(asset.database)} is a placeholder with nothing to hold a description`)
       case 'schema':
         this.assertType(target, ['schema'])
-        if (!this.capabilities.descriptionLevels.includes('schema')) throw this.unsupported(target, 'Databases (the catalog\'s schemas) have no comments before MariaDB 10.5')
+        if (!this.description.levels?.includes('schema')) throw this.unsupported(target, 'Databases (the catalog\'s schemas) have no comments before MariaDB 10.5')
         return [this.statement(target, `ALTER DATABASE ${this.schemaName(target)} COMMENT = ${this.commentLiteral(text)}`)]
       case 'table':
         this.assertType(target, ['table', 'partitioned_table', 'view'])
@@ -161,7 +164,7 @@ export class MysqlDialect implements Dialect {
 
   /** Statements name the MySQL database (the catalog's schema) they run in. */
   private statement(target: ObjectTarget, sql: string): Statement {
-    return { kind: 'sql', database: this.part(target, 'schema'), sql }
+    return sqlStatement(this.part(target, 'schema'), sql)
   }
 
   private assertType(target: ObjectTarget, allowed: readonly string[]): void {

@@ -3,7 +3,7 @@ import { PostgresDialect } from '../postgres/postgres-dialect.js'
 import { pgliteConnectionSchema, type PgliteConnection } from './pglite-connection.js'
 
 /** PostgreSQL compiled to WebAssembly, in process: same SQL, same read-back, no server. */
-export const pgliteConnector: Connector<PgliteConnection> = {
+export const pgliteConnector: Connector<PgliteConnection, PostgresDialect> = {
   name: 'pglite',
   connectionSchema: pgliteConnectionSchema,
   createDialect: () => new PostgresDialect(),

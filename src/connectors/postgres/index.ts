@@ -2,7 +2,7 @@ import type { Connector } from '../connector.js'
 import { postgresConnectionSchema, type PostgresConnection } from './postgres-connection.js'
 import { PostgresDialect } from './postgres-dialect.js'
 
-export const postgresConnector: Connector<PostgresConnection> = {
+export const postgresConnector: Connector<PostgresConnection, PostgresDialect> = {
   name: 'postgres',
   connectionSchema: postgresConnectionSchema,
   createDialect: () => new PostgresDialect(),

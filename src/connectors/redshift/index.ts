@@ -10,7 +10,7 @@ import { redshiftQueries } from './redshift-read-back.js'
  * connection per database meets Redshift's rule that COMMENT ON DATABASE only works on the
  * current database, and lets the database's own pg_description be read for its comment.
  */
-export const redshiftConnector: Connector<RedshiftConnection> = {
+export const redshiftConnector: Connector<RedshiftConnection, RedshiftDialect> = {
   name: 'redshift',
   connectionSchema: redshiftConnectionSchema,
   createDialect: () => new RedshiftDialect(),

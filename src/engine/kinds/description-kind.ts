@@ -1,4 +1,4 @@
-import type { ObjectState } from '../../connectors/connector.js'
+import { capabilitiesOf, type ObjectState } from '../../connectors/connector.js'
 import { fitLength } from '../../descriptions/fit-length.js'
 import { markdownToPlain } from '../../descriptions/markdown-to-plain.js'
 import type { DescriptionOperation } from '../../model/operation.js'
@@ -7,7 +7,7 @@ import type { Desired, KindContext } from './kind-context.js'
 import { renderTemplate } from './render-template.js'
 
 export function describeDescription({ op, dialect, channel }: KindContext<DescriptionOperation>): Desired {
-  const caps = dialect.capabilities
+  const caps = capabilitiesOf(dialect)
   const template = channel.compiled.description
   if (!template && !caps.descriptionLevels.includes(op.asset.level)) throw unsupported(op, `${dialect.name} has no ${op.asset.level} descriptions`)
   const warnings: string[] = []
@@ -25,5 +25,5 @@ export function describeDescription({ op, dialect, channel }: KindContext<Descri
     return { value, warnings, render: () => [renderTemplate(template, op.asset, dialect, { description: value === null ? 'NULL' : dialect.quoteLiteral(value) })] }
   }
   const read = (s: ObjectState) => (s.description === '' && caps.emptyDescriptionIsNull ? null : s.description)
-  return { value, warnings, read, render: (objectType, definition) => dialect.renderDescription({ asset: op.asset, objectType, definition }, value) }
+  return { value, warnings, read, render: (objectType, definition) => dialect.description!.render({ asset: op.asset, objectType, definition }, value) }
 }

@@ -1,3 +1,4 @@
+import { capabilitiesOf } from '../../connectors/connector.js'
 import { RevmetaError } from '../../errors/revmeta-error.js'
 import { assetFqn } from '../../model/fqn.js'
 import type { OwnersOperation } from '../../model/operation.js'
@@ -31,10 +32,10 @@ export function describeOwners(ctx: KindContext<OwnersOperation>): Desired {
   const custom = templated(ctx)
   if (custom) return custom
   const { op, dialect, owners, channel } = ctx
-  if (!dialect.capabilities.ownerLevels.includes(op.asset.level)) throw unsupported(op, `${dialect.name} has no ${op.asset.level} owners`)
+  if (!capabilitiesOf(dialect).ownerLevels.includes(op.asset.level)) throw unsupported(op, `${dialect.name} has no ${op.asset.level} owners`)
   if (op.principal !== undefined) {
     const principal = op.principal
-    return { value: principal, warnings: [], read: (s) => s.owner, render: (objectType, definition) => dialect.renderOwner({ asset: op.asset, objectType, definition }, principal) }
+    return { value: principal, warnings: [], read: (s) => s.owner, render: (objectType, definition) => dialect.owners!.render({ asset: op.asset, objectType, definition }, principal) }
   }
   if (op.add.length === 0) {
     throw new RevmetaError('OWNER_REMOVAL_UNSUPPORTED', `Owners were only removed from ${assetFqn(op.asset)}; ${dialect.name} keeps one owner on every object, so the current owner stays`, {
@@ -48,6 +49,6 @@ export function describeOwners(ctx: KindContext<OwnersOperation>): Desired {
     value: principal,
     warnings,
     read: (s) => s.owner,
-    render: (objectType, definition) => dialect.renderOwner({ asset: op.asset, objectType, definition }, principal),
+    render: (objectType, definition) => dialect.owners!.render({ asset: op.asset, objectType, definition }, principal),
   }
 }

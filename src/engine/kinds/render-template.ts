@@ -1,5 +1,6 @@
 import type { Dialect, Statement } from '../../connectors/connector.js'
 import type { AssetRef } from '../../model/asset.js'
+import { sqlStatement } from '../../model/statement.js'
 import { pyStr, pyTuple, type CompiledTemplate, type TemplateValue } from '../../templates/index.js'
 import type { EngineTag } from '../../tags/map-tag.js'
 
@@ -20,5 +21,5 @@ export function renderTemplate(template: CompiledTemplate, asset: AssetRef, dial
       ident: (value) => dialect.quoteIdentifier(pyStr(value)),
     },
   })
-  return { kind: 'sql', database: asset.database, sql }
+  return sqlStatement(asset.database, sql)
 }
