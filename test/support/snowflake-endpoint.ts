@@ -20,8 +20,8 @@ export interface SnowflakeEndpoint {
   readonly url: string
   /** Every query-request, in the order received, retries and refusals included. */
   readonly received: ReceivedStatement[]
-  /** Login requests: user and which secret fields were present (never their values). */
-  readonly logins: { readonly user: string; readonly authenticator: string; readonly hasPassword: boolean; readonly hasToken: boolean }[]
+  /** Login requests: user, authenticator, which secrets came, and the token (OAuth token or key-pair JWT) to check. */
+  readonly logins: { readonly user: string; readonly authenticator: string; readonly hasPassword: boolean; readonly hasToken: boolean; readonly token?: string }[]
   /** Session renewals (token-request RENEW) served. */
   renewals: number
   /** Session deletions (close) served. */
@@ -77,7 +77,7 @@ export async function startSnowflakeEndpoint(answer: (sql: string) => SnowflakeR
     switch (url.pathname) {
       case '/session/v1/login-request': {
         const data = (body.data ?? {}) as Record<string, unknown>
-        endpoint.logins.push({ user: String(data.LOGIN_NAME ?? ''), authenticator: String(data.AUTHENTICATOR ?? ''), hasPassword: typeof data.PASSWORD === 'string', hasToken: typeof data.TOKEN === 'string' })
+        endpoint.logins.push({ user: String(data.LOGIN_NAME ?? ''), authenticator: String(data.AUTHENTICATOR ?? ''), hasPassword: typeof data.PASSWORD === 'string', hasToken: typeof data.TOKEN === 'string', ...(typeof data.TOKEN === 'string' ? { token: data.TOKEN } : {}) })
         sessionToken = `session-token-${++sessionCount}`
         return json(res, 200, { success: true, code: null, message: null, data: { token: sessionToken, validityInSeconds: 3600, masterToken, masterValidityInSeconds: 14400, sessionId: sessionCount, serverVersion: 'revmeta-test', parameters: [] } })
       }
