@@ -1,4 +1,5 @@
-import { afterEach, describe, expect, test } from 'vitest'
+import net from 'node:net'
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import type { ConnectorClient, Statement } from '../../src/connectors/connector.js'
 import { snowflakeConnector } from '../../src/connectors/snowflake/index.js'
 import { assetFqn } from '../../src/model/fqn.js'
@@ -7,6 +8,24 @@ import { startSnowflakeEndpoint, type SnowflakeEndpoint, type SnowflakeReply } f
 const service = 'snow'
 let endpoint: SnowflakeEndpoint | undefined
 let client: ConnectorClient | undefined
+
+// Every socket the sdk opens in these tests, by destination: it must never leave loopback
+// (no OCSP/CRL responder, no telemetry host, no account URL on the internet).
+const destinations: string[] = []
+const originalConnect = net.Socket.prototype.connect
+beforeAll(() => {
+  net.Socket.prototype.connect = function (this: net.Socket, ...args: unknown[]) {
+    const first = args[0]
+    const options = (Array.isArray(first) ? first[0] : first) as { host?: string; path?: string } | number | string
+    destinations.push(typeof options === 'object' && options !== null ? (options.host ?? options.path ?? 'localhost') : String(args[1] ?? 'localhost'))
+    return (originalConnect as (...a: unknown[]) => net.Socket).apply(this, args)
+  } as typeof net.Socket.prototype.connect
+})
+afterAll(() => {
+  net.Socket.prototype.connect = originalConnect
+  expect(destinations.length).toBeGreaterThan(0)
+  expect(destinations.filter((host) => host !== '127.0.0.1')).toEqual([])
+})
 
 afterEach(async () => {
   await client?.close()
@@ -37,8 +56,10 @@ describe('snowflake client against the wire endpoint', () => {
       `COMMENT ON SCHEMA "SALES"."PUBLIC" IS 'b'`,
       `GRANT OWNERSHIP ON SCHEMA "SALES"."PUBLIC" TO ROLE "OWNERS" COPY CURRENT GRANTS`,
     ])
-    // Nothing but Snowflake's own REST paths on the loopback endpoint.
+    // Nothing but Snowflake's own REST paths on the loopback endpoint; close() ends the session.
     expect(new Set(endpoint.paths.filter((path) => !path.startsWith('/telemetry')))).toEqual(new Set(['/session/v1/login-request', '/queries/v1/query-request']))
+    await client.close()
+    expect(endpoint.closes).toBe(1)
   })
 
   test('several column comments of one table go as one ALTER TABLE; another table starts a new one', async () => {

@@ -18,6 +18,11 @@ const maxColumnsPerAlter = 100
 
 /** Loads snowflake-sdk now (not when the connector module is imported) and returns a client for one service. */
 export async function createSnowflakeClient(connection: SnowflakeConnection, context: ClientContext): Promise<ConnectorClient> {
+  // On load, snowflake-sdk probes cloud metadata services (169.254.169.254, metadata.google.internal,
+  // AWS STS) to report the platform in telemetry. A metadata tool has no business calling them, and
+  // the probe must be off before the module loads, so it is switched off here unless the operator
+  // decided otherwise.
+  process.env.SNOWFLAKE_DISABLE_PLATFORM_DETECTION ??= 'true'
   const imported = (await import('snowflake-sdk')) as SnowflakeSdk & { default?: SnowflakeSdk }
   const sdk = imported.default ?? imported
   // The sdk's logger would write a snowflake.log file in the working directory and may echo
