@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -7,6 +7,7 @@ import { changeEvent, json, tag, user } from '../support/om-events.js'
 import { revmeta } from '../support/run-cli.js'
 import { startSnowflakeEndpoint, type SnowflakeEndpoint } from '../support/snowflake-endpoint.js'
 import { SnowflakeModel } from '../support/snowflake-model.js'
+import { socketLogImport } from '../support/snowflake-socket-log.js'
 
 /**
  * `revmeta apply` (the built CLI, a child process) on a Snowflake service whose accessUrl is the
@@ -29,6 +30,7 @@ let endpoint: SnowflakeEndpoint
 let config: string
 let events: string
 let model: SnowflakeModel
+let savedNodeOptions: string | undefined
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'revmeta-snowflake-'))
@@ -43,6 +45,10 @@ beforeAll(async () => {
     .add(['SALES', 'PUBLIC', 'V_ORDERS', 'ID'], 'COLUMN')
     .add(['SALES', 'PUBLIC', 'MV_DAILY'], 'MATERIALIZED VIEW')
   endpoint = await startSnowflakeEndpoint(model.answer)
+  // The CLI children inherit this: every socket they open is logged, to be checked below.
+  savedNodeOptions = process.env.NODE_OPTIONS
+  process.env.REVMETA_SOCKET_LOG = path.join(dir, 'sockets.log')
+  process.env.NODE_OPTIONS = [process.env.NODE_OPTIONS, socketLogImport].filter(Boolean).join(' ')
   await writeFile(path.join(dir, 'password'), 'pw-from-file\n')
   config = path.join(dir, 'revmeta.yaml')
   await writeFile(
@@ -88,6 +94,9 @@ beforeAll(async () => {
 })
 
 afterAll(async () => {
+  if (savedNodeOptions === undefined) delete process.env.NODE_OPTIONS
+  else process.env.NODE_OPTIONS = savedNodeOptions
+  delete process.env.REVMETA_SOCKET_LOG
   await endpoint?.close()
   await rm(dir, { recursive: true, force: true })
 })
@@ -148,6 +157,12 @@ describe('revmeta apply on Snowflake (wire tier)', () => {
     expect(code, stdout).toBe(0)
     expect(JSON.parse(stdout).summary).toMatchObject({ unchanged: 12, applied: 0, failed: 0 })
     expect(writes()).toHaveLength(before)
+  })
+
+  it('the CLI processes opened sockets to loopback only (no cloud metadata probe, no OCSP, no telemetry host)', async () => {
+    const hosts = (await readFile(path.join(dir, 'sockets.log'), 'utf8')).trim().split('\n')
+    expect(hosts.length).toBeGreaterThan(0)
+    expect(hosts.filter((host) => host !== '127.0.0.1')).toEqual([])
   })
 
   it('plan --offline prints the statements without contacting Snowflake', async () => {
