@@ -186,6 +186,16 @@ describe('snowflake client against the wire endpoint', () => {
     expect(tagQueries[1]).toContain(`TAG_REFERENCES_ALL_COLUMNS('"SALES"."PUBLIC"."V_ORDERS"', 'table')`)
   })
 
+  test('lists databases (SHOW TERSE DATABASES, Snowflake\'s own left out) and the schemas of one', async () => {
+    const { client } = await open((text) => {
+      if (text === 'SHOW TERSE DATABASES') return { rows: [{ created_on: '2026-01-01', name: 'SALES', kind: 'STANDARD' }, { created_on: '2026-01-01', name: 'SNOWFLAKE', kind: 'APPLICATION' }] }
+      if (text.includes('"SALES".INFORMATION_SCHEMA.SCHEMATA')) return { rows: [{ SCHEMA_NAME: 'PUBLIC' }, { SCHEMA_NAME: 'raw data' }] }
+      return undefined
+    })
+    expect(await client.listDatabases?.()).toEqual(['SALES'])
+    expect(await client.listSchemas?.('SALES')).toEqual(['PUBLIC', 'raw data'])
+  })
+
   test('a database Snowflake does not know is absent from the snapshot, not an error', async () => {
     const { client } = await open((text) => (text.includes('"GHOST"') ? { error: { code: '002003', message: "Database 'GHOST' does not exist or not authorized.", sqlState: '02000' } } : undefined))
     const snapshot = await client.readBack([{ level: 'schema', service, database: 'GHOST', schema: 'PUBLIC' }])

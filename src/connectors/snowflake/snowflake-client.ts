@@ -103,9 +103,11 @@ class SnowflakeClient implements ConnectorClient {
     return snapshot
   }
 
+  /** The configured database, or every database the role sees (SHOW needs no current database). */
   async listDatabases(): Promise<string[]> {
-    const rows = await this.query('SELECT DATABASE_NAME FROM INFORMATION_SCHEMA.DATABASES ORDER BY DATABASE_NAME', this.connection.database ?? '')
-    return rows.map((row) => String(row.DATABASE_NAME))
+    if (this.connection.database !== undefined) return [this.connection.database]
+    const rows = await this.query('SHOW TERSE DATABASES', '')
+    return rows.map((row) => String(row.name)).filter((name) => name !== 'SNOWFLAKE' && name !== 'SNOWFLAKE_SAMPLE_DATA')
   }
 
   async listSchemas(database: string): Promise<string[]> {
