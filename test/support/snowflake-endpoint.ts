@@ -32,6 +32,8 @@ export interface SnowflakeEndpoint {
   executed(): string[]
   /** The next query-request gets 390112 "session expired", as after the session token's validity. */
   expireSession(): void
+  /** The session and master tokens both expire: renewal is refused (390114) and only a new login helps. */
+  expireLogin(): void
   /** The next `count` query-requests get this HTTP status (503: a transient gateway failure). */
   failNext(status: number, count?: number): void
   close(): Promise<void>
@@ -48,7 +50,7 @@ const ddl = /^\s*(ALTER|COMMENT|GRANT|CREATE|DROP|REVOKE)\b/i
 export async function startSnowflakeEndpoint(answer: (sql: string) => SnowflakeReply | undefined = () => undefined): Promise<SnowflakeEndpoint> {
   let sessionCount = 0
   let sessionToken = ''
-  const masterToken = 'master-token-1'
+  let masterToken = 'master-token-1'
   let expireNext = false
   let failures: { status: number; count: number } | undefined
   const received: ReceivedStatement[] = []
@@ -62,6 +64,10 @@ export async function startSnowflakeEndpoint(answer: (sql: string) => SnowflakeR
     executed: () => received.filter((statement) => statement.outcome === 'ok').map((statement) => statement.sql),
     expireSession: () => {
       expireNext = true
+    },
+    expireLogin: () => {
+      expireNext = true
+      masterToken = `master-token-${sessionCount + 1}-new`
     },
     failNext: (status, count = 1) => {
       failures = { status, count }

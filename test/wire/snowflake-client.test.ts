@@ -117,6 +117,18 @@ describe('snowflake client against the wire endpoint', () => {
     expect(tries[0]?.token).not.toBe(tries[1]?.token)
   })
 
+  test('a session that cannot be renewed fails that batch as retryable, and the next one logs in afresh', async () => {
+    const { endpoint, client } = await open()
+    await client.execute('SALES', [[sql(`COMMENT ON DATABASE "SALES" IS 'first'`)]])
+    endpoint.expireLogin()
+    const failed = await client.execute('SALES', [[sql(`COMMENT ON DATABASE "SALES" IS 'second'`)]])
+    expect(failed).toMatchObject([{ ok: false, error: { code: 'CONNECTION_FAILED', retryable: true } }])
+    const again = await client.execute('SALES', [[sql(`COMMENT ON DATABASE "SALES" IS 'second'`)]])
+    expect(again).toEqual([{ ok: true }])
+    expect(endpoint.logins).toHaveLength(2)
+    expect(endpoint.executed().filter((text) => text.endsWith(`'second'`))).toHaveLength(1)
+  })
+
   test('a transient 503 is retried by the sdk and the statement lands once', async () => {
     const { endpoint, client } = await open()
     await client.execute('SALES', [[sql(`COMMENT ON DATABASE "SALES" IS 'warm'`)]])

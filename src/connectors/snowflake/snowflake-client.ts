@@ -150,13 +150,18 @@ class SnowflakeClient implements ConnectorClient {
   }
 
   private async run(sql: string, database: string): Promise<Row[] | undefined> {
-    const connection = await this.connect()
+    const session = this.connect()
+    const connection = await session
     return new Promise((resolve, reject) => {
       connection.execute({
         sqlText: sql,
         complete: (error, _statement, rows) => {
-          if (error) reject(this.classify(error, 'query', database))
-          else resolve(rows as Row[] | undefined)
+          if (!error) return resolve(rows as Row[] | undefined)
+          const coded = this.classify(error, 'query', database)
+          // A session the sdk could not renew (master token expired) stays dead: the next
+          // statement logs in afresh instead of failing the same way for ever.
+          if (coded.code === 'CONNECTION_FAILED' && this.session === session) this.session = undefined
+          reject(coded)
         },
       })
     })

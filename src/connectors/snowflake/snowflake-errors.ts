@@ -16,6 +16,8 @@ const bySnowflakeCode: Readonly<Record<string, Classified>> = {
   // Session gone for good (renewal failed): a new login may work.
   '390112': { code: 'CONNECTION_FAILED' },
   '390111': { code: 'CONNECTION_FAILED' },
+  // The master token expired too, so the session could not be renewed: a new login is needed.
+  '390114': { code: 'CONNECTION_FAILED' },
   // Wrong credentials, locked user, bad key or token: the same attempt cannot succeed later.
   '390100': { code: 'CONNECTION_FAILED', retryable: false },
   '390144': { code: 'CONNECTION_FAILED', retryable: false },
