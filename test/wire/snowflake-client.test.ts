@@ -198,6 +198,26 @@ describe('snowflake client against the wire endpoint', () => {
     expect(tagQueries[1]).toContain(`TAG_REFERENCES_ALL_COLUMNS('"SALES"."PUBLIC"."V_ORDERS"', 'table')`)
   })
 
+  test('with tagReadBack account_usage, one ACCOUNT_USAGE.TAG_REFERENCES query per database replaces the per-table ones', async () => {
+    const { endpoint, client } = await open(
+      (text) => {
+        if (text.includes('INFORMATION_SCHEMA.DATABASES')) return { rows: [{ DATABASE_NAME: 'SALES', DATABASE_OWNER: 'SYSADMIN', COMMENT: null }] }
+        if (text.includes('INFORMATION_SCHEMA.TABLES')) return { rows: [{ TABLE_SCHEMA: 'PUBLIC', TABLE_NAME: 'ORDERS', TABLE_TYPE: 'BASE TABLE', TABLE_OWNER: 'LOADER', COMMENT: null }] }
+        if (text.includes('INFORMATION_SCHEMA.COLUMNS')) return { rows: [{ TABLE_SCHEMA: 'PUBLIC', TABLE_NAME: 'ORDERS', COLUMN_NAME: 'EMAIL', COMMENT: null }] }
+        if (text.includes('ACCOUNT_USAGE.TAG_REFERENCES'))
+          return { rows: [{ TAG_DATABASE: 'GOV', TAG_SCHEMA: 'TAGS', TAG_NAME: 'PII', TAG_VALUE: 'email', LEVEL: 'COLUMN', OBJECT_DATABASE: 'SALES', OBJECT_SCHEMA: 'PUBLIC', OBJECT_NAME: 'ORDERS', DOMAIN: 'COLUMN', COLUMN_NAME: 'EMAIL' }] }
+        return undefined
+      },
+      { tagReadBack: 'account_usage' },
+    )
+    const snapshot = await client.readBack([{ level: 'column', service, database: 'SALES', schema: 'PUBLIC', table: 'ORDERS', column: 'EMAIL' }])
+    expect(snapshot.get('snow.SALES.PUBLIC.ORDERS.EMAIL')?.tags).toEqual([{ key: 'PII', value: 'email' }])
+    const tagQueries = endpoint.executed().filter((text) => text.includes('TAG_REFERENCES'))
+    expect(tagQueries).toEqual([
+      `SELECT TAG_DATABASE, TAG_SCHEMA, TAG_NAME, TAG_VALUE, DOMAIN AS LEVEL, OBJECT_DATABASE, OBJECT_SCHEMA, OBJECT_NAME, DOMAIN, COLUMN_NAME FROM SNOWFLAKE.ACCOUNT_USAGE.TAG_REFERENCES WHERE OBJECT_DATABASE = 'SALES' AND OBJECT_DELETED IS NULL`,
+    ])
+  })
+
   test('lists databases (SHOW TERSE DATABASES, Snowflake\'s own left out) and the schemas of one', async () => {
     const { client } = await open((text) => {
       if (text === 'SHOW TERSE DATABASES') return { rows: [{ created_on: '2026-01-01', name: 'SALES', kind: 'STANDARD' }, { created_on: '2026-01-01', name: 'SNOWFLAKE', kind: 'APPLICATION' }] }
