@@ -7,7 +7,8 @@ export const snowflakeConnector: Connector<SnowflakeConnection> = {
   connectionSchema: snowflakeConnectionSchema,
   createDialect: (connection) => new SnowflakeDialect({ ownershipGrants: connection.ownershipGrants, statementTimeoutMs: connection.statementTimeoutMs }),
   // The client module (and through it snowflake-sdk, a heavy package) loads only when needed.
-  // DDL on different objects runs in parallel in a warehouse-less metadata service.
+  // Two batches share the one session; each statement is its own request, so they interleave
+  // without waiting on each other's round trips.
   defaultConcurrency: 2,
   createClient: async (connection, context) => (await import('./snowflake-client.js')).createSnowflakeClient(connection, context),
 }
