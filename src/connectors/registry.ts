@@ -8,6 +8,7 @@ const loaders: Record<string, () => Promise<Connector<any>>> = {
   mysql: async () => (await import('./mysql/index.js')).mysqlConnector,
   clickhouse: async () => (await import('./clickhouse/index.js')).clickhouseConnector,
   duckdb: async () => (await import('./duckdb/index.js')).duckdbConnector,
+  snowflake: async () => (await import('./snowflake/index.js')).snowflakeConnector,
 }
 
 export const connectorNames = Object.keys(loaders)

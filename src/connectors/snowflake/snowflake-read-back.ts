@@ -1,0 +1,153 @@
+import type { AssetRef } from '../../model/asset.js'
+import type { ObjectState, ObjectType } from '../connector.js'
+import { putState } from '../snapshot-state.js'
+import type { SnowflakeDialect } from './snowflake-dialect.js'
+
+/**
+ * Read-back SQL and row mapping, pure: the client runs the text and hands the rows back. Names
+ * reach the SQL only as quoted identifiers and escaped literals of the dialect.
+ */
+
+/** What one database's read-back must cover: its schemas and tables named by the assets asked for. */
+export interface DatabaseTargets {
+  readonly schemas: Set<string>
+  /** `schema` → tables of it whose tags are read. */
+  readonly tables: Map<string, Set<string>>
+}
+
+export function groupSnowflakeTargets(assets: readonly AssetRef[]): Map<string, DatabaseTargets> {
+  const groups = new Map<string, DatabaseTargets>()
+  for (const asset of assets) {
+    let group = groups.get(asset.database)
+    if (group === undefined) groups.set(asset.database, (group = { schemas: new Set(), tables: new Map() }))
+    if (asset.schema === undefined) continue
+    group.schemas.add(asset.schema)
+    if (asset.table === undefined) continue
+    let tables = group.tables.get(asset.schema)
+    if (tables === undefined) group.tables.set(asset.schema, (tables = new Set()))
+    tables.add(asset.table)
+  }
+  return groups
+}
+
+/** One query per kind of object, each on the database's own INFORMATION_SCHEMA. */
+export function snowflakeReadBackQueries(dialect: SnowflakeDialect, database: string, schemas: readonly string[]): { databases: string; schemas?: string; tables?: string; columns?: string } {
+  const info = `${dialect.quoteIdentifier(database)}.INFORMATION_SCHEMA`
+  const databases = `SELECT DATABASE_NAME, DATABASE_OWNER, COMMENT FROM ${info}.DATABASES WHERE DATABASE_NAME = ${dialect.quoteLiteral(database)}`
+  if (schemas.length === 0) return { databases }
+  const inList = `(${schemas.map((schema) => dialect.quoteLiteral(schema)).join(', ')})`
+  return {
+    databases,
+    schemas: `SELECT SCHEMA_NAME, SCHEMA_OWNER, COMMENT FROM ${info}.SCHEMATA WHERE SCHEMA_NAME IN ${inList}`,
+    tables: `SELECT TABLE_SCHEMA, TABLE_NAME, TABLE_TYPE, TABLE_OWNER, COMMENT FROM ${info}.TABLES WHERE TABLE_SCHEMA IN ${inList}`,
+    columns: `SELECT TABLE_SCHEMA, TABLE_NAME, COLUMN_NAME, COMMENT FROM ${info}.COLUMNS WHERE TABLE_SCHEMA IN ${inList} ORDER BY TABLE_SCHEMA, TABLE_NAME, ORDINAL_POSITION`,
+  }
+}
+
+const tagColumns = 'TAG_DATABASE, TAG_SCHEMA, TAG_NAME, TAG_VALUE, LEVEL, OBJECT_DATABASE, OBJECT_SCHEMA, OBJECT_NAME, DOMAIN, COLUMN_NAME'
+
+/**
+ * Tags of the given tables and their columns, `batchSize` tables per query: Snowflake has no
+ * information-schema function for a whole schema, so the per-table functions are joined with
+ * UNION ALL. TAG_REFERENCES_ALL_COLUMNS takes domain 'table' for views too.
+ */
+export function snowflakeTagQueries(dialect: SnowflakeDialect, database: string, tables: readonly { schema: string; table: string }[], batchSize: number): string[] {
+  const info = `${dialect.quoteIdentifier(database)}.INFORMATION_SCHEMA`
+  const parts = tables.flatMap(({ schema, table }) => {
+    const name = dialect.quoteLiteral([database, schema, table].map((part) => dialect.quoteIdentifier(part)).join('.'))
+    return [
+      `SELECT ${tagColumns} FROM TABLE(${info}.TAG_REFERENCES(${name}, 'table'))`,
+      `SELECT ${tagColumns} FROM TABLE(${info}.TAG_REFERENCES_ALL_COLUMNS(${name}, 'table'))`,
+    ]
+  })
+  const queries: string[] = []
+  const step = Math.max(1, batchSize) * 2
+  for (let i = 0; i < parts.length; i += step) queries.push(parts.slice(i, i + step).join('\nUNION ALL\n'))
+  return queries
+}
+
+/**
+ * The account-wide alternative: one query per database, direct references only. ACCOUNT_USAGE
+ * lags (up to a few hours), so a tag set moments ago may not be there yet.
+ */
+export function snowflakeAccountTagQuery(dialect: SnowflakeDialect, database: string): string {
+  return `SELECT TAG_DATABASE, TAG_SCHEMA, TAG_NAME, TAG_VALUE, DOMAIN AS LEVEL, OBJECT_DATABASE, OBJECT_SCHEMA, OBJECT_NAME, DOMAIN, COLUMN_NAME FROM SNOWFLAKE.ACCOUNT_USAGE.TAG_REFERENCES WHERE OBJECT_DATABASE = ${dialect.quoteLiteral(database)} AND OBJECT_DELETED IS NULL`
+}
+
+export type Row = Readonly<Record<string, unknown>>
+
+/** Maps INFORMATION_SCHEMA.TABLES.TABLE_TYPE onto the shared object types. */
+export function snowflakeObjectType(tableType: unknown): ObjectType {
+  switch (String(tableType).toUpperCase()) {
+    case 'VIEW':
+      return 'view'
+    case 'MATERIALIZED VIEW':
+      return 'materialized_view'
+    case 'EXTERNAL TABLE':
+      return 'foreign_table'
+    default:
+      // BASE TABLE, TEMPORARY TABLE, TRANSIENT, dynamic and iceberg tables: ALTER TABLE reaches them.
+      return 'table'
+  }
+}
+
+export interface SnowflakeReadBackRows {
+  readonly databases: readonly Row[]
+  readonly schemas: readonly Row[]
+  readonly tables: readonly Row[]
+  readonly columns: readonly Row[]
+  readonly tags: readonly Row[]
+}
+
+type Tag = { key: string; value: string }
+
+/**
+ * Files every row under its FQN. Only direct tags count (LEVEL equal to the reference's own
+ * domain); tags inherited from a schema or table are the parent's and would otherwise be
+ * "removed" from the child for ever. A column's state carries its relation's type in
+ * `definition`, which decides ALTER TABLE or ALTER VIEW for it.
+ */
+export function snowflakeSnapshot(into: Map<string, ObjectState>, service: string, database: string, rows: SnowflakeReadBackRows): void {
+  const tags = new Map<string, Tag[]>()
+  for (const row of rows.tags) {
+    const domain = text(row.DOMAIN)?.toUpperCase()
+    if (text(row.LEVEL)?.toUpperCase() !== domain) continue
+    const key = domain === 'COLUMN' ? [row.OBJECT_SCHEMA, row.OBJECT_NAME, row.COLUMN_NAME] : domain === 'TABLE' ? [row.OBJECT_SCHEMA, row.OBJECT_NAME] : domain === 'SCHEMA' ? [row.OBJECT_SCHEMA ?? row.OBJECT_NAME] : []
+    const list = tags.get(JSON.stringify(key)) ?? []
+    const tag = { key: text(row.TAG_NAME) ?? '', value: text(row.TAG_VALUE) ?? '' }
+    // A table's own tags can come from both functions of its batch: each tag once.
+    if (!list.some((known) => known.key === tag.key)) list.push(tag)
+    tags.set(JSON.stringify(key), list)
+  }
+  const tagsOf = (...key: unknown[]): { tags?: Tag[] } => {
+    const list = tags.get(JSON.stringify(key))
+    return list === undefined ? {} : { tags: list }
+  }
+  for (const row of rows.databases) {
+    if (text(row.DATABASE_NAME) !== database) continue
+    putState(into, { level: 'database', service, database }, { objectType: 'database', description: text(row.COMMENT), owner: text(row.DATABASE_OWNER) })
+  }
+  for (const row of rows.schemas) {
+    const schema = text(row.SCHEMA_NAME) ?? ''
+    putState(into, { level: 'schema', service, database, schema }, { objectType: 'schema', description: text(row.COMMENT), owner: text(row.SCHEMA_OWNER), ...tagsOf(schema) })
+  }
+  const relationType = new Map<string, ObjectType>()
+  for (const row of rows.tables) {
+    const schema = text(row.TABLE_SCHEMA) ?? ''
+    const table = text(row.TABLE_NAME) ?? ''
+    const objectType = snowflakeObjectType(row.TABLE_TYPE)
+    relationType.set(JSON.stringify([schema, table]), objectType)
+    putState(into, { level: 'table', service, database, schema, table }, { objectType, description: text(row.COMMENT), owner: text(row.TABLE_OWNER), ...tagsOf(schema, table) })
+  }
+  for (const row of rows.columns) {
+    const schema = text(row.TABLE_SCHEMA) ?? ''
+    const table = text(row.TABLE_NAME) ?? ''
+    const column = text(row.COLUMN_NAME) ?? ''
+    const relation = relationType.get(JSON.stringify([schema, table])) ?? 'table'
+    putState(into, { level: 'column', service, database, schema, table, column }, { objectType: 'column', description: text(row.COMMENT), definition: relation, ...tagsOf(schema, table, column) })
+  }
+}
+
+function text(value: unknown): string | null {
+  return value === null || value === undefined ? null : String(value)
+}
