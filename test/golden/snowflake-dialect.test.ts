@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { ObjectTarget, ObjectType } from '../../src/connectors/connector.js'
+import { capabilitiesOf, type ObjectTarget, type ObjectType, type Statement } from '../../src/connectors/connector.js'
 import { planSnowflakeBatches } from '../../src/connectors/snowflake/snowflake-batch.js'
 import { snowflakeConnectionSchema } from '../../src/connectors/snowflake/snowflake-connection.js'
 import { SnowflakeDialect } from '../../src/connectors/snowflake/snowflake-dialect.js'
@@ -18,7 +18,7 @@ const database = at({ level: 'database' }, 'database')
 const schema = at({ level: 'schema', schema: 'PUBLIC' }, 'schema')
 const relation = (type: ObjectType): ObjectTarget => at({ level: 'table', schema: 'PUBLIC', table: 'ORDERS' }, type)
 const column = (relationType?: string): ObjectTarget => at({ level: 'column', schema: 'PUBLIC', table: 'ORDERS', column: 'EMAIL' }, 'column', relationType)
-const sqlOf = (statements: readonly { sql?: string }[]): (string | undefined)[] => statements.map((statement) => statement.sql)
+const sqlOf = (statements: readonly Statement[]): (string | undefined)[] => statements.map((statement) => (statement.kind === 'sql' ? statement.sql : undefined))
 const codeOf = (fn: () => unknown): string | undefined => {
   try {
     fn()
@@ -157,6 +157,22 @@ describe('Snowflake native tags', () => {
       `ALTER DATABASE "SALES" SET TAG "GOV"."TAGS"."COST" = 'fin'`,
     ])
     expect(sqlOf(renderSnowflakeTags(dialect, schema, { add: [], remove: ['A', 'B'] }, options))).toEqual([`ALTER SCHEMA "SALES"."PUBLIC" UNSET TAG "GOV"."TAGS"."A", "GOV"."TAGS"."B"`])
+  })
+
+  it('the dialect declares a tags renderer at every level, values of at most 256 characters, rendering through renderSnowflakeTags', () => {
+    const caps = capabilitiesOf(dialect)
+    expect(caps.tagLevels).toEqual(['database', 'schema', 'table', 'column'])
+    expect(caps.maxTagValueLength).toEqual({ max: 256, unit: 'characters' })
+    expect(caps.descriptionLevels).toEqual(['database', 'schema', 'table', 'column'])
+    expect(caps.ownerLevels).toEqual(['database', 'schema', 'table'])
+    expect(caps.emptyDescriptionIsNull).toBe(true)
+    expect(dialect.tags.render(column(), { add: [{ key: 'PII', value: 'a\\b' }], remove: [{ key: 'OLD', value: 'x' }] })).toEqual([
+      { kind: 'sql', database: 'SALES', sql: `ALTER TABLE "SALES"."PUBLIC"."ORDERS" MODIFY COLUMN "EMAIL" SET TAG "SALES"."PUBLIC"."PII" = 'a\\\\b'` },
+      { kind: 'sql', database: 'SALES', sql: `ALTER TABLE "SALES"."PUBLIC"."ORDERS" MODIFY COLUMN "EMAIL" UNSET TAG "SALES"."PUBLIC"."OLD"` },
+    ])
+    const configured = new SnowflakeDialect({ tags: { tagSchema: { database: 'GOV', schema: 'TAGS' }, createTags: true } })
+    expect(sqlOf(configured.tags.render(database, { add: [{ key: 'COST', value: 'fin' }], remove: [] }))).toEqual([`CREATE TAG IF NOT EXISTS "GOV"."TAGS"."COST"`, `ALTER DATABASE "SALES" SET TAG "GOV"."TAGS"."COST" = 'fin'`])
+    expect(codeOf(() => dialect.tags.render(database, { add: [{ key: 'COST', value: 'fin' }], remove: [] }))).toBe('CONFIG_INVALID')
   })
 
   it('refuses values past 256 characters, values not allowed, and database tags with no tag schema', () => {

@@ -5,7 +5,12 @@ import { SnowflakeDialect } from './snowflake-dialect.js'
 export const snowflakeConnector: Connector<SnowflakeConnection> = {
   name: 'snowflake',
   connectionSchema: snowflakeConnectionSchema,
-  createDialect: (connection) => new SnowflakeDialect({ ownershipGrants: connection.ownershipGrants, statementTimeoutMs: connection.statementTimeoutMs }),
+  createDialect: (connection) =>
+    new SnowflakeDialect({
+      ownershipGrants: connection.ownershipGrants,
+      statementTimeoutMs: connection.statementTimeoutMs,
+      tags: { createTags: connection.createTags, ...(connection.tagSchema !== undefined ? { tagSchema: connection.tagSchema } : {}) },
+    }),
   // The client module (and through it snowflake-sdk, a heavy package) loads only when needed.
   // Two batches share the one session; each statement is its own request, so they interleave
   // without waiting on each other's round trips.

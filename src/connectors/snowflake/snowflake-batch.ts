@@ -29,8 +29,8 @@ export function planSnowflakeBatches(units: readonly (readonly Statement[])[], m
     run = undefined
   }
   units.forEach((unit, index) => {
-    const only = unit.length === 1 ? unit[0] : undefined
-    const match = only?.kind === 'sql' ? columnComment.exec(only.sql) : null
+    const only = unit.length === 1 && unit[0]?.kind === 'sql' ? unit[0] : undefined
+    const match = only !== undefined ? columnComment.exec(only.sql) : null
     if (only === undefined || match === null) {
       flush()
       batches.push({ units: [index], statements: unit, merged: false })
@@ -39,9 +39,9 @@ export function planSnowflakeBatches(units: readonly (readonly Statement[])[], m
     const head = match[1] ?? ''
     const clause = match[2] ?? ''
     if (run !== undefined && (run.head !== head || run.first.database !== only.database || run.clauses.length >= maxColumns)) flush()
-    if (run === undefined) run = { head, first: only, indexes: [], clauses: [] }
-    run.indexes.push(index)
-    run.clauses.push(clause)
+    const current = (run ??= { head, first: only, indexes: [], clauses: [] })
+    current.indexes.push(index)
+    current.clauses.push(clause)
   })
   flush()
   return batches

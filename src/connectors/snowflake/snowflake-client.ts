@@ -2,9 +2,10 @@ import { readFile } from 'node:fs/promises'
 import type { Connection, ConnectionOptions } from 'snowflake-sdk'
 import { RevmetaError } from '../../errors/revmeta-error.js'
 import type { AssetRef } from '../../model/asset.js'
+import { displayOf } from '../../model/statement.js'
 import type { ClientContext, ConnectorClient, ObjectState, StateSnapshot, Statement, UnitResult } from '../connector.js'
-import { readPasswordFile } from '../secrets.js'
-import { checkUnit } from '../sql-batch.js'
+import { KnownSecrets } from '../kit/known-secrets.js'
+import { checkUnit } from '../kit/sql-batch.js'
 import { planSnowflakeBatches } from './snowflake-batch.js'
 import type { SnowflakeConnection } from './snowflake-connection.js'
 import type { SnowflakeDialect } from './snowflake-dialect.js'
@@ -38,7 +39,7 @@ export async function createSnowflakeClient(connection: SnowflakeConnection, con
  */
 class SnowflakeClient implements ConnectorClient {
   private session: Promise<Connection> | undefined
-  private readonly secrets: string[] = []
+  private readonly secrets: KnownSecrets
   private readonly dialect: SnowflakeDialect
   private readonly host: string
 
@@ -48,7 +49,7 @@ class SnowflakeClient implements ConnectorClient {
     private readonly context: ClientContext,
   ) {
     this.dialect = context.dialect as SnowflakeDialect
-    for (const secret of [connection.password, connection.token, connection.privateKeyPassphrase]) if (secret !== undefined && secret !== '') this.secrets.push(secret)
+    this.secrets = new KnownSecrets(connection.password, connection.token, connection.privateKeyPassphrase)
     this.host = connection.accessUrl ?? `${connection.account}.snowflakecomputing.com`
   }
 
@@ -59,7 +60,7 @@ class SnowflakeClient implements ConnectorClient {
     const run = async (statements: readonly Statement[]): Promise<RevmetaError | undefined> => {
       if (lost !== undefined) return notAttempted(lost)
       try {
-        for (const statement of statements) await this.run(statement.kind === 'sql' ? statement.sql : '', database)
+        for (const statement of statements) await this.run(displayOf(statement), database)
         return undefined
       } catch (error) {
         const coded = error instanceof RevmetaError ? error : this.classify(error, 'query', database)
@@ -222,13 +223,14 @@ class SnowflakeClient implements ConnectorClient {
 
   /** Reads a secret file; the secret is remembered so it can be blanked out of any message. */
   private async secretFile(file: string, key: string): Promise<string> {
-    const secret = key === 'passwordFile' ? await readPasswordFile(file) : await readSecretFile(file, key)
-    if (secret !== '' && !this.secrets.includes(secret)) this.secrets.push(secret)
+    if (key === 'passwordFile') return this.secrets.readPasswordFile(file)
+    const secret = await readSecretFile(file, key)
+    this.secrets.add(secret)
     return secret
   }
 
   private classify(error: unknown, phase: 'connect' | 'query', database?: string): RevmetaError {
-    return classifySnowflakeError(error, { engine: 'snowflake', phase, ...(database !== undefined ? { database } : {}), host: this.host, secrets: this.secrets })
+    return classifySnowflakeError(error, { engine: 'snowflake', phase, ...(database !== undefined ? { database } : {}), host: this.host, secrets: this.secrets.list })
   }
 }
 

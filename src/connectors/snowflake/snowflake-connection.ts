@@ -1,5 +1,7 @@
 import { z } from 'zod'
-import { intField } from '../postgres/postgres-connection.js'
+import { withRole } from '../../fields/field-roles.js'
+import { boolField, intField, lockTimeoutMsField } from '../kit/config-fields.js'
+import { fileField, passwordField, passwordFileField } from '../kit/connection-fields.js'
 
 const httpUrl = z
   .string()
@@ -7,6 +9,9 @@ const httpUrl = z
   .refine((value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol), { message: 'must be an http:// or https:// URL' })
 
 /** A `database.schema` pair naming where tags live; each part exactly as Snowflake stores it. */
+/** A token or passphrase: blanked out of every message (role `secret`). */
+const secretField = () => withRole(z.string(), 'secret').optional()
+
 const tagSchemaField = z.strictObject({ database: z.string().min(1), schema: z.string().min(1) })
 
 /**
@@ -23,17 +28,17 @@ export const snowflakeConnectionSchema = z
      */
     accessUrl: httpUrl.optional(),
     username: z.string().min(1),
-    password: z.string().optional(),
-    /** Read at connect time, so a rotated secret is picked up. */
-    passwordFile: z.string().min(1).optional(),
-    /** Key-pair authentication: a PKCS#8 PEM private key file. */
-    privateKeyPath: z.string().min(1).optional(),
+    password: passwordField,
+    /** Read at connect time, so a rotated secret is picked up; relative to the config file. */
+    passwordFile: passwordFileField,
+    /** Key-pair authentication: a PKCS#8 PEM private key file, relative to the config file. */
+    privateKeyPath: fileField(),
     /** Passphrase of an encrypted private key. */
-    privateKeyPassphrase: z.string().optional(),
-    privateKeyPassphraseFile: z.string().min(1).optional(),
+    privateKeyPassphrase: secretField(),
+    privateKeyPassphraseFile: fileField(),
     /** OAuth access token. */
-    token: z.string().optional(),
-    tokenFile: z.string().min(1).optional(),
+    token: secretField(),
+    tokenFile: fileField(),
     warehouse: z.string().min(1).optional(),
     role: z.string().min(1).optional(),
     /** The session's default database; every statement names its database anyway. */
@@ -46,7 +51,7 @@ export const snowflakeConnectionSchema = z
     /** Where tags live; default: the asset's own database and schema, as OpenMetadata does. */
     tagSchema: tagSchemaField.optional(),
     /** Sends CREATE TAG IF NOT EXISTS before setting a tag. */
-    createTags: z.boolean().default(false),
+    createTags: boolField.default(false),
     /**
      * Tag read-back source: per table through INFORMATION_SCHEMA.TAG_REFERENCES_ALL_COLUMNS
      * (current), or the whole account through SNOWFLAKE.ACCOUNT_USAGE.TAG_REFERENCES (one query,
@@ -58,7 +63,7 @@ export const snowflakeConnectionSchema = z
     /** Bound on one statement (STATEMENT_TIMEOUT_IN_SECONDS, rounded up); 0: none. */
     statementTimeoutMs: intField(0).default(60_000),
     /** Bound on waiting for a lock (LOCK_TIMEOUT, whole seconds, rounded up). */
-    lockTimeoutMs: intField(0).default(5_000),
+    lockTimeoutMs: lockTimeoutMsField,
     /** Retries the sdk makes on a 5xx or a dropped request before giving up. */
     maxRetries: intField(0, 20).default(7),
   })

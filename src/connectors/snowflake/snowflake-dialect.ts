@@ -1,33 +1,23 @@
 import { RevmetaError } from '../../errors/revmeta-error.js'
-import type { Capabilities, Dialect, ObjectTarget, ObjectType, SessionOptions, SqlStatement, Statement } from '../connector.js'
-
-// A lone UTF-16 surrogate would be sent as U+FFFD, so the value could never read back as written.
-const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
+import { sqlStatement } from '../../model/statement.js'
+import type { Capabilities, DescriptionRenderer, Dialect, ObjectTarget, ObjectType, OwnerRenderer, SessionOptions, SqlStatement, Statement, TagRenderer } from '../connector.js'
+import { capabilitiesOf } from '../connector.js'
+import { assertStorableText } from '../kit/text-checks.js'
+import { maxSnowflakeTagValueLength, renderSnowflakeTags, type SnowflakeTagOptions } from './snowflake-tags.js'
 
 /** Snowflake's documented identifier limit, in characters. */
 export const maxSnowflakeIdentifierLength = 255
-
-export const snowflakeCapabilities: Capabilities = {
-  descriptionLevels: ['database', 'schema', 'table', 'column'],
-  ownerLevels: ['database', 'schema', 'table'],
-  // Native tags render through snowflake-tags.ts; the engine reaches them once the tag renderer
-  // of the new connector contract lands. Until then a tag operation is reported `unsupported`.
-  tagLevels: [],
-  ownerCardinality: 'one',
-  maxDescriptionLength: {},
-  // '' is sent as UNSET COMMENT: an unset comment reads back as NULL, so '' and none are one state.
-  emptyDescriptionIsNull: true,
-  readBack: true,
-}
 
 export interface SnowflakeDialectOptions {
   /** GRANT OWNERSHIP's treatment of the object's other grants. */
   readonly ownershipGrants: 'copy' | 'revoke'
   /** STATEMENT_TIMEOUT_IN_SECONDS for the session, in ms (rounded up); 0: none. */
   readonly statementTimeoutMs: number
+  /** Where tags live, CREATE TAG IF NOT EXISTS, allowed values (see snowflake-tags.ts). */
+  readonly tags: SnowflakeTagOptions
 }
 
-const defaultOptions: SnowflakeDialectOptions = { ownershipGrants: 'copy', statementTimeoutMs: 0 }
+const defaultOptions: SnowflakeDialectOptions = { ownershipGrants: 'copy', statementTimeoutMs: 0, tags: {} }
 
 /**
  * Snowflake rendering. Unquoted names fold to upper case in Snowflake, so every identifier is
@@ -37,11 +27,34 @@ const defaultOptions: SnowflakeDialectOptions = { ownershipGrants: 'copy', state
  */
 export class SnowflakeDialect implements Dialect {
   readonly name = 'snowflake'
-  readonly capabilities: Capabilities = snowflakeCapabilities
   private readonly options: SnowflakeDialectOptions
+
+  readonly description: DescriptionRenderer = {
+    levels: ['database', 'schema', 'table', 'column'],
+    // '' is sent as UNSET COMMENT: an unset comment reads back as NULL, so '' and none are one state.
+    emptyIsNull: true,
+    render: (target, value) => this.renderDescription(target, value),
+  }
+
+  readonly owners: OwnerRenderer = {
+    levels: ['database', 'schema', 'table'],
+    cardinality: 'one',
+    render: (target, principal) => this.renderOwner(target, principal),
+  }
+
+  readonly tags: TagRenderer = {
+    levels: ['database', 'schema', 'table', 'column'],
+    maxValueLength: { max: maxSnowflakeTagValueLength, unit: 'characters' },
+    render: (target, change) => renderSnowflakeTags(this, target, change, this.options.tags),
+  }
 
   constructor(options: Partial<SnowflakeDialectOptions> = {}) {
     this.options = { ...defaultOptions, ...options }
+  }
+
+  /** capabilitiesOf(this): derived from the renderers, never declared apart from them. */
+  get capabilities(): Capabilities {
+    return capabilitiesOf(this)
   }
 
   quoteIdentifier(name: string): string {
@@ -131,7 +144,7 @@ export class SnowflakeDialect implements Dialect {
   }
 
   statement(target: ObjectTarget, sql: string): SqlStatement {
-    return { kind: 'sql', database: target.asset.database, sql }
+    return sqlStatement(target.asset.database, sql)
   }
 
   unsupported(target: ObjectTarget, why: string): RevmetaError {
@@ -144,8 +157,7 @@ export class SnowflakeDialect implements Dialect {
   }
 
   private assertStorable(text: string, what: 'identifier' | 'value'): void {
-    if (text.includes('\0')) throw new RevmetaError('VALUE_INVALID', `The ${what} holds a NUL character, which snowflake cannot store in a comment or name`, { details: { engine: this.name } })
-    if (loneSurrogate.test(text)) throw new RevmetaError('VALUE_INVALID', `The ${what} holds an unpaired UTF-16 surrogate, which is not valid Unicode`, { details: { engine: this.name } })
+    assertStorableText(text, { engine: this.name, what })
   }
 }
 

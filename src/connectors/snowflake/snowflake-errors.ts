@@ -1,6 +1,6 @@
 import { isRevmetaError, RevmetaError } from '../../errors/revmeta-error.js'
-import type { Classified, SqlErrorContext } from '../error-context.js'
-import { redactSecrets } from '../secrets.js'
+import { redactSecrets } from '../../errors/redact-secrets.js'
+import type { Classified, SqlErrorContext } from '../kit/error-context.js'
 
 /** Snowflake error codes (the `code` of a failed query-request) with a place in the catalogue. */
 const bySnowflakeCode: Readonly<Record<string, Classified>> = {

@@ -1,6 +1,20 @@
 import { RevmetaError } from '../../errors/revmeta-error.js'
 import type { ObjectTarget, SqlStatement } from '../connector.js'
-import type { SnowflakeDialect } from './snowflake-dialect.js'
+
+/**
+ * What tag rendering needs of the Snowflake dialect (SnowflakeDialect implements it). An
+ * interface rather than the class, so the dialect can hold the tags renderer without a cycle.
+ */
+export interface SnowflakeTagWriter {
+  readonly name: string
+  quoteIdentifier(name: string): string
+  quoteLiteral(value: string): string
+  objectKeyword(target: ObjectTarget, kind: 'description' | 'owner' | 'tags'): string
+  objectName(target: ObjectTarget): string
+  columnAlterHead(target: ObjectTarget): string | undefined
+  statement(target: ObjectTarget, sql: string): SqlStatement
+  unsupported(target: ObjectTarget, why: string): RevmetaError
+}
 
 /** Snowflake's documented limit on a tag value, in characters. */
 export const maxSnowflakeTagValueLength = 256
@@ -32,7 +46,7 @@ export interface SnowflakeTagOptions {
  * session is in). A tag both removed and added is only set: setting replaces the value.
  * Throws VALUE_TOO_LONG or VALUE_INVALID before anything is rendered, so nothing half-applies.
  */
-export function renderSnowflakeTags(dialect: SnowflakeDialect, target: ObjectTarget, change: SnowflakeTagChange, options: SnowflakeTagOptions = {}): SqlStatement[] {
+export function renderSnowflakeTags(dialect: SnowflakeTagWriter, target: ObjectTarget, change: SnowflakeTagChange, options: SnowflakeTagOptions = {}): SqlStatement[] {
   const add = dedupe(change.add)
   for (const tag of add) checkValue(tag, options)
   const added = new Set(add.map((tag) => tag.key))
@@ -50,7 +64,7 @@ export function renderSnowflakeTags(dialect: SnowflakeDialect, target: ObjectTar
 }
 
 /** `"DB"."SCHEMA"."TAG"`: in the configured tag schema, or the asset's own. */
-export function snowflakeTagName(dialect: SnowflakeDialect, target: ObjectTarget, key: string, options: SnowflakeTagOptions = {}): string {
+export function snowflakeTagName(dialect: SnowflakeTagWriter, target: ObjectTarget, key: string, options: SnowflakeTagOptions = {}): string {
   const home = options.tagSchema ?? (target.asset.schema !== undefined ? { database: target.asset.database, schema: target.asset.schema } : undefined)
   if (home === undefined) {
     throw new RevmetaError('CONFIG_INVALID', 'A tag on a database needs tagSchema (database.schema where the tags live): a database has no schema of its own', {
@@ -61,7 +75,7 @@ export function snowflakeTagName(dialect: SnowflakeDialect, target: ObjectTarget
 }
 
 /** `ALTER DATABASE "D"`, `ALTER TABLE "D"."S"."T"`, or `ALTER TABLE "D"."S"."T" MODIFY COLUMN "C"`. */
-function alterHead(dialect: SnowflakeDialect, target: ObjectTarget): string {
+function alterHead(dialect: SnowflakeTagWriter, target: ObjectTarget): string {
   if (target.asset.level !== 'column') return `ALTER ${dialect.objectKeyword(target, 'tags')} ${dialect.objectName(target)}`
   const head = dialect.columnAlterHead(target)
   if (head === undefined) throw dialect.unsupported(target, 'Columns of this relation take no tags')
