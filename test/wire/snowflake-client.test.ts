@@ -139,7 +139,7 @@ describe('snowflake client against the wire endpoint', () => {
     expect(tries.map((statement) => statement.outcome)).toEqual(['http-503', 'ok'])
   })
 
-  test('read-back: one query per kind of object per database, tags batched, inherited tags left out', async () => {
+  test('read-back: one query per kind of object per database, tags batched, inherited tags marked', async () => {
     const rowsFor = (text: string): SnowflakeReply | undefined => {
       if (text.includes('INFORMATION_SCHEMA.DATABASES')) return { rows: [{ DATABASE_NAME: 'SALES', DATABASE_OWNER: 'SYSADMIN', COMMENT: 'db \\ note' }] }
       if (text.includes('INFORMATION_SCHEMA.SCHEMATA')) return { rows: [{ SCHEMA_NAME: 'PUBLIC', SCHEMA_OWNER: 'SYSADMIN', COMMENT: null }] }
@@ -159,13 +159,15 @@ describe('snowflake client against the wire endpoint', () => {
           ],
         }
       if (text.includes('"V_ORDERS"')) return { rows: [] }
+      if (text.includes(`'database'))`))
+        return { rows: [{ TAG_DATABASE: 'GOV', TAG_SCHEMA: 'TAGS', TAG_NAME: 'DOMAIN', TAG_VALUE: 'sales', LEVEL: 'SCHEMA', OBJECT_DATABASE: 'SALES', OBJECT_SCHEMA: null, OBJECT_NAME: 'PUBLIC', DOMAIN: 'SCHEMA', COLUMN_NAME: null }] }
       if (text.includes('TAG_REFERENCES'))
         return {
           columns: ['TAG_DATABASE', 'TAG_SCHEMA', 'TAG_NAME', 'TAG_VALUE', 'LEVEL', 'OBJECT_DATABASE', 'OBJECT_SCHEMA', 'OBJECT_NAME', 'DOMAIN', 'COLUMN_NAME'],
           rows: [
             { TAG_DATABASE: 'SALES', TAG_SCHEMA: 'PUBLIC', TAG_NAME: 'PII', TAG_VALUE: 'email', LEVEL: 'COLUMN', OBJECT_DATABASE: 'SALES', OBJECT_SCHEMA: 'PUBLIC', OBJECT_NAME: 'ORDERS', DOMAIN: 'COLUMN', COLUMN_NAME: 'EMAIL' },
             { TAG_DATABASE: 'SALES', TAG_SCHEMA: 'PUBLIC', TAG_NAME: 'TIER', TAG_VALUE: 'gold', LEVEL: 'TABLE', OBJECT_DATABASE: 'SALES', OBJECT_SCHEMA: 'PUBLIC', OBJECT_NAME: 'ORDERS', DOMAIN: 'TABLE', COLUMN_NAME: null },
-            // Inherited from the table: the column's own tags do not include it.
+            // Inherited from the table: marked, so it neither counts as the column's own nor clashes.
             { TAG_DATABASE: 'SALES', TAG_SCHEMA: 'PUBLIC', TAG_NAME: 'TIER', TAG_VALUE: 'gold', LEVEL: 'TABLE', OBJECT_DATABASE: 'SALES', OBJECT_SCHEMA: 'PUBLIC', OBJECT_NAME: 'ORDERS', DOMAIN: 'COLUMN', COLUMN_NAME: 'EMAIL' },
           ],
         }
@@ -178,12 +180,15 @@ describe('snowflake client against the wire endpoint', () => {
       { ...base, level: 'column', table: 'ORDERS', column: 'EMAIL' },
       { ...base, level: 'column', table: 'V_ORDERS', column: 'EMAIL' },
     ])
-    expect(snapshot.get('snow.SALES')).toEqual({ objectType: 'database', description: 'db \\ note', owner: 'SYSADMIN' })
-    expect(snapshot.get('snow.SALES.PUBLIC')).toEqual({ objectType: 'schema', description: null, owner: 'SYSADMIN' })
+    expect(snapshot.get('snow.SALES')).toEqual({ objectType: 'database', description: 'db \\ note', owner: 'SYSADMIN', tags: [] })
+    expect(snapshot.get('snow.SALES.PUBLIC')).toEqual({ objectType: 'schema', description: null, owner: 'SYSADMIN', tags: [{ key: 'DOMAIN', value: 'sales' }] })
     expect(snapshot.get('snow.SALES.PUBLIC.ORDERS')).toEqual({ objectType: 'table', description: 'it\'s "orders"\nline 2', owner: 'LOADER', tags: [{ key: 'TIER', value: 'gold' }] })
     expect(snapshot.get('snow.SALES.PUBLIC.MV')?.objectType).toBe('materialized_view')
-    expect(snapshot.get(assetFqn({ ...base, level: 'column', table: 'ORDERS', column: 'EMAIL' }))).toEqual({ objectType: 'column', description: '✉️ mail', definition: 'table', tags: [{ key: 'PII', value: 'email' }] })
-    expect(snapshot.get('snow.SALES.PUBLIC.V_ORDERS.EMAIL')).toEqual({ objectType: 'column', description: null, definition: 'view' })
+    expect(snapshot.get(assetFqn({ ...base, level: 'column', table: 'ORDERS', column: 'EMAIL' }))).toEqual({ objectType: 'column', description: '✉️ mail', definition: 'table', tags: [{ key: 'PII', value: 'email' }, { key: 'TIER', value: 'gold', inherited: true }] })
+    // Its tags were read and there are none: an empty list, not "unknown".
+    expect(snapshot.get('snow.SALES.PUBLIC.V_ORDERS.EMAIL')).toEqual({ objectType: 'column', description: null, definition: 'view', tags: [] })
+    // Not asked for, so its tags were not read.
+    expect(snapshot.get('snow.SALES.PUBLIC.MV')?.tags).toBeUndefined()
     const selects = endpoint.executed().filter((text) => text.startsWith('SELECT'))
     expect(selects.slice(0, 4)).toEqual([
       `SELECT DATABASE_NAME, DATABASE_OWNER, COMMENT FROM "SALES".INFORMATION_SCHEMA.DATABASES WHERE DATABASE_NAME = 'SALES'`,
@@ -191,11 +196,18 @@ describe('snowflake client against the wire endpoint', () => {
       `SELECT TABLE_SCHEMA, TABLE_NAME, TABLE_TYPE, TABLE_OWNER, COMMENT FROM "SALES".INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA IN ('PUBLIC')`,
       `SELECT TABLE_SCHEMA, TABLE_NAME, COLUMN_NAME, COMMENT FROM "SALES".INFORMATION_SCHEMA.COLUMNS WHERE TABLE_SCHEMA IN ('PUBLIC') ORDER BY TABLE_SCHEMA, TABLE_NAME, ORDINAL_POSITION`,
     ])
-    // Two tables asked for, one per tag query (tagBatchSize 1); the materialized view was not asked for.
+    // The database and its schemas in one query, then two tables asked for, one per tag query
+    // (tagBatchSize 1); the materialized view was not asked for.
     const tagQueries = selects.slice(4)
-    expect(tagQueries).toHaveLength(2)
-    expect(tagQueries[0]).toContain(`TAG_REFERENCES_ALL_COLUMNS('"SALES"."PUBLIC"."ORDERS"', 'table')`)
-    expect(tagQueries[1]).toContain(`TAG_REFERENCES_ALL_COLUMNS('"SALES"."PUBLIC"."V_ORDERS"', 'table')`)
+    expect(tagQueries).toHaveLength(3)
+    expect(tagQueries[0]).toBe(
+      [
+        `SELECT TAG_DATABASE, TAG_SCHEMA, TAG_NAME, TAG_VALUE, LEVEL, OBJECT_DATABASE, OBJECT_SCHEMA, OBJECT_NAME, DOMAIN, COLUMN_NAME FROM TABLE("SALES".INFORMATION_SCHEMA.TAG_REFERENCES('"SALES"', 'database'))`,
+        `SELECT TAG_DATABASE, TAG_SCHEMA, TAG_NAME, TAG_VALUE, LEVEL, OBJECT_DATABASE, OBJECT_SCHEMA, OBJECT_NAME, DOMAIN, COLUMN_NAME FROM TABLE("SALES".INFORMATION_SCHEMA.TAG_REFERENCES('"SALES"."PUBLIC"', 'schema'))`,
+      ].join('\nUNION ALL\n'),
+    )
+    expect(tagQueries[1]).toContain(`TAG_REFERENCES_ALL_COLUMNS('"SALES"."PUBLIC"."ORDERS"', 'table')`)
+    expect(tagQueries[2]).toContain(`TAG_REFERENCES_ALL_COLUMNS('"SALES"."PUBLIC"."V_ORDERS"', 'table')`)
   })
 
   test('with tagReadBack account_usage, one ACCOUNT_USAGE.TAG_REFERENCES query per database replaces the per-table ones', async () => {

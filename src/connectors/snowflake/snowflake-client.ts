@@ -10,7 +10,7 @@ import { planSnowflakeBatches } from './snowflake-batch.js'
 import type { SnowflakeConnection } from './snowflake-connection.js'
 import type { SnowflakeDialect } from './snowflake-dialect.js'
 import { classifySnowflakeError } from './snowflake-errors.js'
-import { groupSnowflakeTargets, snowflakeAccountTagQuery, snowflakeReadBackQueries, snowflakeSnapshot, snowflakeTagQueries, type Row } from './snowflake-read-back.js'
+import { groupSnowflakeTargets, snowflakeAccountTagQuery, snowflakeContainerTagQuery, snowflakeReadBackQueries, snowflakeSnapshot, snowflakeTagQueries, type Row } from './snowflake-read-back.js'
 
 type SnowflakeSdk = typeof import('snowflake-sdk')
 
@@ -98,8 +98,8 @@ class SnowflakeClient implements ConnectorClient {
       const schemas = await rows(queries.schemas)
       const tables = await rows(queries.tables)
       const columns = await rows(queries.columns)
-      const tags = await this.readTags(database, targets.tables, tables)
-      snowflakeSnapshot(snapshot, this.context.service, database, { databases, schemas, tables, columns, tags })
+      const { tags, tagTables } = await this.readTags(database, [...targets.schemas], targets.tables, tables)
+      snowflakeSnapshot(snapshot, this.context.service, database, { databases, schemas, tables, columns, tags, ...(tagTables !== undefined ? { tagTables } : {}) })
     }
     return snapshot
   }
@@ -125,15 +125,18 @@ class SnowflakeClient implements ConnectorClient {
     await new Promise<void>((resolve) => connection.destroy(() => resolve()))
   }
 
-  /** Tags of the tables asked for that exist, batched; or the account-wide view when configured. */
-  private async readTags(database: string, asked: ReadonlyMap<string, ReadonlySet<string>>, tables: readonly Row[]): Promise<Row[]> {
-    if (this.connection.tagReadBack === 'account_usage') return this.query(snowflakeAccountTagQuery(this.dialect, database), database)
+  /**
+   * The database's and the schemas' tags in one query, then the tables asked for that exist,
+   * batched; or the account-wide view when configured.
+   */
+  private async readTags(database: string, schemas: readonly string[], asked: ReadonlyMap<string, ReadonlySet<string>>, tables: readonly Row[]): Promise<{ tags: Row[]; tagTables?: Set<string> }> {
+    if (this.connection.tagReadBack === 'account_usage') return { tags: await this.query(snowflakeAccountTagQuery(this.dialect, database), database) }
     const existing = tables
       .map((row) => ({ schema: String(row.TABLE_SCHEMA), table: String(row.TABLE_NAME) }))
       .filter(({ schema, table }) => asked.get(schema)?.has(table) === true)
-    const out: Row[] = []
-    for (const sql of snowflakeTagQueries(this.dialect, database, existing, this.connection.tagBatchSize)) out.push(...(await this.query(sql, database)))
-    return out
+    const tags = await this.query(snowflakeContainerTagQuery(this.dialect, database, schemas), database)
+    for (const sql of snowflakeTagQueries(this.dialect, database, existing, this.connection.tagBatchSize)) tags.push(...(await this.query(sql, database)))
+    return { tags, tagTables: new Set(existing.map(({ schema, table }) => JSON.stringify([schema, table]))) }
   }
 
   /** The database's own row, or undefined when Snowflake says the database does not exist. */

@@ -47,6 +47,19 @@ export function snowflakeReadBackQueries(dialect: SnowflakeDialect, database: st
 const tagColumns = 'TAG_DATABASE, TAG_SCHEMA, TAG_NAME, TAG_VALUE, LEVEL, OBJECT_DATABASE, OBJECT_SCHEMA, OBJECT_NAME, DOMAIN, COLUMN_NAME'
 
 /**
+ * Tags of the database itself and of the given schemas, in one query: TAG_REFERENCES per object,
+ * joined with UNION ALL (a schema's rows hold the tags it inherits from the database too).
+ */
+export function snowflakeContainerTagQuery(dialect: SnowflakeDialect, database: string, schemas: readonly string[]): string {
+  const info = `${dialect.quoteIdentifier(database)}.INFORMATION_SCHEMA`
+  const name = (...parts: string[]): string => dialect.quoteLiteral(parts.map((part) => dialect.quoteIdentifier(part)).join('.'))
+  return [
+    `SELECT ${tagColumns} FROM TABLE(${info}.TAG_REFERENCES(${name(database)}, 'database'))`,
+    ...schemas.map((schema) => `SELECT ${tagColumns} FROM TABLE(${info}.TAG_REFERENCES(${name(database, schema)}, 'schema'))`),
+  ].join('\nUNION ALL\n')
+}
+
+/**
  * Tags of the given tables and their columns, `batchSize` tables per query: Snowflake has no
  * information-schema function for a whole schema, so the per-table functions are joined with
  * UNION ALL. TAG_REFERENCES_ALL_COLUMNS takes domain 'table' for views too.
@@ -97,39 +110,48 @@ export interface SnowflakeReadBackRows {
   readonly tables: readonly Row[]
   readonly columns: readonly Row[]
   readonly tags: readonly Row[]
+  /**
+   * The tables (JSON of [schema, table]) whose tags were read; their objects without a tag read
+   * back as holding none. Undefined: every table's were (the account-wide view). The database's
+   * and the schemas' tags are always read.
+   */
+  readonly tagTables?: ReadonlySet<string>
 }
 
-type Tag = { key: string; value: string }
+type Tag = { key: string; value: string; inherited?: true }
 
 /**
- * Files every row under its FQN. Only direct tags count (LEVEL equal to the reference's own
- * domain); tags inherited from a schema or table are the parent's and would otherwise be
- * "removed" from the child for ever. A column's state carries its relation's type in
- * `definition`, which decides ALTER TABLE or ALTER VIEW for it.
+ * Files every row under its FQN. A tag set on the object itself is direct (LEVEL equal to the
+ * reference's own domain); one it inherits from its schema or table is marked `inherited`, so it
+ * neither counts as in place nor clashes, and is never "removed" from the child. A column's state
+ * carries its relation's type in `definition`, which decides ALTER TABLE or ALTER VIEW for it.
  */
 export function snowflakeSnapshot(into: Map<string, ObjectState>, service: string, database: string, rows: SnowflakeReadBackRows): void {
   const tags = new Map<string, Tag[]>()
   for (const row of rows.tags) {
     const domain = text(row.DOMAIN)?.toUpperCase()
-    if (text(row.LEVEL)?.toUpperCase() !== domain) continue
+    const inherited = text(row.LEVEL)?.toUpperCase() !== domain
     const key = domain === 'COLUMN' ? [row.OBJECT_SCHEMA, row.OBJECT_NAME, row.COLUMN_NAME] : domain === 'TABLE' ? [row.OBJECT_SCHEMA, row.OBJECT_NAME] : domain === 'SCHEMA' ? [row.OBJECT_SCHEMA ?? row.OBJECT_NAME] : []
     const list = tags.get(JSON.stringify(key)) ?? []
-    const tag = { key: text(row.TAG_NAME) ?? '', value: text(row.TAG_VALUE) ?? '' }
-    // A table's own tags can come from both functions of its batch: each tag once.
-    if (!list.some((known) => known.key === tag.key)) list.push(tag)
+    const tag: Tag = { key: text(row.TAG_NAME) ?? '', value: text(row.TAG_VALUE) ?? '', ...(inherited ? { inherited: true as const } : {}) }
+    // A table's own tags can come from both functions of its batch: each tag once, direct first.
+    const known = list.findIndex((other) => other.key === tag.key)
+    if (known < 0) list.push(tag)
+    else if (list[known]?.inherited === true && !inherited) list[known] = tag
     tags.set(JSON.stringify(key), list)
   }
-  const tagsOf = (...key: unknown[]): { tags?: Tag[] } => {
+  const tagsOf = (read: boolean, ...key: unknown[]): { tags?: Tag[] } => {
     const list = tags.get(JSON.stringify(key))
-    return list === undefined ? {} : { tags: list }
+    return list !== undefined ? { tags: list } : read ? { tags: [] } : {}
   }
+  const tablesRead = (schema: string, table: string): boolean => rows.tagTables === undefined || rows.tagTables.has(JSON.stringify([schema, table]))
   for (const row of rows.databases) {
     if (text(row.DATABASE_NAME) !== database) continue
-    putState(into, { level: 'database', service, database }, { objectType: 'database', description: text(row.COMMENT), owner: text(row.DATABASE_OWNER) })
+    putState(into, { level: 'database', service, database }, { objectType: 'database', description: text(row.COMMENT), owner: text(row.DATABASE_OWNER), ...tagsOf(true) })
   }
   for (const row of rows.schemas) {
     const schema = text(row.SCHEMA_NAME) ?? ''
-    putState(into, { level: 'schema', service, database, schema }, { objectType: 'schema', description: text(row.COMMENT), owner: text(row.SCHEMA_OWNER), ...tagsOf(schema) })
+    putState(into, { level: 'schema', service, database, schema }, { objectType: 'schema', description: text(row.COMMENT), owner: text(row.SCHEMA_OWNER), ...tagsOf(true, schema) })
   }
   const relationType = new Map<string, ObjectType>()
   for (const row of rows.tables) {
@@ -137,14 +159,14 @@ export function snowflakeSnapshot(into: Map<string, ObjectState>, service: strin
     const table = text(row.TABLE_NAME) ?? ''
     const objectType = snowflakeObjectType(row.TABLE_TYPE)
     relationType.set(JSON.stringify([schema, table]), objectType)
-    putState(into, { level: 'table', service, database, schema, table }, { objectType, description: text(row.COMMENT), owner: text(row.TABLE_OWNER), ...tagsOf(schema, table) })
+    putState(into, { level: 'table', service, database, schema, table }, { objectType, description: text(row.COMMENT), owner: text(row.TABLE_OWNER), ...tagsOf(tablesRead(schema, table), schema, table) })
   }
   for (const row of rows.columns) {
     const schema = text(row.TABLE_SCHEMA) ?? ''
     const table = text(row.TABLE_NAME) ?? ''
     const column = text(row.COLUMN_NAME) ?? ''
     const relation = relationType.get(JSON.stringify([schema, table])) ?? 'table'
-    putState(into, { level: 'column', service, database, schema, table, column }, { objectType: 'column', description: text(row.COMMENT), definition: relation, ...tagsOf(schema, table, column) })
+    putState(into, { level: 'column', service, database, schema, table, column }, { objectType: 'column', description: text(row.COMMENT), definition: relation, ...tagsOf(tablesRead(schema, table), schema, table, column) })
   }
 }
 
