@@ -12,9 +12,36 @@ export interface SnowflakeObject {
   owner: string | null
 }
 
+/** A tag set directly on an object: the tag's own database, schema and name, and the value. */
+export interface SnowflakeTagValue {
+  readonly database: string
+  readonly schema: string
+  readonly name: string
+  readonly value: string
+}
+
+const levelNames = ['DATABASE', 'SCHEMA', 'TABLE', 'COLUMN'] as const
+const tagColumns = ['TAG_DATABASE', 'TAG_SCHEMA', 'TAG_NAME', 'TAG_VALUE', 'LEVEL', 'OBJECT_DATABASE', 'OBJECT_SCHEMA', 'OBJECT_NAME', 'DOMAIN', 'COLUMN_NAME']
+
 export class SnowflakeModel {
   /** Keyed by JSON of the name parts: ["SALES"], ["SALES","PUBLIC"], ... */
   readonly objects = new Map<string, SnowflakeObject>()
+  /** Direct tags per object (same keys), each keyed by JSON of the tag's qualified name. */
+  readonly tags = new Map<string, Map<string, SnowflakeTagValue>>()
+
+  /** Sets a tag directly on an object, as `ALTER ... SET TAG` would. */
+  tag(parts: string[], tag: [database: string, schema: string, name: string], value: string): this {
+    const key = JSON.stringify(parts)
+    const held = this.tags.get(key) ?? new Map<string, SnowflakeTagValue>()
+    held.set(JSON.stringify(tag), { database: tag[0], schema: tag[1], name: tag[2], value })
+    this.tags.set(key, held)
+    return this
+  }
+
+  /** The tags set directly on an object, as `NAME=value` sorted. */
+  tagsOf(...parts: string[]): string[] {
+    return [...(this.tags.get(JSON.stringify(parts))?.values() ?? [])].map((t) => `${t.name}=${t.value}`).sort()
+  }
 
   add(parts: string[], type: SnowflakeObject['type'], comment: string | null = null, owner: string | null = 'SYSADMIN'): this {
     this.objects.set(JSON.stringify(parts), { type, comment, owner: type === 'COLUMN' ? null : owner })
@@ -53,7 +80,14 @@ export class SnowflakeModel {
       const type = p.keyword()
       const name = p.names()
       if (p.eat(' UNSET COMMENT')) this.find(name, type).comment = null
-      else {
+      else if (p.eat(' MODIFY COLUMN ')) {
+        const [column] = p.names()
+        this.find([...name, column ?? ''], 'COLUMN')
+        this.alterTags(p, [...name, column ?? ''])
+      } else if (p.peek(' SET TAG ') || p.peek(' UNSET TAG ')) {
+        this.find(name, type)
+        this.alterTags(p, name)
+      } else {
         p.expect(' ALTER COLUMN ')
         do {
           const [column] = p.names()
@@ -70,6 +104,70 @@ export class SnowflakeModel {
     return undefined
   }
 
+  /** `SET TAG "D"."S"."T" = 'v', ...` or `UNSET TAG "D"."S"."T", ...` on one object. */
+  private alterTags(p: Parser, object: string[]): void {
+    const key = JSON.stringify(object)
+    const held = this.tags.get(key) ?? new Map<string, SnowflakeTagValue>()
+    const set = p.eat(' SET TAG ')
+    if (!set) p.expect(' UNSET TAG ')
+    do {
+      const tag = p.names()
+      // Tags are always named in full: an unqualified one would resolve in the session's schema.
+      if (tag.length !== 3) throw Object.assign(new Error(`SQL compilation error: Tag '${tag.join('.')}' does not exist or not authorized.`), { code: '002003' })
+      const [database = '', schema = '', name = ''] = tag
+      if (set) {
+        p.expect(' = ')
+        held.set(JSON.stringify(tag), { database, schema, name, value: p.literal() })
+      } else held.delete(JSON.stringify(tag))
+    } while (p.eat(', '))
+    this.tags.set(key, held)
+  }
+
+  /**
+   * Rows of TAG_REFERENCES for one object: its own tags (LEVEL = its domain) and those it
+   * inherits from its parents (LEVEL = the parent's), the nearest value of each tag winning.
+   */
+  private references(parts: string[]): Record<string, string | null>[] {
+    const domain = levelNames[parts.length - 1]
+    const seen = new Set<string>()
+    const rows: Record<string, string | null>[] = []
+    for (let length = parts.length; length >= 1; length--) {
+      for (const [tagKey, tag] of this.tags.get(JSON.stringify(parts.slice(0, length))) ?? []) {
+        if (seen.has(tagKey)) continue
+        seen.add(tagKey)
+        rows.push({
+          TAG_DATABASE: tag.database,
+          TAG_SCHEMA: tag.schema,
+          TAG_NAME: tag.name,
+          TAG_VALUE: tag.value,
+          LEVEL: levelNames[length - 1] ?? null,
+          OBJECT_DATABASE: parts[0] ?? null,
+          OBJECT_SCHEMA: parts.length >= 3 ? (parts[1] ?? null) : null,
+          OBJECT_NAME: parts[Math.min(parts.length, 3) - 1] ?? null,
+          DOMAIN: domain ?? null,
+          COLUMN_NAME: parts.length === 4 ? (parts[3] ?? null) : null,
+        })
+      }
+    }
+    return rows
+  }
+
+  /** The UNION ALL of TAG_REFERENCES / TAG_REFERENCES_ALL_COLUMNS calls the read-back sends. */
+  private tagReferences(sql: string): SnowflakeReply {
+    const rows: Record<string, string | null>[] = []
+    for (const part of sql.split('\nUNION ALL\n')) {
+      const call = /INFORMATION_SCHEMA\.(TAG_REFERENCES(?:_ALL_COLUMNS)?)\(('(?:[^'\\]|\\.)*'), '(\w+)'\)\)$/.exec(part)
+      if (call === null) throw syntax(part)
+      const parts = new Parser(new Parser(call[2] ?? '').literal()).names()
+      if (call[1] === 'TAG_REFERENCES') rows.push(...this.references(parts))
+      else {
+        const columns = [...this.objects.keys()].map((key) => JSON.parse(key) as string[]).filter((key) => key.length === 4 && parts.every((name, i) => key[i] === name))
+        for (const column of columns) rows.push(...this.references(column))
+      }
+    }
+    return { columns: tagColumns, rows }
+  }
+
   private find(name: string[], keyword: string): SnowflakeObject {
     const object = this.objects.get(JSON.stringify(name))
     const fits = object !== undefined && (keyword === object.type || (keyword === 'TABLE' && object.type === 'BASE TABLE'))
@@ -78,6 +176,7 @@ export class SnowflakeModel {
   }
 
   private select(sql: string): SnowflakeReply {
+    if (sql.includes('.INFORMATION_SCHEMA.TAG_REFERENCES')) return this.tagReferences(sql)
     const database = /^SELECT .* FROM "((?:[^"]|"")*)"\.INFORMATION_SCHEMA\.(\w+)/s.exec(sql)
     if (database === null) return { rows: [] }
     const db = (database[1] ?? '').replaceAll('""', '"')
@@ -120,6 +219,10 @@ function literals(sql: string): string[] {
 class Parser {
   private at = 0
   constructor(private readonly sql: string) {}
+
+  peek(text: string): boolean {
+    return this.sql.startsWith(text, this.at)
+  }
 
   eat(text: string): boolean {
     if (!this.sql.startsWith(text, this.at)) return false
