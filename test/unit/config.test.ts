@@ -30,6 +30,15 @@ describe('config', () => {
     })
   })
 
+  it('resolves every file option of a Snowflake connection against the config folder, leaving absolute paths alone', async () => {
+    const snowflake = { name: 'snow', type: 'snowflake', connection: { account: 'acct', username: 'u', privateKeyPath: 'keys/rsa.p8', privateKeyPassphraseFile: '/run/secrets/pass' } }
+    expect((await resolve({ services: [snowflake] })).services[0]!.connection).toMatchObject({ privateKeyPath: '/tmp/keys/rsa.p8', privateKeyPassphraseFile: '/run/secrets/pass' })
+    const byToken = { ...snowflake, connection: { account: 'acct', username: 'u', tokenFile: 'oauth/token' } }
+    expect((await resolve({ services: [byToken] })).services[0]!.connection).toMatchObject({ tokenFile: '/tmp/oauth/token' })
+    const byPassword = { ...snowflake, connection: { account: 'acct', username: 'u', passwordFile: 'sf.pass' } }
+    expect((await resolve({ services: [byPassword] })).services[0]!.connection).toMatchObject({ passwordFile: '/tmp/sf.pass' })
+  })
+
   it('interpolates parsed values, so a secret cannot inject YAML structure, and $$ escapes', () => {
     expect(interpolateEnv({ a: ['${X}', 'cost: $$5'] }, { X: 'x\n- injected: true' })).toEqual({ a: ['x\n- injected: true', 'cost: $5'] })
   })

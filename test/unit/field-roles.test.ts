@@ -10,6 +10,7 @@ const expected: Record<string, { file: string[]; secret: string[] }> = {
   mysql: { file: ['passwordFile'], secret: ['password'] },
   clickhouse: { file: ['passwordFile', 'path', 'initSql'], secret: ['password'] },
   duckdb: { file: ['path', 'initSql'], secret: [] },
+  snowflake: { file: ['passwordFile', 'privateKeyPath', 'privateKeyPassphraseFile', 'tokenFile'], secret: ['password', 'privateKeyPassphrase', 'token'] },
 }
 
 describe('connection field roles', () => {
