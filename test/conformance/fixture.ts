@@ -57,6 +57,12 @@ export interface ConformanceFixture {
   readonly hasView: boolean
   /** Hostile cases this engine refuses, with the code; every other case must read back exactly. */
   readonly refuses: Readonly<Record<string, string>>
+  /**
+   * Cells where the stand-in engine differs from the real one (Redshift on PostgreSQL): the
+   * statement is sent and the stand-in holds the value, but revmeta's read-back for the real
+   * engine cannot see it, so the operation fails with this code. Each entry says why.
+   */
+  readonly standInGaps?: Readonly<Record<string, { readonly code: string; readonly why: string }>>
   /** A fresh target holding the odd-named objects and the hostile table (one text column per case). */
   open(hostileColumns: readonly string[]): Promise<ConformanceTarget>
 }

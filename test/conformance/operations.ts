@@ -25,7 +25,7 @@ export function probes(owner: string, hasView: boolean): Probe[] {
   for (const kind of ['description', 'tags', 'owners'] as const) {
     for (const level of levels) {
       if (kind === 'owners' && level === 'column') continue
-      const value = kind === 'description' ? `${level}: it's "odd" \\ $$ 🦄` : kind === 'tags' ? 'PII.Sensitive' : owner
+      const value = kind === 'description' ? `${level}: it's "odd" \\ $$ café` : kind === 'tags' ? 'PII.Sensitive' : owner
       out.push({ id: `${kind}-${level}`, kind, place: { level }, value })
       if (hasView && kind === 'description' && (level === 'table' || level === 'column')) out.push({ id: `${kind}-view-${level}`, kind, place: { level, view: true }, value: `view ${level}: it's odd` })
     }
