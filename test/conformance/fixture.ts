@@ -27,6 +27,8 @@ export interface ConformanceTarget {
   readonly baseDir: string
   /** The catalog's database part of every FQN (a label on engines without databases). */
   readonly database: string
+  /** The odd-named schema, where it must be unique on a shared server (MariaDB: a schema is a database); default `oddNames.schema`. */
+  readonly schema?: string
   /** The principal owners are set to, as sent and as read back. */
   readonly owner: string
   /** The engine's description of a place (null for none); '' where the engine stores "no description" as ''. */

@@ -35,11 +35,11 @@ export function probes(owner: string, hasView: boolean): Probe[] {
 }
 
 /** The probes as one OpenMetadata ReverseIngestionPipeline for `service`. */
-export function pipelineOf(service: string, database: string, list: readonly Probe[]) {
+export function pipelineOf(service: string, database: string, list: readonly Probe[], schema: string = oddNames.schema) {
   const operations = list.map((p) => {
     const { level } = p.place
     const relation = p.place.hostileColumn !== undefined ? oddNames.hostileTable : p.place.view ? oddNames.view : oddNames.table
-    const parts = [service, database, ...(level === 'database' ? [] : [oddNames.schema]), ...(level === 'table' || level === 'column' ? [relation] : [])]
+    const parts = [service, database, ...(level === 'database' ? [] : [schema]), ...(level === 'table' || level === 'column' ? [relation] : [])]
     const column = level === 'column' ? `columns::${quoteFqnPart(p.place.hostileColumn ?? oddNames.column)}::` : ''
     const entityLink = `<#E::${entityOf[level]}::${buildFqn(parts)}::${column}${fieldOf[p.kind]}>`
     const parameters =
