@@ -1,0 +1,54 @@
+import { levels, type Level } from '../../src/model/asset.js'
+import { buildFqn, quoteFqnPart } from '../../src/model/fqn.js'
+import { hostileCases } from './hostile-cases.js'
+import { oddNames, type Kind, type Place } from './fixture.js'
+
+/** One cell or case of the suite: the pipeline operation that exercises it and what it writes. */
+export interface Probe {
+  readonly id: string
+  readonly kind: Kind
+  readonly place: Place
+  /** The description or owner written (tags: the tag FQN). */
+  readonly value: string
+}
+
+const entityOf: Record<Level, string> = { database: 'database', schema: 'databaseSchema', table: 'table', column: 'table' }
+const fieldOf: Record<Kind, string> = { description: 'description', tags: 'tags', owners: 'owner' }
+
+/**
+ * Every probe for one target: each kind at each level OpenMetadata can address (owners sit on
+ * entities, so there is no column owner cell), descriptions on the view, and one column of the
+ * hostile table per hostile case.
+ */
+export function probes(owner: string, hasView: boolean): Probe[] {
+  const out: Probe[] = []
+  for (const kind of ['description', 'tags', 'owners'] as const) {
+    for (const level of levels) {
+      if (kind === 'owners' && level === 'column') continue
+      const value = kind === 'description' ? `${level}: it's "odd" \\ $$ café` : kind === 'tags' ? 'PII.Sensitive' : owner
+      out.push({ id: `${kind}-${level}`, kind, place: { level }, value })
+      if (hasView && kind === 'description' && (level === 'table' || level === 'column')) out.push({ id: `${kind}-view-${level}`, kind, place: { level, view: true }, value: `view ${level}: it's odd` })
+    }
+  }
+  for (const [key, value] of Object.entries(hostileCases)) out.push({ id: `hostile-${key}`, kind: 'description', place: { level: 'column', hostileColumn: key }, value })
+  return out
+}
+
+/** The probes as one OpenMetadata ReverseIngestionPipeline for `service`. */
+export function pipelineOf(service: string, database: string, list: readonly Probe[], schema: string = oddNames.schema) {
+  const operations = list.map((p) => {
+    const { level } = p.place
+    const relation = p.place.hostileColumn !== undefined ? oddNames.hostileTable : p.place.view ? oddNames.view : oddNames.table
+    const parts = [service, database, ...(level === 'database' ? [] : [schema]), ...(level === 'table' || level === 'column' ? [relation] : [])]
+    const column = level === 'column' ? `columns::${quoteFqnPart(p.place.hostileColumn ?? oddNames.column)}::` : ''
+    const entityLink = `<#E::${entityOf[level]}::${buildFqn(parts)}::${column}${fieldOf[p.kind]}>`
+    const parameters =
+      p.kind === 'description'
+        ? { newDescription: p.value }
+        : p.kind === 'tags'
+          ? { addedTags: [{ tagFQN: p.value, source: 'Classification', labelType: 'Manual', state: 'Confirmed' }] }
+          : { addedOwners: [{ id: 'o1', type: 'user', name: p.value }] }
+    return { id: p.id, entityLink, type: p.kind === 'description' ? 'UPDATE_DESCRIPTION' : p.kind === 'tags' ? 'UPDATE_TAGS' : 'UPDATE_OWNER', parameters }
+  })
+  return { type: 'ReverseIngestion', service: { id: '0b1c2d3e-4f50-4a6b-8c7d-9e0f1a2b3c4d', type: 'databaseService', name: service }, operations }
+}
