@@ -2,6 +2,7 @@ import { RevmetaError } from '../../errors/revmeta-error.js'
 import { sqlStatement } from '../../model/statement.js'
 import { capabilitiesOf, type Capabilities, type DescriptionRenderer, type Dialect, type ObjectTarget, type ObjectType, type SessionOptions, type Statement } from '../connector.js'
 import { renderSettings, sessionSettings } from './clickhouse-settings.js'
+import { hasLoneSurrogate } from '../kit/text-checks.js'
 
 /**
  * OpenMetadata's ClickHouse source names the catalog database after its `databaseName` option
@@ -21,9 +22,6 @@ export const columnHosts = {
 } as const
 
 const relationTypes: ReadonlySet<ObjectType> = new Set(['table', 'view', 'materialized_view'])
-
-// A lone UTF-16 surrogate has no UTF-8 form: it would be stored as U+FFFD and never read back as written.
-const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
 
 const namedEscapes: Readonly<Record<string, string>> = { '\\': '\\\\', '\0': '\\0', '\n': '\\n', '\r': '\\r', '\t': '\\t' }
 
@@ -149,7 +147,7 @@ export class ClickhouseDialect implements Dialect {
   }
 
   private assertStorable(text: string, what: 'identifier' | 'value'): void {
-    if (loneSurrogate.test(text)) {
+    if (hasLoneSurrogate(text)) {
       throw new RevmetaError('VALUE_INVALID', `The ${what} holds an unpaired UTF-16 surrogate, which is not valid Unicode`, { details: { engine: this.name } })
     }
   }

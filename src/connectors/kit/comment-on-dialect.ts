@@ -2,9 +2,7 @@ import { RevmetaError } from '../../errors/revmeta-error.js'
 import type { Level } from '../../model/asset.js'
 import { sqlStatement } from '../../model/statement.js'
 import { capabilitiesOf, type Capabilities, type Dialect, type DescriptionRenderer, type LengthLimit, type ObjectTarget, type OwnerRenderer, type SessionOptions, type Statement } from '../connector.js'
-
-// A lone UTF-16 surrogate would be sent as U+FFFD, so the value could never read back as written.
-const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
+import { hasLoneSurrogate } from './text-checks.js'
 
 /** What a COMMENT ON engine holds; the renderers (and so the capabilities) are built from it. */
 export interface CommentOnShape {
@@ -132,7 +130,7 @@ export abstract class CommentOnDialect implements Dialect {
     if (text.includes('\0')) {
       throw new RevmetaError('VALUE_INVALID', `The ${what} holds a NUL character, which ${this.name} ${this.nulReason}`, { details: { engine: this.name } })
     }
-    if (loneSurrogate.test(text)) {
+    if (hasLoneSurrogate(text)) {
       throw new RevmetaError('VALUE_INVALID', `The ${what} holds an unpaired UTF-16 surrogate, which is not valid Unicode`, { details: { engine: this.name } })
     }
   }

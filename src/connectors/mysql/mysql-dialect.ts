@@ -3,6 +3,7 @@ import { sqlStatement } from '../../model/statement.js'
 import { capabilitiesOf, type Capabilities, type DescriptionRenderer, type Dialect, type ObjectTarget, type SessionFacts, type SessionOptions, type Statement } from '../connector.js'
 import { rewriteColumnComment } from './mysql-column-definition.js'
 import { lexRulesFor, type LexRules } from './mysql-tokens.js'
+import { hasLoneSurrogate } from '../kit/text-checks.js'
 
 /** MySQL counts identifier length in characters, not bytes. */
 export const maxIdentifierLength = 64
@@ -10,7 +11,6 @@ export const maxIdentifierLength = 64
 // lock_wait_timeout's ceiling (one year) on both engines; it also stands for "no limit".
 const maxLockWaitSeconds = 31_536_000
 
-const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
 const astral = /[\uD800-\uDBFF][\uDC00-\uDFFF]/
 
 /** MariaDB 10.5 added database comments (ALTER DATABASE ... COMMENT); MySQL has none. */
@@ -59,7 +59,7 @@ export class MysqlDialect implements Dialect {
 
   quoteIdentifier(name: string): string {
     if (name.length === 0) throw new RevmetaError('VALUE_INVALID', 'An identifier cannot be empty', { details: { engine: this.name } })
-    if (name.includes('\0') || loneSurrogate.test(name)) {
+    if (name.includes('\0') || hasLoneSurrogate(name)) {
       throw new RevmetaError('VALUE_INVALID', `The name ${JSON.stringify(name)} holds a NUL or an unpaired surrogate, which no ${this.name} name can hold`, { details: { engine: this.name } })
     }
     const length = [...name].length
@@ -72,7 +72,7 @@ export class MysqlDialect implements Dialect {
   }
 
   quoteLiteral(value: string): string {
-    if (loneSurrogate.test(value)) {
+    if (hasLoneSurrogate(value)) {
       throw new RevmetaError('VALUE_INVALID', 'The value holds an unpaired UTF-16 surrogate, which is not valid Unicode', { details: { engine: this.name } })
     }
     // Under NO_BACKSLASH_ESCAPES a backslash is an ordinary character and only the quote needs doubling.
