@@ -11,6 +11,7 @@ import { RateLimiter } from './rate-limiter.js'
 import { orderKeys, screenSuperseded } from './screen-superseded.js'
 import { settlementFor } from './settlement-for.js'
 import { StoreOutage } from './store-outage.js'
+import { withinBatchBound } from './batch-bound.js'
 
 export interface WorkerOptions {
   readonly workerId?: string
@@ -262,7 +263,7 @@ export class Worker {
           beforeSend: (ready) => this.store.recordAudit(ready.flatMap(({ op, report }) => auditEntries(byOp.get(op)!, report))),
         },
       )
-      const reports = await this.bounded(processing, () => this.discardSession(service, slot, session), service.name, send.length)
+      const reports = await withinBatchBound(processing, this.config.execution.batchTimeoutMs, () => this.discardSession(service, slot, session), service.name, send.length)
       if (reports.some((r) => r.error && connectionCodes.has(r.error.code))) this.breaker.failure(service.name)
       else this.breaker.success(service.name)
       settlements.push(
@@ -282,24 +283,6 @@ export class Worker {
       settlements.push(...claimed.filter((c) => !done.has(c.id)).map((c) => settlementFor(c, failedReport(c, { ...error, retryable: true }), execution)))
     }
     return settlements
-  }
-
-  /**
-   * `work`, or a retryable CONNECTION_FAILED once it has run for execution.batchTimeoutMs: then
-   * `giveUp` discards the session it runs on, so the next batch gets fresh connections and the
-   * abandoned one ends on its own (its rejection is swallowed here).
-   */
-  private bounded<T>(work: Promise<T>, giveUp: () => void, service: string, size: number): Promise<T> {
-    const ms = this.config.execution.batchTimeoutMs
-    let timer: NodeJS.Timeout | undefined
-    const expired = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        work.catch(() => {})
-        giveUp()
-        reject(new RevmetaError('CONNECTION_FAILED', `a batch of ${size} operation(s) for service ${JSON.stringify(service)} did not finish within execution.batchTimeoutMs (${ms} ms); its connections are discarded and it is retried`, { retryable: true, details: { service, timeoutMs: ms } }))
-      }, ms)
-    })
-    return Promise.race([work, expired]).finally(() => clearTimeout(timer))
   }
 
   /** Drops a session whose batch was given up; closing it ends its connections in the background. */
