@@ -5,14 +5,13 @@ import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { resolveConfig, type RevmetaConfig } from '../../src/config/load-config.js'
 import { Worker } from '../../src/execution/worker.js'
-import { signWebhookBody } from '../../src/openmetadata/webhook-signature.js'
 import { buildApp } from '../../src/server/build-app.js'
 import { ServerMetrics } from '../../src/server/metrics.js'
-import { webhookPath } from '../../src/http/webhook-path.js'
 import { openStore } from '../../src/store/open-store.js'
 import type { StateStore } from '../../src/store/state-store.js'
 import { changeEvent } from '../support/om-events.js'
 import { createTempDatabase, type TempDatabase } from '../support/postgres-server.js'
+import { postSignedWebhook } from '../support/signed-webhook.js'
 
 /**
  * Issue 10: through the webhook, a delayed older event must not overwrite a newer one, whether
@@ -27,7 +26,7 @@ let app: FastifyInstance
 const secret = 'order-s3cret'
 const deliver = async (event: Record<string, unknown>) => {
   const body = JSON.stringify(event)
-  const response = await app.inject({ method: 'POST', url: webhookPath, payload: body, headers: { 'content-type': 'application/json', 'x-om-signature': signWebhookBody(body, secret) } })
+  const response = await postSignedWebhook(app, body, secret)
   expect(response.statusCode, response.body).toBe(200)
   return response.json() as { operations: number; duplicates: number }
 }

@@ -4,13 +4,12 @@ import path from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { resolveConfig, type RevmetaConfig } from '../../src/config/load-config.js'
-import { signWebhookBody } from '../../src/openmetadata/webhook-signature.js'
 import { buildApp } from '../../src/server/build-app.js'
 import { ServerMetrics } from '../../src/server/metrics.js'
-import { webhookPath } from '../../src/http/webhook-path.js'
 import { openStore } from '../../src/store/open-store.js'
 import type { StateStore } from '../../src/store/state-store.js'
 import { changeEvent } from '../support/om-events.js'
+import { postSignedWebhook } from '../support/signed-webhook.js'
 
 /**
  * Bodies that used to poison the server: a NUL or lone surrogate reached the embedded store and
@@ -24,7 +23,7 @@ let app: FastifyInstance
 
 const secret = 'whs3cret'
 const post = (body: string | Buffer) =>
-  app.inject({ method: 'POST', url: webhookPath, payload: body, headers: { 'content-type': 'application/json', 'x-om-signature': signWebhookBody(body, secret) } })
+  postSignedWebhook(app, body, secret)
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'revmeta-hook-poison-'))
