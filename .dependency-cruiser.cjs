@@ -70,7 +70,7 @@ module.exports = {
       name: 'connector-folders-private',
       comment: "a connector's folder is imported by the registry and by itself only (plus its inheritors, next rule); shared pieces live in connectors/kit.",
       severity: 'error',
-      from: { path: '^src/connectors/([^/]+)/', pathNot: '^src/connectors/(redshift|pglite)/' },
+      from: { path: '^src/connectors/([^/]+)/', pathNot: '^src/connectors/(redshift|pglite|unity-catalog)/' },
       to: { path: '^src/connectors/[^/]+/', pathNot: '^src/connectors/($1|kit)/' },
     },
     {
@@ -79,6 +79,13 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/connectors/(redshift|pglite)/' },
       to: { path: '^src/connectors/[^/]+/', pathNot: '^src/connectors/($1|kit|postgres)/' },
+    },
+    {
+      name: 'connector-inheritors-of-databricks',
+      comment: 'Unity Catalog inherits from Databricks (dialect, Statement Execution API, read-back): it may import databricks/ and nothing of another connector.',
+      severity: 'error',
+      from: { path: '^src/connectors/unity-catalog/' },
+      to: { path: '^src/connectors/[^/]+/', pathNot: '^src/connectors/(unity-catalog|kit|databricks)/' },
     },
     {
       name: 'connectors-not-into-core',

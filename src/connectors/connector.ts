@@ -108,6 +108,11 @@ export interface DescriptionRenderer extends KindRenderer<string | null> {
 export interface OwnerRenderer extends KindRenderer<string> {
   /** Default: 'one'. */
   readonly cardinality?: 'one' | 'many'
+  /**
+   * The principal set when the catalog removes every owner, on engines that keep one owner on
+   * every object (a configured fallback); absent: such a removal is OWNER_REMOVAL_UNSUPPORTED.
+   */
+  readonly fallbackPrincipal?: string
 }
 
 export interface TagRenderer extends KindRenderer<TagChange> {

@@ -9,6 +9,8 @@ const loaders: Record<string, () => Promise<Connector<any>>> = {
   clickhouse: async () => (await import('./clickhouse/index.js')).clickhouseConnector,
   duckdb: async () => (await import('./duckdb/index.js')).duckdbConnector,
   snowflake: async () => (await import('./snowflake/index.js')).snowflakeConnector,
+  databricks: async () => (await import('./databricks/index.js')).databricksConnector,
+  'unity-catalog': async () => (await import('./unity-catalog/index.js')).unityCatalogConnector,
 }
 
 export const connectorNames = Object.keys(loaders)

@@ -37,6 +37,11 @@ export function describeOwners(ctx: KindContext<OwnersOperation>): Desired {
     const principal = op.principal
     return { value: principal, warnings: [], read: (s) => s.owner, render: (objectType, definition) => dialect.owners!.render({ asset: op.asset, objectType, definition }, principal) }
   }
+  const fallback = dialect.owners?.fallbackPrincipal
+  if (op.add.length === 0 && fallback !== undefined) {
+    const warnings = [`every owner was removed: ${dialect.name} keeps one owner, so the configured fallback ${fallback} is set`]
+    return { value: fallback, warnings, read: (s) => s.owner, render: (objectType, definition) => dialect.owners!.render({ asset: op.asset, objectType, definition }, fallback) }
+  }
   if (op.add.length === 0) {
     throw new RevmetaError('OWNER_REMOVAL_UNSUPPORTED', `Owners were only removed from ${assetFqn(op.asset)}; ${dialect.name} keeps one owner on every object, so the current owner stays`, {
       details: { asset: assetFqn(op.asset), removed: op.remove.map((o) => o.name).join(', ') },

@@ -1,0 +1,12 @@
+import type { Connector } from '../connector.js'
+import { databricksConnectionSchema, type DatabricksConnection } from './databricks-connection.js'
+import { DatabricksDialect } from './databricks-dialect.js'
+
+export const databricksConnector: Connector<DatabricksConnection> = {
+  name: 'databricks',
+  connectionSchema: databricksConnectionSchema,
+  createDialect: (connection) => new DatabricksDialect(connection.ownerFallback !== undefined ? { ownerFallback: connection.ownerFallback } : {}),
+  // Two batches share the warehouse: each statement is its own request, so they overlap their waits.
+  defaultConcurrency: 2,
+  createClient: async (connection, context) => (await import('./databricks-client.js')).createDatabricksClient(connection, context),
+}

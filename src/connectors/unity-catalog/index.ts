@@ -1,0 +1,11 @@
+import type { Connector } from '../connector.js'
+import { unityCatalogConnectionSchema, type UnityCatalogConnection } from './unity-catalog-connection.js'
+import { UnityCatalogDialect } from './unity-catalog-dialect.js'
+
+export const unityCatalogConnector: Connector<UnityCatalogConnection> = {
+  name: 'unity-catalog',
+  connectionSchema: unityCatalogConnectionSchema,
+  createDialect: (connection) => new UnityCatalogDialect(connection.ownerFallback !== undefined ? { ownerFallback: connection.ownerFallback } : {}),
+  defaultConcurrency: 2,
+  createClient: async (connection, context) => (await import('./unity-catalog-client.js')).createUnityCatalogClient(connection, context),
+}
