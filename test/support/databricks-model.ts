@@ -1,0 +1,175 @@
+import { TokenCursor, tokenize } from './databricks-sql.js'
+
+/**
+ * A small model of what a Databricks workspace keeps about objects (comments, owners, tags, table
+ * types), for the loopback endpoint: it applies the statement forms of dialects.md §10 and the
+ * Unity Catalog PATCH requests, and answers the information_schema queries and REST listings
+ * from its state, so revmeta's read-back sees what was written. Names match case-insensitively
+ * and are stored in lowercase, as Unity Catalog stores them. What it does not understand fails
+ * as Databricks' syntax error does.
+ */
+export type DatabricksType = 'CATALOG' | 'SCHEMA' | 'MANAGED' | 'EXTERNAL' | 'VIEW' | 'MATERIALIZED_VIEW' | 'COLUMN'
+
+export interface DatabricksObject {
+  readonly parts: string[]
+  readonly type: DatabricksType
+  comment: string | null
+  owner: string | null
+  readonly tags: Map<string, string>
+}
+
+export class StatementError extends Error {
+  constructor(
+    readonly errorClass: string,
+    message: string,
+    readonly sqlState: string,
+  ) {
+    super(`[${errorClass}] ${message}`)
+  }
+}
+
+const key = (parts: readonly string[]) => JSON.stringify(parts.map((p) => p.toLowerCase()))
+const levelOf: Record<string, number> = { CATALOG: 1, SCHEMA: 2, TABLE: 3, VIEW: 3, COLUMN: 4 }
+
+export class DatabricksModel {
+  readonly objects = new Map<string, DatabricksObject>()
+
+  add(parts: string[], type: DatabricksType, comment: string | null = null, owner: string | null = 'admins'): this {
+    this.objects.set(key(parts), { parts: parts.map((p) => p.toLowerCase()), type, comment, owner: type === 'COLUMN' ? null : owner, tags: new Map() })
+    return this
+  }
+
+  tag(parts: string[], name: string, value: string): this {
+    this.get(...parts)!.tags.set(name, value)
+    return this
+  }
+
+  get(...parts: string[]): DatabricksObject | undefined {
+    return this.objects.get(key(parts))
+  }
+
+  /** Tags on an object as `key=value`, sorted. */
+  tagsOf(...parts: string[]): string[] {
+    return [...(this.get(...parts)?.tags ?? new Map<string, string>())].map(([k, v]) => `${k}=${v}`).sort()
+  }
+
+  /** Runs one statement: rows for a query, [] for DDL; throws StatementError as Databricks fails. */
+  execute(sql: string, parameters: Readonly<Record<string, string>>): { columns: string[]; rows: (string | null)[][] } {
+    let tokens
+    try {
+      tokens = tokenize(sql)
+    } catch (error) {
+      throw new StatementError('PARSE_SYNTAX_ERROR', (error as Error).message, '42601')
+    }
+    const c = new TokenCursor(tokens)
+    if (c.eat('SELECT')) return this.select(sql, parameters)
+    if (c.eat('SHOW', 'CATALOGS')) return { columns: ['catalog'], rows: this.all('CATALOG').map((o) => [o.parts[0]!]) }
+    try {
+      this.apply(c)
+    } catch (error) {
+      if (error instanceof StatementError) throw error
+      throw new StatementError('PARSE_SYNTAX_ERROR', `${(error as Error).message} in ${sql}`, '42601')
+    }
+    return { columns: [], rows: [] }
+  }
+
+  private apply(c: TokenCursor): void {
+    if (c.eat('COMMENT', 'ON')) {
+      const word = c.next('word').toUpperCase()
+      const target = this.find(c.names(), word)
+      c.expect('IS')
+      target.comment = c.eat('NULL') ? null : c.next('string')
+    } else {
+      c.expect('ALTER')
+      let word = c.next('word').toUpperCase()
+      if (word === 'MATERIALIZED') word = `${word} ${c.next('word').toUpperCase()}`
+      let target = this.find(c.names(), word === 'MATERIALIZED VIEW' ? 'VIEW' : word)
+      if (c.eat('ALTER', 'COLUMN')) target = this.find([...target.parts, c.next('ident')], 'COLUMN')
+      if (c.eat('OWNER', 'TO') || c.eat('SET', 'OWNER', 'TO')) {
+        if (target.type === 'COLUMN') throw new Error('a column has no owner')
+        target.owner = c.next('ident')
+      } else if (c.eat('SET', 'TAGS', '(')) {
+        do {
+          const name = c.next('string')
+          c.expect('=')
+          target.tags.set(name, c.next('string'))
+        } while (c.eat(','))
+        c.expect(')')
+      } else if (c.eat('UNSET', 'TAGS', '(')) {
+        do target.tags.delete(c.next('string'))
+        while (c.eat(','))
+        c.expect(')')
+      } else throw new Error(`unknown ALTER action at ${JSON.stringify(c.peek())}`)
+    }
+    if (!c.done()) throw new Error(`unexpected ${JSON.stringify(c.peek())}`)
+  }
+
+  private find(parts: string[], word: string): DatabricksObject {
+    const found = this.get(...parts)
+    const level = levelOf[word]
+    if (found === undefined || level !== parts.length) throw new StatementError('TABLE_OR_VIEW_NOT_FOUND', `The object ${parts.map((p) => `\`${p}\``).join('.')} cannot be found`, '42P01')
+    const isView = found.type === 'VIEW' || found.type === 'MATERIALIZED_VIEW'
+    if (word === 'VIEW' && !isView) throw new StatementError('EXPECT_VIEW_NOT_TABLE', 'not a view', '42809')
+    return found
+  }
+
+  all(type?: DatabricksType | 'RELATION'): DatabricksObject[] {
+    return [...this.objects.values()].filter((o) => type === undefined || o.type === type || (type === 'RELATION' && o.parts.length === 3))
+  }
+
+  private select(sql: string, p: Readonly<Record<string, string>>): { columns: string[]; rows: (string | null)[][] } {
+    const match = /FROM `((?:[^`]|``)+)`\.information_schema\.(\w+)/.exec(sql)
+    if (match === null) throw new StatementError('PARSE_SYNTAX_ERROR', `unknown query ${sql}`, '42601')
+    const catalog = match[1]!.replaceAll('``', '`').toLowerCase()
+    if (this.get(catalog) === undefined) throw new StatementError('NO_SUCH_CATALOG_EXCEPTION', `Catalog '${catalog}' was not found`, '42704')
+    const schemas = new Set(Object.entries(p).filter(([name]) => /^s\d+$/.test(name)).map(([, v]) => v))
+    const inCatalog = this.all().filter((o) => o.parts[0] === catalog)
+    const inSchemas = (o: DatabricksObject) => schemas.has(o.parts[1] ?? '')
+    const tagRows = (level: number, cols: string[]) => ({
+      columns: [...cols, 'tag_name', 'tag_value'],
+      rows: inCatalog.filter((o) => o.parts.length === level && (level === 1 ? o.parts[0] === p.catalog : inSchemas(o))).flatMap((o) => [...o.tags].map(([k, v]) => [...o.parts.slice(level === 1 ? 0 : 1), k, v])),
+    })
+    switch (match[2]) {
+      case 'catalogs':
+        return { columns: ['catalog_name', 'catalog_owner', 'comment'], rows: inCatalog.filter((o) => o.type === 'CATALOG' && o.parts[0] === p.catalog).map((o) => [o.parts[0]!, o.owner, o.comment]) }
+      case 'schemata':
+        return { columns: ['schema_name', 'schema_owner', 'comment'], rows: inCatalog.filter((o) => o.type === 'SCHEMA' && inSchemas(o)).map((o) => [o.parts[1]!, o.owner, o.comment]) }
+      case 'tables':
+        return { columns: ['table_schema', 'table_name', 'table_type', 'table_owner', 'comment'], rows: inCatalog.filter((o) => o.parts.length === 3 && inSchemas(o)).map((o) => [o.parts[1]!, o.parts[2]!, o.type, o.owner, o.comment]) }
+      case 'columns':
+        return { columns: ['table_schema', 'table_name', 'column_name', 'comment'], rows: inCatalog.filter((o) => o.type === 'COLUMN' && inSchemas(o)).map((o) => [o.parts[1]!, o.parts[2]!, o.parts[3]!, o.comment]) }
+      case 'catalog_tags':
+        return tagRows(1, ['catalog_name'])
+      case 'schema_tags':
+        return tagRows(2, ['schema_name'])
+      case 'table_tags':
+        return tagRows(3, ['schema_name', 'table_name'])
+      case 'column_tags':
+        return tagRows(4, ['schema_name', 'table_name', 'column_name'])
+      default:
+        throw new StatementError('TABLE_OR_VIEW_NOT_FOUND', `information_schema.${match[2]} cannot be found`, '42P01')
+    }
+  }
+
+  /** Unity Catalog REST: a catalog, schema or table as the API shows it (tables with their columns). */
+  rest(o: DatabricksObject): Record<string, unknown> {
+    const base = { name: o.parts.at(-1), full_name: o.parts.join('.'), owner: o.owner, ...(o.comment !== null ? { comment: o.comment } : {}) }
+    if (o.type === 'CATALOG') return base
+    if (o.type === 'SCHEMA') return { ...base, catalog_name: o.parts[0] }
+    const columns = this.all('COLUMN').filter((c) => key(c.parts.slice(0, 3)) === key(o.parts)).map((c) => ({ name: c.parts[3], ...(c.comment !== null ? { comment: c.comment } : {}) }))
+    return { ...base, catalog_name: o.parts[0], schema_name: o.parts[1], table_type: o.type, columns }
+  }
+
+  /** PATCH catalogs/schemas/tables: `comment` (catalogs and schemas only) and `owner`. */
+  patch(resource: string, fullName: string, body: Record<string, unknown>): Record<string, unknown> | undefined {
+    const o = this.get(...fullName.split('.'))
+    const expected = { catalogs: 1, schemas: 2, tables: 3 }[resource]
+    if (o === undefined || o.parts.length !== expected) return undefined
+    for (const field of Object.keys(body)) {
+      if (field === 'owner' && typeof body.owner === 'string') o.owner = body.owner
+      else if (field === 'comment' && resource !== 'tables' && typeof body.comment === 'string') o.comment = body.comment === '' ? null : body.comment
+      else throw new StatementError('INVALID_PARAMETER_VALUE', `${resource} cannot change ${field}`, '')
+    }
+    return this.rest(o)
+  }
+}
