@@ -69,9 +69,14 @@ export class AskedNames {
     }
   }
 
-  /** The asked spelling of these engine names, or the names themselves. */
+  /** The asked spelling of these engine names, part by part: a parent asked for keeps its spelling under a child nobody asked for. */
   resolve(parts: readonly string[]): string[] {
-    return this.names.get(JSON.stringify(parts.map((p) => p.toLowerCase()))) ?? [...parts]
+    const out: string[] = []
+    for (let depth = 1; depth <= parts.length; depth++) {
+      const asked = this.names.get(JSON.stringify(parts.slice(0, depth).map((p) => p.toLowerCase())))
+      out.push(asked?.[depth - 1] ?? parts[depth - 1]!)
+    }
+    return out
   }
 }
 
