@@ -11,6 +11,8 @@ const expected: Record<string, { file: string[]; secret: string[] }> = {
   clickhouse: { file: ['passwordFile', 'path', 'initSql'], secret: ['password'] },
   duckdb: { file: ['path', 'initSql'], secret: [] },
   snowflake: { file: ['passwordFile', 'privateKeyPath', 'privateKeyPassphraseFile', 'tokenFile'], secret: ['password', 'privateKeyPassphrase', 'token'] },
+  databricks: { file: ['tokenFile', 'clientSecretFile'], secret: ['token', 'clientSecret'] },
+  'unity-catalog': { file: ['tokenFile', 'clientSecretFile'], secret: ['token', 'clientSecret'] },
 }
 
 describe('connection field roles', () => {
