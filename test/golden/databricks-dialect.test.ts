@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { capabilitiesOf, type ObjectTarget, type ObjectType, type Statement } from '../../src/connectors/connector.js'
+import { capabilitiesOf, type ObjectTarget, type ObjectType } from '../../src/connectors/connector.js'
 import { databricksConnectionSchema } from '../../src/connectors/databricks/databricks-connection.js'
 import { DatabricksDialect, escapeDatabricksString } from '../../src/connectors/databricks/databricks-dialect.js'
 import type { AssetRef } from '../../src/model/asset.js'
 import { decodeLiteral, tokenize } from '../support/databricks-sql.js'
 import { hostileBase, mixedUnicode } from '../support/hostile-strings.js'
+import { codeOf, sqlOf } from '../support/results.js'
 
 const dialect = new DatabricksDialect()
 const at = (asset: Omit<AssetRef, 'service' | 'database'>, objectType: ObjectType, definition?: string): ObjectTarget => ({
@@ -16,15 +17,6 @@ const catalog = at({ level: 'database' }, 'database')
 const schema = at({ level: 'schema', schema: 'sales' }, 'schema')
 const relation = (type: ObjectType, table = 'orders') => at({ level: 'table', schema: 'sales', table }, type)
 const column = (relationType?: string, name = 'email') => at({ level: 'column', schema: 'sales', table: 'orders', column: name }, 'column', relationType)
-const sqlOf = (statements: readonly Statement[]) => statements.map((s) => (s.kind === 'sql' ? s.sql : s.display))
-const codeOf = (fn: () => unknown): string | undefined => {
-  try {
-    fn()
-  } catch (error) {
-    return (error as { code?: string }).code
-  }
-  return undefined
-}
 
 const hostile: Record<string, string> = {
   ...hostileBase,

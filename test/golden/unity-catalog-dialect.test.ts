@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { capabilitiesOf, type ObjectTarget, type ObjectType, type Statement } from '../../src/connectors/connector.js'
+import { capabilitiesOf, type ObjectTarget, type ObjectType } from '../../src/connectors/connector.js'
 import { UnityCatalogDialect } from '../../src/connectors/unity-catalog/unity-catalog-dialect.js'
 import { listPath, unityCatalogRows } from '../../src/connectors/unity-catalog/unity-catalog-read-back.js'
 import type { AssetRef } from '../../src/model/asset.js'
 import { decodeLiteral } from '../support/databricks-sql.js'
 import { hostileBase, mixedUnicode } from '../support/hostile-strings.js'
+import { codeOf, sqlOf as shown } from '../support/results.js'
 
 const dialect = new UnityCatalogDialect()
 const at = (asset: Omit<AssetRef, 'service'>, objectType: ObjectType, definition?: string): ObjectTarget => ({ asset: { service: 'uc', ...asset } as AssetRef, objectType, ...(definition !== undefined ? { definition } : {}) })
@@ -12,15 +13,6 @@ const catalog = at({ level: 'database', database: 'Main' }, 'database')
 const schema = at({ level: 'schema', database: 'Main', schema: 'Sales' }, 'schema')
 const table = (type: ObjectType = 'table') => at({ level: 'table', database: 'Main', schema: 'Sales', table: 'Orders' }, type)
 const column = at({ level: 'column', database: 'Main', schema: 'Sales', table: 'Orders', column: 'Email' }, 'column', 'table')
-const shown = (statements: readonly Statement[]) => statements.map((s) => (s.kind === 'sql' ? s.sql : s.display))
-const codeOf = (fn: () => unknown): string | undefined => {
-  try {
-    fn()
-  } catch (error) {
-    return (error as { code?: string }).code
-  }
-  return undefined
-}
 
 describe('UnityCatalogDialect', () => {
   it('comments catalogs and schemas through the REST API, lowercase full names, percent-encoded', () => {
