@@ -64,6 +64,10 @@ export class DatabricksModel {
     const c = new TokenCursor(tokens)
     if (c.eat('SELECT')) return this.select(sql, parameters)
     if (c.eat('SHOW', 'CATALOGS')) return { columns: ['catalog'], rows: this.all('CATALOG').map((o) => [o.parts[0]!]) }
+    if (c.eat('SHOW', 'SCHEMAS', 'IN')) {
+      const [catalog = ''] = c.names()
+      return { columns: ['databaseName'], rows: this.all('SCHEMA').filter((o) => o.parts[0] === catalog.toLowerCase()).map((o) => [o.parts[1]!]) }
+    }
     try {
       this.apply(c)
     } catch (error) {

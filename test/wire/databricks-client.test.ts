@@ -26,7 +26,7 @@ const model = () =>
 async function open(type: 'databricks' | 'unity-catalog', connection: Record<string, unknown> = {}, options: EndpointOptions = {}) {
   endpoint = await startDatabricksEndpoint(model(), options)
   const connector = (await loadConnector(type))!
-  const parsed = connector.connectionSchema.parse({ host: endpoint.url, warehouseId: 'wh-1', pollIntervalMs: 1, ...('clientId' in connection ? {} : { token: 'dapi-test-token' }), ...connection })
+  const parsed = connector.connectionSchema.parse({ host: endpoint.url, warehouseId: 'wh-1', pollIntervalMs: 1, ...('clientId' in connection || 'tokenFile' in connection ? {} : { token: 'dapi-test-token' }), ...connection })
   client = await connector.createClient(parsed, { service: 'dbx', dialect: connector.createDialect(parsed) })
   return client
 }
@@ -106,6 +106,37 @@ describe('Statement Execution API', () => {
     expect(results[0]).toMatchObject({ ok: false, error: { code: 'CONNECTION_FAILED', retryable: true } })
     expect(results[1]).toMatchObject({ ok: false, error: { code: 'CONNECTION_FAILED', message: expect.stringContaining('Not attempted') } })
     endpoint = await startDatabricksEndpoint()
+  })
+})
+
+describe('ingestion and hostile answers', () => {
+  it('lists catalogs (system ones left out) and a catalog\'s schemas', async () => {
+    await open('databricks')
+    endpoint.model.add(['system'], 'CATALOG').add(['main', 'information_schema'], 'SCHEMA')
+    expect(await client.listDatabases!()).toEqual(['main'])
+    expect(await client.listSchemas!('main')).toEqual(['sales'])
+    expect(endpoint.statements()).toEqual(['SHOW CATALOGS', 'SHOW SCHEMAS IN `main`'])
+  })
+
+  it('a statement still RUNNING past statementTimeoutMs is cancelled and fails retryable', async () => {
+    await open('databricks', { statementTimeoutMs: 1000 })
+    endpoint.pendNext(1, 1_000_000)
+    const [result] = await client.execute('main', [sql("COMMENT ON CATALOG `main` IS 'slow'")])
+    expect(result).toMatchObject({ ok: false, error: { code: 'LOCK_TIMEOUT', retryable: true } })
+    expect(paths().at(-1)).toBe('POST /api/2.0/sql/statements/ID/cancel 200')
+  })
+
+  it('a rotated token file is read again: the next request carries the new token', async () => {
+    const { mkdtemp, writeFile, rm } = await import('node:fs/promises')
+    const { tmpdir } = await import('node:os')
+    const dir = await mkdtemp(`${tmpdir()}/revmeta-dbx-`)
+    await writeFile(`${dir}/token`, 'dapi-test-token\n')
+    await open('databricks', { tokenFile: `${dir}/token` }, { tokens: ['dapi-test-token', 'dapi-rotated'] })
+    await client.execute('main', [sql("COMMENT ON CATALOG `main` IS 'a'")])
+    await writeFile(`${dir}/token`, 'dapi-rotated')
+    await client.execute('main', [sql("COMMENT ON CATALOG `main` IS 'b'")])
+    expect(endpoint.received.map((r) => r.auth)).toEqual(['dapi-test-token', 'dapi-rotated'])
+    await rm(dir, { recursive: true, force: true })
   })
 })
 
