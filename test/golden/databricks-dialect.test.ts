@@ -152,4 +152,9 @@ describe('databricks connection', () => {
     expect(databricksConnectionSchema.safeParse({ ...base, token: 't', waitTimeoutSeconds: 3 }).success).toBe(false)
     expect(databricksConnectionSchema.safeParse({ ...base, token: 't', host: 'ftp://x' }).success).toBe(false)
   })
+  it('readBack: none (a hive_metastore without information_schema) makes a dialect that claims no read-back', async () => {
+    const { databricksConnector } = await import('../../src/connectors/databricks/index.js')
+    expect(capabilitiesOf(databricksConnector.createDialect(databricksConnectionSchema.parse({ ...base, token: 't', readBack: 'none' }))).readBack).toBe(false)
+    expect(capabilitiesOf(databricksConnector.createDialect(databricksConnectionSchema.parse({ ...base, token: 't' }))).readBack).toBe(true)
+  })
 })

@@ -40,6 +40,12 @@ export const workspaceFields = {
    * removal is reported OWNER_REMOVAL_UNSUPPORTED and the owner stays.
    */
   ownerFallback: z.string().min(1).optional(),
+  /**
+   * `information_schema` (Unity Catalog): what is in place is read back, so unchanged values are
+   * skipped and writes verified. `none`, for a hive_metastore workspace without Unity Catalog
+   * (no information_schema there): statements are sent unchecked and reported applied.
+   */
+  readBack: z.enum(['information_schema', 'none']).default('information_schema'),
   /** How long one submission waits for its statement before polling (the API's `wait_timeout`: 0, or 5 to 50 s). */
   waitTimeoutSeconds: intField(0, 50).refine((s) => s === 0 || s >= 5, { message: 'must be 0 or 5 to 50 (the API\'s wait_timeout)' }).default(10),
   /** First pause between polls of a statement still PENDING or RUNNING; doubles up to 5 s. */

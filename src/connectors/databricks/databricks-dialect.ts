@@ -14,6 +14,8 @@ export interface DatabricksDialectOptions {
    * owner on every object); absent: such a removal is reported OWNER_REMOVAL_UNSUPPORTED.
    */
   readonly ownerFallback?: string
+  /** False where the workspace has no information_schema to read (a hive_metastore without Unity Catalog). Default: true. */
+  readonly readBack?: boolean
 }
 
 /**
@@ -39,8 +41,10 @@ export class DatabricksDialect implements Dialect {
   }
 
   readonly owners: OwnerRenderer
+  readonly readBack: boolean
 
   constructor(protected readonly options: DatabricksDialectOptions = {}) {
+    this.readBack = options.readBack ?? true
     this.owners = {
       levels: ['database', 'schema', 'table'],
       cardinality: 'one',

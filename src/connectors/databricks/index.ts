@@ -5,7 +5,7 @@ import { DatabricksDialect } from './databricks-dialect.js'
 export const databricksConnector: Connector<DatabricksConnection> = {
   name: 'databricks',
   connectionSchema: databricksConnectionSchema,
-  createDialect: (connection) => new DatabricksDialect(connection.ownerFallback !== undefined ? { ownerFallback: connection.ownerFallback } : {}),
+  createDialect: (connection) => new DatabricksDialect({ readBack: connection.readBack !== 'none', ...(connection.ownerFallback !== undefined ? { ownerFallback: connection.ownerFallback } : {}) }),
   // Two batches share the warehouse: each statement is its own request, so they overlap their waits.
   defaultConcurrency: 2,
   createClient: async (connection, context) => (await import('./databricks-client.js')).createDatabricksClient(connection, context),

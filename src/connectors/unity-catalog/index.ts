@@ -5,7 +5,7 @@ import { UnityCatalogDialect } from './unity-catalog-dialect.js'
 export const unityCatalogConnector: Connector<UnityCatalogConnection> = {
   name: 'unity-catalog',
   connectionSchema: unityCatalogConnectionSchema,
-  createDialect: (connection) => new UnityCatalogDialect(connection.ownerFallback !== undefined ? { ownerFallback: connection.ownerFallback } : {}),
+  createDialect: (connection) => new UnityCatalogDialect({ readBack: connection.readBack !== 'none', ...(connection.ownerFallback !== undefined ? { ownerFallback: connection.ownerFallback } : {}) }),
   defaultConcurrency: 2,
   createClient: async (connection, context) => (await import('./unity-catalog-client.js')).createUnityCatalogClient(connection, context),
 }
