@@ -48,6 +48,17 @@ describe('prepareOperation', () => {
     expect(prepareOperation(onlyRemoved, dialect, owners, channel, undefined)).toMatchObject({ outcome: 'unsupported', error: { code: 'OWNER_REMOVAL_UNSUPPORTED' } })
   })
 
+  it('sets the dialect\'s fallback principal when every owner is removed, and finds it in place once set', async () => {
+    const { DatabricksDialect } = await import('../../src/connectors/databricks/databricks-dialect.js')
+    const withFallback = new DatabricksDialect({ ownerFallback: 'data-owners' })
+    const onlyRemoved: Operation = { ...base, kind: 'owners', add: [], remove: [{ type: 'user', name: 'a' }] }
+    const p = prepareOperation(onlyRemoved, withFallback, owners, channel, snapshot({ objectType: 'view', description: null, owner: 'a' }))
+    expect(p).toMatchObject({ outcome: 'ready', desired: 'data-owners', current: 'a' })
+    expect(p.statements.map(displayOf)).toEqual(['ALTER VIEW `d`.`sales`.`daily` OWNER TO `data-owners`'])
+    expect(p.warnings.join()).toMatch(/fallback data-owners/)
+    expect(prepareOperation(onlyRemoved, withFallback, owners, channel, snapshot({ objectType: 'view', description: null, owner: 'data-owners' })).outcome).toBe('unchanged')
+  })
+
   it('maps owners, keeps one on a one-owner engine and says what it dropped', () => {
     const op: Operation = { ...base, kind: 'owners', add: [{ type: 'team', name: 'Finance' }, { type: 'user', name: 'ann' }], remove: [] }
     const p = prepareOperation(op, dialect, owners, channel, snapshot({ objectType: 'view', description: null, owner: 'postgres' }))
