@@ -27,7 +27,7 @@ export const errorCodes = {
   NAME_TOO_LONG: { retryable: false, summary: 'A name is longer than the engine allows, so it cannot name an existing object.', fix: 'Check the FQN; the engine would silently truncate it and could hit another object.' },
   OBJECT_NOT_FOUND: { retryable: false, summary: 'The database, schema, table or column does not exist in the source.', fix: 'The catalog is ahead of or behind the source: re-ingest, or create the object.' },
   OWNER_UNMAPPED: { retryable: false, summary: 'A catalog owner cannot be mapped to a principal of the engine.', fix: 'Add the owner to the service\'s owners.map, or change the mapping strategy.' },
-  OWNER_REMOVAL_UNSUPPORTED: { retryable: false, summary: 'Every owner was removed in the catalog, but the engine requires an owner on every object.', fix: 'Set a new owner in the catalog; the current owner is kept.' },
+  OWNER_REMOVAL_UNSUPPORTED: { retryable: false, summary: 'Every owner was removed in the catalog, but the engine requires an owner on every object.', fix: 'Set a new owner in the catalog, or give the service a fallback owner where its connector has one (ownerFallback); the current owner is kept.' },
   PRIVILEGE: { retryable: false, summary: 'The connection\'s role lacks the privilege the statement needs.', fix: 'Grant ownership or superuser as docs/support.md lists per engine.' },
   LOCK_TIMEOUT: { retryable: true, summary: 'The statement waited longer than the lock timeout behind other DDL.', fix: 'Retry later, or raise lockTimeoutMs for the service.' },
   CONNECTION_FAILED: { retryable: true, summary: 'The database could not be reached, or the connection broke.', fix: 'Check host, port, credentials and that the server is up.' },
