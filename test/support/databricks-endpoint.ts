@@ -26,6 +26,10 @@ export interface DatabricksEndpoint {
   pendNext(count: number, polls?: number): void
   /** The next `count` requests (any path) get this status, with Retry-After when given. */
   failNext(status: number, count?: number, retryAfter?: string): void
+  /** Every OAuth token granted so far stops working (answers 401), as after a revocation. */
+  revokeOAuthTokens(): void
+  /** The next result's chunk link points here instead of the API's own path. */
+  strayChunkLink: string | undefined
   /** Result rows come back in chunks of this many (next_chunk_internal_link). */
   chunkRows: number
   /** Page size cap of Unity Catalog listings (the API may answer fewer than max_results). */
@@ -70,6 +74,10 @@ export async function startDatabricksEndpoint(model: DatabricksModel = new Datab
     changes: () => [...changes],
     pendNext: (count, polls = 1) => void (pending = { count, polls }),
     failNext: (status, count = 1, retryAfter) => void (failures = { status, count, ...(retryAfter !== undefined ? { retryAfter } : {}) }),
+    revokeOAuthTokens: () => {
+      for (const token of valid) if (token.startsWith('oauth-')) valid.delete(token)
+    },
+    strayChunkLink: undefined,
     chunkRows: 1000,
     pageRows: 1000,
     close: () => new Promise((resolve) => server.close(() => resolve())),
@@ -109,7 +117,8 @@ export async function startDatabricksEndpoint(model: DatabricksModel = new Datab
   const chunk = (id: string, index: number): Record<string, unknown> => {
     const entry = results.get(id)!
     const rows = entry.chunks[index] ?? []
-    const next = index + 1 < entry.chunks.length ? { next_chunk_index: index + 1, next_chunk_internal_link: `${statementsPath}/${id}/result/chunks/${index + 1}` } : {}
+    const link = endpoint.strayChunkLink ?? `${statementsPath}/${id}/result/chunks/${index + 1}`
+    const next = index + 1 < entry.chunks.length ? { next_chunk_index: index + 1, next_chunk_internal_link: link } : {}
     return { chunk_index: index, row_offset: index * endpoint.chunkRows, row_count: rows.length, data_array: rows, ...next }
   }
 

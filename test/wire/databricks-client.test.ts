@@ -118,6 +118,14 @@ describe('ingestion and hostile answers', () => {
     expect(endpoint.statements()).toEqual(['SHOW CATALOGS', 'SHOW SCHEMAS IN `main`'])
   })
 
+  it('a result chunk linked outside the statements API is refused, so the token goes nowhere else', async () => {
+    await open('databricks')
+    endpoint.chunkRows = 1
+    endpoint.strayChunkLink = 'http://127.0.0.1:9/collect'
+    await expect(client.readBack([{ level: 'schema', service: 'dbx', database: 'main', schema: 'sales' }])).rejects.toMatchObject({ code: 'SQL_FAILED', message: expect.stringContaining('outside its own path') })
+    expect(endpoint.received.every((r) => r.path.startsWith('/api/2.0/sql/statements'))).toBe(true)
+  })
+
   it('a statement still RUNNING past statementTimeoutMs is cancelled and fails retryable', async () => {
     await open('databricks', { statementTimeoutMs: 1000 })
     endpoint.pendNext(1, 1_000_000)
@@ -156,6 +164,14 @@ describe('authentication', () => {
     expect(endpoint.received.filter((r) => r.path === '/api/2.0/sql/statements').map((r) => r.auth)).toEqual(['oauth-1', 'oauth-2'])
   })
 
+  it('OAuth M2M: a token revoked early answers 401 once; a new grant is made and the request goes through', async () => {
+    await open('databricks', { clientId: 'sp-app', clientSecret: 'sp-secret' }, { clients: { 'sp-app': 'sp-secret' } })
+    await client.execute('main', [sql("COMMENT ON CATALOG `main` IS 'a'")])
+    endpoint.revokeOAuthTokens()
+    expect(await client.execute('main', [sql("COMMENT ON CATALOG `main` IS 'b'")])).toEqual([{ ok: true }])
+    expect(paths()).toEqual(['POST /oidc/v1/token 200', 'POST /api/2.0/sql/statements 200', 'POST /api/2.0/sql/statements 401', 'POST /oidc/v1/token 200', 'POST /api/2.0/sql/statements 200'])
+  })
+
   it('refused credentials fail as CONNECTION_FAILED, not retryable, with no secret in the message', async () => {
     await open('databricks', { clientId: 'sp-app', clientSecret: 'wrong-secret' }, { clients: { 'sp-app': 'sp-secret' } })
     const [result] = await client.execute('main', [sql("COMMENT ON CATALOG `main` IS 'a'")])
@@ -166,6 +182,10 @@ describe('authentication', () => {
     await open('databricks', { token: 'dapi-revoked' })
     const [pat] = await client.execute('main', [sql("COMMENT ON CATALOG `main` IS 'a'")])
     expect(pat).toMatchObject({ ok: false, error: { code: 'CONNECTION_FAILED', retryable: false } })
+    // Credentials refused once are refused for every unit: the rest are not sent.
+    const rest = await client.execute('main', [sql("COMMENT ON CATALOG `main` IS 'b'"), sql("COMMENT ON CATALOG `main` IS 'c'")])
+    expect(rest.map((r) => (r.ok ? 'ok' : r.error.message.startsWith('Not attempted') ? 'not attempted' : r.error.code))).toEqual(['CONNECTION_FAILED', 'not attempted'])
+    expect(endpoint.received).toHaveLength(2)
     expect(JSON.stringify(pat)).not.toContain('dapi-revoked')
   })
 })

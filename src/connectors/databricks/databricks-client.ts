@@ -54,7 +54,8 @@ export class DatabricksClient implements ConnectorClient {
         results.push({ ok: true })
       } catch (error) {
         const coded = error instanceof RevmetaError ? error : this.http.failure({ method: 'POST', path: '/api/2.0/sql/statements', cause: error })
-        if (coded.code === 'CONNECTION_FAILED' && coded.details?.status === undefined) lost = coded
+        // No answer at all, or credentials refused: every later unit would fail the same way.
+        if (coded.code === 'CONNECTION_FAILED' && (coded.details?.status === undefined || coded.details.status === 401)) lost = coded
         results.push({ ok: false, error: coded })
       }
     }
