@@ -120,6 +120,33 @@ describe('DatabricksDialect tags', () => {
   })
 })
 
+describe('DatabricksDialect tags, identifier form (tagSyntax: identifier)', () => {
+  const newer = new DatabricksDialect({ tagSyntax: 'identifier' })
+  const render = (target: ObjectTarget, add: [string, string][], remove: string[] = []) =>
+    sqlOf(newer.tags.render(target, { add: add.map(([key, value]) => ({ key, value })), remove: remove.map((key) => ({ key, value: '' })) }))
+
+  it('one SET TAG ON / UNSET TAG ON per tag, keys and values backtick-quoted, removals first', () => {
+    expect(render(catalog, [['PII', 'Sensitive']], ['old'])).toEqual(['UNSET TAG ON CATALOG `main` `old`', 'SET TAG ON CATALOG `main` `PII` = `Sensitive`'])
+    expect(render(schema, [['k', '']])).toEqual(['SET TAG ON SCHEMA `main`.`sales` `k`'])
+    expect(render(relation('table'), [['a', '1'], ['b', '2']])).toEqual(['SET TAG ON TABLE `main`.`sales`.`orders` `a` = `1`', 'SET TAG ON TABLE `main`.`sales`.`orders` `b` = `2`'])
+    expect(render(relation('view'), [['a', '1']])).toEqual(['SET TAG ON VIEW `main`.`sales`.`orders` `a` = `1`'])
+    expect(render(relation('materialized_view'), [['a', '1']])).toEqual(['SET TAG ON TABLE `main`.`sales`.`orders` `a` = `1`'])
+    expect(render(column('view'), [['PII', 'email']])).toEqual(['SET TAG ON COLUMN `main`.`sales`.`orders`.`email` `PII` = `email`'])
+  })
+
+  it.each(Object.entries(hostile))('a hostile tag value (%s) decodes back exactly as an identifier', (_, value) => {
+    const cut = [...value].slice(0, 1000).join('')
+    const [sql] = render(relation('table'), [['note', cut]])
+    expect(tokenize(sql!).filter((t) => t.kind === 'ident').map((t) => t.text)).toEqual(['main', 'sales', 'orders', 'note', cut])
+  })
+
+  it('checks keys as the literal form does', () => {
+    expect(codeOf(() => render(relation('table'), [['a-b', 'v']]))).toBe('VALUE_INVALID')
+    expect(codeOf(() => render(relation('table'), [['k', 'v'.repeat(1001)]]))).toBe('VALUE_TOO_LONG')
+    expect(codeOf(() => render(relation('table'), [['k', 'a\u0000b']]))).toBe('VALUE_INVALID')
+  })
+})
+
 describe('DatabricksDialect owners', () => {
   it('transfers ownership of catalogs, schemas, tables and views to a backtick-quoted principal', () => {
     expect(sqlOf(dialect.owners.render(catalog, 'marta@example.com'))).toEqual(['ALTER CATALOG `main` OWNER TO `marta@example.com`'])

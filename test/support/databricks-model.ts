@@ -78,7 +78,20 @@ export class DatabricksModel {
   }
 
   private apply(c: TokenCursor): void {
-    if (c.eat('COMMENT', 'ON')) {
+    if (c.eat('SET', 'TAG', 'ON') || c.eat('UNSET', 'TAG', 'ON')) {
+      const set = c.tokens[0]!.text.toUpperCase() === 'SET'
+      const word = c.next('word').toUpperCase()
+      const names = c.names()
+      const target = word === 'COLUMN' ? this.find(names, 'COLUMN') : this.find(names, word === 'VIEW' ? 'VIEW' : word === 'TABLE' ? 'TABLE' : word)
+      const key = c.next('ident')
+      if (set) {
+        if (target.tags.has(key)) throw new StatementError('TAG_ALREADY_EXISTS', `Tag ${key} is already set`, '42710')
+        target.tags.set(key, c.eat('=') ? c.next('ident') : '')
+      } else {
+        if (!target.tags.has(key)) throw new StatementError('TAG_NOT_FOUND', `Tag ${key} is not set`, '42704')
+        target.tags.delete(key)
+      }
+    } else if (c.eat('COMMENT', 'ON')) {
       const word = c.next('word').toUpperCase()
       const target = this.find(c.names(), word)
       c.expect('IS')

@@ -148,6 +148,20 @@ describe('ingestion and hostile answers', () => {
   })
 })
 
+describe('identifier-form tags', () => {
+  it('SET TAG ON lands key-only and valued tags; setting a key already there fails its unit as Databricks does', async () => {
+    await open('databricks', { tagSyntax: 'identifier' })
+    const { DatabricksDialect } = await import('../../src/connectors/databricks/databricks-dialect.js')
+    const dialect = new DatabricksDialect({ tagSyntax: 'identifier' })
+    const target = { asset: { level: 'table' as const, service: 'dbx', database: 'main', schema: 'sales', table: 'orders' }, objectType: 'table' }
+    const unit = dialect.tags.render(target, { add: [{ key: 'PII', value: "it's `x`" }, { key: 'flag', value: '' }], remove: [] })
+    expect(await client.execute('main', [unit])).toEqual([{ ok: true }])
+    expect(endpoint.model.tagsOf('main', 'sales', 'orders')).toEqual(['PII=it\'s `x`', 'flag='])
+    const [again] = await client.execute('main', [unit])
+    expect(again).toMatchObject({ ok: false, error: { code: 'SQL_FAILED', details: { errorClass: 'TAG_ALREADY_EXISTS' } } })
+  })
+})
+
 describe('authentication', () => {
   it('OAuth M2M: one client-credentials grant at the workspace token endpoint, cached for every later request', async () => {
     await open('databricks', { clientId: 'sp-app', clientSecret: 'sp-secret' }, { clients: { 'sp-app': 'sp-secret' } })

@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { withRole } from '../../fields/field-roles.js'
 import { intField } from '../kit/config-fields.js'
 import { fileField } from '../kit/connection-fields.js'
+import type { DatabricksDialectOptions } from './databricks-dialect.js'
 
 /** A token or client secret: blanked out of every message (role `secret`). */
 const secretField = () => withRole(z.string().min(1), 'secret').optional()
@@ -45,6 +46,11 @@ export const workspaceFields = {
    * skipped and writes verified. `none`, for a hive_metastore workspace without Unity Catalog
    * (no information_schema there): statements are sent unchecked and reported applied.
    */
+  /**
+   * `literal`: `ALTER ... SET TAGS ('key' = 'value')`, every runtime, idempotent. `identifier`:
+   * `SET TAG ON ... \`key\` = \`value\`` (DBR 16.1+), which fails when the key is already set.
+   */
+  tagSyntax: z.enum(['literal', 'identifier']).default('literal'),
   readBack: z.enum(['information_schema', 'none']).default('information_schema'),
   /** How long one submission waits for its statement before polling (the API's `wait_timeout`: 0, or 5 to 50 s). */
   waitTimeoutSeconds: intField(0, 50).refine((s) => s === 0 || s >= 5, { message: 'must be 0 or 5 to 50 (the API\'s wait_timeout)' }).default(10),
@@ -73,3 +79,8 @@ export function checkWorkspaceAuth(connection: { token?: string | undefined; tok
 export const databricksConnectionSchema = z.strictObject(workspaceFields).superRefine(checkWorkspaceAuth)
 
 export type DatabricksConnection = z.output<typeof databricksConnectionSchema>
+
+/** What the dialect takes from a connection block (shared by both connectors). */
+export function dialectOptionsOf(connection: Pick<DatabricksConnection, 'readBack' | 'tagSyntax' | 'ownerFallback'>): DatabricksDialectOptions {
+  return { readBack: connection.readBack !== 'none', tagSyntax: connection.tagSyntax, ...(connection.ownerFallback !== undefined ? { ownerFallback: connection.ownerFallback } : {}) }
+}

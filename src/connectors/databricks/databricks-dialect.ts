@@ -3,7 +3,7 @@ import { sqlStatement } from '../../model/statement.js'
 import type { Capabilities, DescriptionRenderer, Dialect, ObjectTarget, ObjectType, OwnerRenderer, SqlStatement, Statement, TagRenderer } from '../connector.js'
 import { capabilitiesOf } from '../connector.js'
 import { assertStorableText } from '../kit/text-checks.js'
-import { maxDatabricksTagValueLength, renderDatabricksTags } from './databricks-tags.js'
+import { maxDatabricksTagValueLength, renderDatabricksTags, type DatabricksTagSyntax } from './databricks-tags.js'
 
 /** Databricks' documented identifier limit, in characters. */
 export const maxDatabricksIdentifierLength = 255
@@ -14,6 +14,8 @@ export interface DatabricksDialectOptions {
    * owner on every object); absent: such a removal is reported OWNER_REMOVAL_UNSUPPORTED.
    */
   readonly ownerFallback?: string
+  /** The tag statement form (see databricks-tags.ts). Default: `literal`. */
+  readonly tagSyntax?: DatabricksTagSyntax
   /** False where the workspace has no information_schema to read (a hive_metastore without Unity Catalog). Default: true. */
   readonly readBack?: boolean
 }
@@ -37,7 +39,7 @@ export class DatabricksDialect implements Dialect {
   readonly tags: TagRenderer = {
     levels: ['database', 'schema', 'table', 'column'],
     maxValueLength: { max: maxDatabricksTagValueLength, unit: 'characters' },
-    render: (target, change) => renderDatabricksTags(this, target, change),
+    render: (target, change) => renderDatabricksTags(this, target, change, this.options.tagSyntax),
   }
 
   readonly owners: OwnerRenderer

@@ -1,5 +1,6 @@
 import { RevmetaError } from '../../errors/revmeta-error.js'
 import type { NativeTag, ObjectTarget, SqlStatement, TagChange } from '../connector.js'
+import { assertStorableText } from '../kit/text-checks.js'
 
 /** What tag rendering needs of the dialect (DatabricksDialect implements it); an interface, so the two form no cycle. */
 export interface DatabricksTagWriter {
@@ -25,17 +26,43 @@ const forbiddenKeyCharacters = /[.,\-=/:]/u
  * the key exists). A key both removed and added is only set. Every key and value is checked
  * before anything is rendered, so nothing half-applies.
  */
-export function renderDatabricksTags(dialect: DatabricksTagWriter, target: ObjectTarget, change: TagChange): SqlStatement[] {
+export function renderDatabricksTags(dialect: DatabricksTagWriter, target: ObjectTarget, change: TagChange, syntax: DatabricksTagSyntax = 'literal'): SqlStatement[] {
   const add = lastPerKey(change.add)
   for (const tag of add) checkTag(dialect, tag)
   const added = new Set(add.map((tag) => tag.key))
   const remove = [...new Set(change.remove.map((tag) => tag.key))].filter((key) => !added.has(key))
   for (const key of remove) checkKey(dialect, key)
+  if (syntax === 'identifier') return identifierForm(dialect, target, add, remove)
   const head = alterHead(dialect, target)
   const statements: SqlStatement[] = []
   if (add.length > 0) statements.push(dialect.statement(target, `${head} SET TAGS (${add.map((tag) => `${dialect.quoteLiteral(tag.key)} = ${dialect.quoteLiteral(tag.value)}`).join(', ')})`))
   if (remove.length > 0) statements.push(dialect.statement(target, `${head} UNSET TAGS (${remove.map((key) => dialect.quoteLiteral(key)).join(', ')})`))
   return statements
+}
+
+/** `literal`: ALTER ... SET TAGS ('k' = 'v'); `identifier`: SET TAG ON ... `k` = `v` (DBR 16.1+). */
+export type DatabricksTagSyntax = 'literal' | 'identifier'
+
+/**
+ * The newer form, one statement per tag, key and value as identifiers; a tag with an empty value
+ * is set key-only. It fails when the key is already set (SET) or missing (UNSET): revmeta's
+ * read-back skips tags in place and refuses a second value under one key, so that happens only
+ * when something else changed the object meanwhile, or with `tags.replace`.
+ */
+function identifierForm(dialect: DatabricksTagWriter, target: ObjectTarget, add: readonly NativeTag[], remove: readonly string[]): SqlStatement[] {
+  const { level } = target.asset
+  const on =
+    level === 'column' ? `COLUMN ${dialect.objectName(target)}` : level === 'database' || level === 'schema' ? `${dialect.objectKeyword(target, 'tags')} ${dialect.objectName(target)}` : `${dialect.objectKeyword(target, 'tags') === 'VIEW' ? 'VIEW' : 'TABLE'} ${dialect.objectName(target)}`
+  return [
+    ...remove.map((key) => dialect.statement(target, `UNSET TAG ON ${on} ${dialect.quoteIdentifier(key)}`)),
+    ...add.map((tag) => dialect.statement(target, `SET TAG ON ${on} ${dialect.quoteIdentifier(tag.key)}${tag.value === '' ? '' : ` = ${valueIdentifier(dialect, tag.value)}`}`)),
+  ]
+}
+
+/** A tag value as an identifier: backticks doubled, up to the tag value limit (not the 255 of a name). */
+function valueIdentifier(dialect: DatabricksTagWriter, value: string): string {
+  assertStorableText(value, { engine: dialect.name, what: 'value' })
+  return `\`${value.replaceAll('`', '``')}\``
 }
 
 /** `ALTER CATALOG c`, `ALTER TABLE c.s.t`, or `ALTER TABLE c.s.t ALTER COLUMN col`. */

@@ -1,3 +1,4 @@
+import { dialectOptionsOf } from './databricks-connection.js'
 import type { Connector } from '../connector.js'
 import { databricksConnectionSchema, type DatabricksConnection } from './databricks-connection.js'
 import { DatabricksDialect } from './databricks-dialect.js'
@@ -5,7 +6,7 @@ import { DatabricksDialect } from './databricks-dialect.js'
 export const databricksConnector: Connector<DatabricksConnection> = {
   name: 'databricks',
   connectionSchema: databricksConnectionSchema,
-  createDialect: (connection) => new DatabricksDialect({ readBack: connection.readBack !== 'none', ...(connection.ownerFallback !== undefined ? { ownerFallback: connection.ownerFallback } : {}) }),
+  createDialect: (connection) => new DatabricksDialect(dialectOptionsOf(connection)),
   // Two batches share the warehouse: each statement is its own request, so they overlap their waits.
   defaultConcurrency: 2,
   createClient: async (connection, context) => (await import('./databricks-client.js')).createDatabricksClient(connection, context),

@@ -1,3 +1,4 @@
+import { dialectOptionsOf } from '../databricks/databricks-connection.js'
 import type { Connector } from '../connector.js'
 import { unityCatalogConnectionSchema, type UnityCatalogConnection } from './unity-catalog-connection.js'
 import { UnityCatalogDialect } from './unity-catalog-dialect.js'
@@ -5,7 +6,7 @@ import { UnityCatalogDialect } from './unity-catalog-dialect.js'
 export const unityCatalogConnector: Connector<UnityCatalogConnection> = {
   name: 'unity-catalog',
   connectionSchema: unityCatalogConnectionSchema,
-  createDialect: (connection) => new UnityCatalogDialect({ readBack: connection.readBack !== 'none', ...(connection.ownerFallback !== undefined ? { ownerFallback: connection.ownerFallback } : {}) }),
+  createDialect: (connection) => new UnityCatalogDialect(dialectOptionsOf(connection)),
   defaultConcurrency: 2,
   createClient: async (connection, context) => (await import('./unity-catalog-client.js')).createUnityCatalogClient(connection, context),
 }
