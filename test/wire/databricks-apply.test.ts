@@ -82,7 +82,10 @@ beforeAll(async () => {
   endpoints.dbx.pendNext(100)
   savedNodeOptions = process.env.NODE_OPTIONS
   process.env.REVMETA_SOCKET_LOG = path.join(dir, 'sockets.log')
-  process.env.NODE_OPTIONS = [process.env.NODE_OPTIONS, socketLogImport].filter(Boolean).join(' ')
+  // And every connection that is not loopback is refused and written down by the network guard.
+  process.env.REVMETA_NETWORK_GUARD_LOG = path.join(dir, 'refused.log')
+  const guard = `--import=${path.resolve(import.meta.dirname, '../support/network-guard.mjs')}`
+  process.env.NODE_OPTIONS = [process.env.NODE_OPTIONS, socketLogImport, guard].filter(Boolean).join(' ')
   await writeFile(path.join(dir, 'token'), 'dapi-test-token\n')
   config = path.join(dir, 'revmeta.yaml')
   await writeFile(
@@ -104,6 +107,7 @@ afterAll(async () => {
   if (savedNodeOptions === undefined) delete process.env.NODE_OPTIONS
   else process.env.NODE_OPTIONS = savedNodeOptions
   delete process.env.REVMETA_SOCKET_LOG
+  delete process.env.REVMETA_NETWORK_GUARD_LOG
   await endpoints.dbx?.close()
   await endpoints.uc?.close()
   await rm(dir, { recursive: true, force: true })
@@ -199,6 +203,7 @@ describe('revmeta apply to Databricks and Unity Catalog (wire tier)', () => {
     const hosts = (await readFile(path.join(dir, 'sockets.log'), 'utf8')).trim().split('\n')
     expect(hosts.length).toBeGreaterThan(0)
     expect(hosts.filter((host) => host !== '127.0.0.1')).toEqual([])
+    expect(await readFile(path.join(dir, 'refused.log'), 'utf8').catch(() => '')).toBe('')
   })
 
   it('plan --offline prints both services\' statements and requests without contacting either workspace', async () => {
