@@ -54,6 +54,9 @@ describe('UnityCatalogDialect', () => {
     }
     expect(codeOf(() => dialect.renderDescription(catalog, 'a\u0000'))).toBe('VALUE_INVALID')
     expect(codeOf(() => dialect.renderDescription(schema, '\uDC00'))).toBe('VALUE_INVALID')
+    // A name the engine could not hold never reaches a REST path either.
+    expect(codeOf(() => dialect.renderDescription(at({ level: 'schema', database: 'main', schema: 'a\u0000b' }, 'schema'), 'x'))).toBe('VALUE_INVALID')
+    expect(codeOf(() => dialect.owners.render(at({ level: 'database', database: 'c'.repeat(256) }, 'database'), 'o'))).toBe('NAME_TOO_LONG')
   })
 
   it('claims the same cells as Databricks', () => {

@@ -36,6 +36,8 @@ export class UnityCatalogDialect extends DatabricksDialect {
   }
 
   private patch(target: ObjectTarget, resource: string, body: Record<string, string>): Statement {
+    // The names pass the checks SQL would make of them (NUL, lone surrogates, length) before they reach a path.
+    this.objectName(target)
     return apiStatement({ endpoint: unityCatalogEndpoint, method: 'PATCH', path: `${unityCatalogApi}/${resource}/${encodeURIComponent(fullName(target))}`, body })
   }
 }
