@@ -28,32 +28,25 @@ function templated({ op, dialect, owners, channel }: KindContext<OwnersOperation
   }
 }
 
+/** The one owner a one-owner engine is given, written by the dialect's owners renderer. */
+function setOwner({ op, dialect }: KindContext<OwnersOperation>, principal: string, warnings: string[]): Desired {
+  return { value: principal, warnings, read: (s) => s.owner, render: (objectType, definition) => dialect.owners!.render({ asset: op.asset, objectType, definition }, principal) }
+}
+
 export function describeOwners(ctx: KindContext<OwnersOperation>): Desired {
   const custom = templated(ctx)
   if (custom) return custom
   const { op, dialect, owners, channel } = ctx
   if (!capabilitiesOf(dialect).ownerLevels.includes(op.asset.level)) throw unsupported(op, `${dialect.name} has no ${op.asset.level} owners`)
-  if (op.principal !== undefined) {
-    const principal = op.principal
-    return { value: principal, warnings: [], read: (s) => s.owner, render: (objectType, definition) => dialect.owners!.render({ asset: op.asset, objectType, definition }, principal) }
-  }
+  if (op.principal !== undefined) return setOwner(ctx, op.principal, [])
   const fallback = dialect.owners?.fallbackPrincipal
-  if (op.add.length === 0 && fallback !== undefined) {
-    const warnings = [`every owner was removed: ${dialect.name} keeps one owner, so the configured fallback ${fallback} is set`]
-    return { value: fallback, warnings, read: (s) => s.owner, render: (objectType, definition) => dialect.owners!.render({ asset: op.asset, objectType, definition }, fallback) }
-  }
+  if (op.add.length === 0 && fallback !== undefined) return setOwner(ctx, fallback, [`every owner was removed: ${dialect.name} keeps one owner, so the configured fallback ${fallback} is set`])
   if (op.add.length === 0) {
     throw new RevmetaError('OWNER_REMOVAL_UNSUPPORTED', `Owners were only removed from ${assetFqn(op.asset)}; ${dialect.name} keeps one owner on every object, so the current owner stays`, {
       details: { asset: assetFqn(op.asset), removed: op.remove.map((o) => o.name).join(', ') },
     })
   }
   const { chosen, dropped } = chooseSingleOwner(op.add, channel.options.owners.choose)
-  const principal = mapOwner(chosen!, owners)
   const warnings = dropped.length > 0 ? [`${dialect.name} keeps one owner per object: set ${label(chosen!)}, not ${dropped.map(label).join(', ')}`] : []
-  return {
-    value: principal,
-    warnings,
-    read: (s) => s.owner,
-    render: (objectType, definition) => dialect.owners!.render({ asset: op.asset, objectType, definition }, principal),
-  }
+  return setOwner(ctx, mapOwner(chosen!, owners), warnings)
 }
