@@ -1,5 +1,6 @@
 import { RevmetaError } from '../../errors/revmeta-error.js'
 import type { NativeTag, ObjectTarget, SqlStatement, TagChange } from '../connector.js'
+import { lastValuePerKey } from '../kit/last-value-per-key.js'
 import { assertStorableText } from '../kit/text-checks.js'
 
 /** What tag rendering needs of the dialect (DatabricksDialect implements it); an interface, so the two form no cycle. */
@@ -27,7 +28,7 @@ const forbiddenKeyCharacters = /[.,\-=/:]/u
  * before anything is rendered, so nothing half-applies.
  */
 export function renderDatabricksTags(dialect: DatabricksTagWriter, target: ObjectTarget, change: TagChange, syntax: DatabricksTagSyntax = 'literal'): SqlStatement[] {
-  const add = lastPerKey(change.add)
+  const add = lastValuePerKey(change.add)
   for (const tag of add) checkTag(dialect, tag)
   const added = new Set(add.map((tag) => tag.key))
   const remove = [...new Set(change.remove.map((tag) => tag.key))].filter((key) => !added.has(key))
@@ -93,14 +94,4 @@ function checkTag(dialect: DatabricksTagWriter, tag: NativeTag): void {
       details: { engine: dialect.name, tag: tag.key, characters: length, maxCharacters: maxDatabricksTagValueLength },
     })
   }
-}
-
-/** One value per key: the last one given wins, as the catalog's latest state does. */
-function lastPerKey(tags: readonly NativeTag[]): NativeTag[] {
-  const byKey = new Map<string, NativeTag>()
-  for (const tag of tags) {
-    byKey.delete(tag.key)
-    byKey.set(tag.key, tag)
-  }
-  return [...byKey.values()]
 }

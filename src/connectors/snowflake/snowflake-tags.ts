@@ -1,5 +1,6 @@
 import { RevmetaError } from '../../errors/revmeta-error.js'
 import type { ObjectTarget, SqlStatement } from '../connector.js'
+import { lastValuePerKey } from '../kit/last-value-per-key.js'
 
 /**
  * What tag rendering needs of the Snowflake dialect (SnowflakeDialect implements it). An
@@ -47,7 +48,7 @@ export interface SnowflakeTagOptions {
  * Throws VALUE_TOO_LONG or VALUE_INVALID before anything is rendered, so nothing half-applies.
  */
 export function renderSnowflakeTags(dialect: SnowflakeTagWriter, target: ObjectTarget, change: SnowflakeTagChange, options: SnowflakeTagOptions = {}): SqlStatement[] {
-  const add = dedupe(change.add)
+  const add = lastValuePerKey(change.add)
   for (const tag of add) checkValue(tag, options)
   const added = new Set(add.map((tag) => tag.key))
   const remove = [...new Set(change.remove.map((tag) => (typeof tag === 'string' ? tag : tag.key)))].filter((key) => !added.has(key))
@@ -95,14 +96,4 @@ function checkValue(tag: SnowflakeTag, options: SnowflakeTagOptions): void {
       details: { engine: 'snowflake', tag: tag.key },
     })
   }
-}
-
-/** One value per tag name: the last one given wins, as the catalog's latest state does. */
-function dedupe(tags: readonly SnowflakeTag[]): SnowflakeTag[] {
-  const byKey = new Map<string, SnowflakeTag>()
-  for (const tag of tags) {
-    byKey.delete(tag.key)
-    byKey.set(tag.key, tag)
-  }
-  return [...byKey.values()]
 }
