@@ -55,14 +55,16 @@ export async function checkService(config: RevmetaConfig, serviceName: string, o
   const result: ServiceCheck = { service: service.name, engine: service.type, ok: false, connected: false, findings: [] }
   const connector = await loadConnector(service.type)
   if (connector === undefined) throw new RevmetaError('CONFIG_INVALID', `Unknown connector ${service.type}`)
-  const dialect = connector.createDialect(service.connection)
-  const needs = privilegeNeeds(config, service.name, capabilitiesOf(dialect))
+  let dialect = connector.createDialect(service.connection)
   let client: ConnectorClient | undefined
   try {
     const opening = connector.createClient(service.connection, { service: service.name, dialect })
     // A client opened after an abort is still closed, never leaked.
     opening.then((c) => (client = c), () => undefined)
     client = await untilAborted(opening, options.signal)
+    // What the engine can hold may follow the session (MariaDB 10.5 comments on databases).
+    if (client.sessionFacts) dialect = connector.createDialect(service.connection, await untilAborted(client.sessionFacts(), options.signal))
+    const needs = privilegeNeeds(config, service.name, capabilitiesOf(dialect))
     if (client.checkPrivileges === undefined) {
       throw new RevmetaError('UNSUPPORTED', `The ${service.type} connector cannot check privileges yet; writes will show what is missing as PRIVILEGE failures.`)
     }
