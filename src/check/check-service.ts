@@ -57,10 +57,11 @@ export async function checkService(config: RevmetaConfig, serviceName: string, o
   if (connector === undefined) throw new RevmetaError('CONFIG_INVALID', `Unknown connector ${service.type}`)
   let dialect = connector.createDialect(service.connection)
   let client: ConnectorClient | undefined
+  let abandoned = false
   try {
     const opening = connector.createClient(service.connection, { service: service.name, dialect })
-    // A client opened after an abort is still closed, never leaked.
-    opening.then((c) => (client = c), () => undefined)
+    // A client that finishes opening after the caller gave up is closed then, never leaked.
+    opening.then((late) => (abandoned ? late.close().catch(() => undefined) : undefined), () => undefined)
     client = await untilAborted(opening, options.signal)
     // What the engine can hold may follow the session (MariaDB 10.5 comments on databases).
     if (client.sessionFacts) dialect = connector.createDialect(service.connection, await untilAborted(client.sessionFacts(), options.signal))
@@ -79,6 +80,7 @@ export async function checkService(config: RevmetaConfig, serviceName: string, o
     result.connected = error.code === 'UNSUPPORTED'
     result.error = { code: error.code, message: redactSecrets(error.message, serviceSecrets(connector.connectionSchema, service.connection)) }
   } finally {
+    abandoned = true
     const opened = client
     if (opened !== undefined) await opened.close().catch(() => undefined)
   }
