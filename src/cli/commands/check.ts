@@ -2,8 +2,8 @@ import type { Command } from 'commander'
 import { checkService, type ServiceCheck } from '../../check/check-service.js'
 import { formatChecks } from '../../check/format-check.js'
 import { loadConfig } from '../../config/load-config.js'
-import { RevmetaError } from '../../errors/revmeta-error.js'
 import { exitCodes } from '../exit-codes.js'
+import { collectService, selectedServices } from '../selected-services.js'
 
 interface CheckFlags {
   config: string
@@ -14,10 +14,7 @@ interface CheckFlags {
 /** Exit 0 when every service connected and holds all it needs, 1 otherwise, 2 for a bad config or --service. */
 async function check(flags: CheckFlags): Promise<number> {
   const config = await loadConfig(flags.config)
-  for (const name of flags.service) {
-    if (!config.services.some((s) => s.name === name)) throw new RevmetaError('CONFIG_INVALID', `--service ${name}: no such service; configured: ${config.services.map((s) => s.name).join(', ')}`)
-  }
-  const names = flags.service.length > 0 ? flags.service : config.services.map((s) => s.name)
+  const names = selectedServices(config, flags.service)
   const checks: ServiceCheck[] = []
   // One service at a time: a check is a handful of catalog queries, and this keeps each server's load to one session.
   for (const name of names) checks.push(await checkService(config, name))
@@ -31,7 +28,7 @@ export function registerCheck(program: Command, done: (code: Promise<number>) =>
     .command('check')
     .description('per service: connect, show the engine version, and check the privileges the enabled kinds need; prints the grants that are missing')
     .requiredOption('-c, --config <file>', 'revmeta YAML configuration')
-    .option('--service <name>', 'only this service (repeatable)', (value: string, all: string[]) => [...all, value], [] as string[])
+    .option('--service <name>', 'only this service (repeatable)', collectService, [] as string[])
     .option('--json', 'print one JSON object: ok and services (each a ServiceCheck)')
     .action((flags: CheckFlags) => done(check(flags)))
 }
