@@ -33,6 +33,15 @@ const levelOf: Record<string, number> = { CATALOG: 1, SCHEMA: 2, TABLE: 3, VIEW:
 
 export class DatabricksModel {
   readonly objects = new Map<string, DatabricksObject>()
+  /** Who statements run as, the groups it belongs to, and the privileges granted (on an object's parts). */
+  currentUser = 'revmeta@example.com'
+  readonly groups = new Set<string>()
+  readonly grants: { parts: string[]; privilege: string; grantee: string }[] = []
+
+  grant(parts: string[], privilege: string, grantee = this.currentUser): this {
+    this.grants.push({ parts: parts.map((p) => p.toLowerCase()), privilege, grantee })
+    return this
+  }
 
   add(parts: string[], type: DatabricksType, comment: string | null = null, owner: string | null = 'admins'): this {
     this.objects.set(key(parts), { parts: parts.map((p) => p.toLowerCase()), type, comment, owner: type === 'COLUMN' ? null : owner, tags: new Map() })
@@ -62,6 +71,8 @@ export class DatabricksModel {
       throw new StatementError('PARSE_SYNTAX_ERROR', (error as Error).message, '42601')
     }
     const c = new TokenCursor(tokens)
+    if (c.eat('SELECT', 'current_user')) return { columns: ['principal', 'version'], rows: [[this.currentUser, '3.5.2']] }
+    if (sql.startsWith("SELECT 'database' AS level")) return this.privileges(sql, parameters)
     if (c.eat('SELECT')) return this.select(sql, parameters)
     if (c.eat('SHOW', 'CATALOGS')) return { columns: ['catalog'], rows: this.all('CATALOG').map((o) => [o.parts[0]!]) }
     if (c.eat('SHOW', 'SCHEMAS', 'IN')) {
@@ -165,6 +176,24 @@ export class DatabricksModel {
         return tagRows(4, ['schema_name', 'table_name', 'column_name'])
       default:
         throw new StatementError('TABLE_OR_VIEW_NOT_FOUND', `information_schema.${match[2]} cannot be found`, '42P01')
+    }
+  }
+
+  /** The two `revmeta check` queries: objects with owners (and whether the user owns them), or the user's grants. */
+  private privileges(sql: string, p: Readonly<Record<string, string>>): { columns: string[]; rows: (string | null)[][] } {
+    const catalog = (/FROM `((?:[^`]|``)+)`\.information_schema/.exec(sql)?.[1] ?? '').replaceAll('``', '`').toLowerCase()
+    const mine = (principal: string | null) => principal !== null && (principal === this.currentUser || this.groups.has(principal))
+    const inCatalog = this.all().filter((o) => o.parts[0] === catalog && o.type !== 'COLUMN' && (o.parts.length !== 1 || o.parts[0] === p.catalog))
+    const levelOf = (o: DatabricksObject) => ['database', 'schema', 'table'][o.parts.length - 1]!
+    if (sql.includes('catalog_owner')) {
+      return {
+        columns: ['level', 'catalog_name', 'schema_name', 'table_name', 'table_type', 'owner', 'owned'],
+        rows: inCatalog.map((o) => [levelOf(o), o.parts[0]!, o.parts[1] ?? null, o.parts[2] ?? null, o.parts.length === 3 ? o.type : null, o.owner, String(mine(o.owner))]),
+      }
+    }
+    return {
+      columns: ['level', 'catalog_name', 'schema_name', 'table_name', 'privilege_type'],
+      rows: this.grants.filter((g) => g.parts[0] === catalog && mine(g.grantee)).map((g) => [['database', 'schema', 'table'][g.parts.length - 1]!, g.parts[0]!, g.parts[1] ?? null, g.parts[2] ?? null, g.privilege]),
     }
   }
 

@@ -1,11 +1,12 @@
 import { RevmetaError } from '../../errors/revmeta-error.js'
 import type { AssetRef } from '../../model/asset.js'
-import type { ClientContext, ConnectorClient, ObjectState, StateSnapshot, Statement, UnitResult } from '../connector.js'
+import type { ClientContext, ConnectorClient, ObjectState, PrivilegeNeed, PrivilegeReport, StateSnapshot, Statement, UnitResult } from '../connector.js'
 import { KnownSecrets } from '../kit/known-secrets.js'
 import { groupReadBackTargets } from '../kit/read-back-targets.js'
 import type { DatabricksConnection } from './databricks-connection.js'
 import type { DatabricksDialect } from './databricks-dialect.js'
 import { WorkspaceHttp } from './databricks-http.js'
+import { databricksGrantsQuery, databricksIdentityQuery, databricksOwnershipQuery, databricksPrivilegeFindings } from './databricks-privileges.js'
 import { allKinds, AskedNames, databricksReadBackQueries, databricksSnapshot, type DatabricksReadBackKind, type DatabricksRows } from './databricks-read-back.js'
 import { StatementRunner, type Row } from './databricks-statements.js'
 
@@ -101,6 +102,20 @@ export class DatabricksClient implements ConnectorClient {
   async listSchemas(catalog: string): Promise<string[]> {
     const rows = await this.runner.run({ statement: `SHOW SCHEMAS IN ${this.dialect.quoteIdentifier(catalog)}` })
     return rows.map((row) => row.databasename ?? row.namespace ?? row.schema_name ?? '').filter((name) => name !== '' && name !== 'information_schema')
+  }
+
+  /** Who the statements run as, then per catalog two queries: the objects with their owners, the principal's grants. */
+  async checkPrivileges(needs: readonly PrivilegeNeed[]): Promise<PrivilegeReport> {
+    const [identity = {}] = await this.runner.run(databricksIdentityQuery)
+    const objects: Row[] = []
+    const grants: Row[] = []
+    if (needs.length > 0) {
+      for (const catalog of await this.listDatabases()) {
+        objects.push(...(await this.runner.run(databricksOwnershipQuery(this.dialect, catalog))))
+        grants.push(...(await this.runner.run(databricksGrantsQuery(this.dialect, catalog))))
+      }
+    }
+    return databricksPrivilegeFindings(needs, identity, objects, grants, (name) => this.dialect.quoteIdentifier(name))
   }
 
   async close(): Promise<void> {
