@@ -9,6 +9,7 @@ const loaders: Record<string, () => Promise<Connector<any>>> = {
   clickhouse: async () => (await import('./clickhouse/index.js')).clickhouseConnector,
   duckdb: async () => (await import('./duckdb/index.js')).duckdbConnector,
   snowflake: async () => (await import('./snowflake/index.js')).snowflakeConnector,
+  athena: async () => (await import('./athena/index.js')).athenaConnector,
 }
 
 export const connectorNames = Object.keys(loaders)
