@@ -1,6 +1,8 @@
+import { execFile } from 'node:child_process'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { stringify } from 'yaml'
 import { startGlueEndpoint, type GlueEndpoint, type GlueObject } from '../support/glue-endpoint.js'
@@ -160,6 +162,11 @@ describe('revmeta apply on Athena (wire tier)', () => {
   it('the CLI made no connection anywhere but loopback (no instance-metadata probe, no AWS endpoint)', async () => {
     const refused = await readFile(guardLog, 'utf8').catch(() => '')
     expect(refused).toBe('')
+    // Control: under the same environment the guard is loaded and would have written a probe down
+    // (it refuses before any packet leaves).
+    const control = path.join(dir, 'control.log')
+    await promisify(execFile)(process.execPath, ['-e', "require('node:net').connect(80, '169.254.169.254').on('error', () => {})"], { env: { ...process.env, REVMETA_NETWORK_GUARD_LOG: control } })
+    expect((await readFile(control, 'utf8')).trim()).toBe('169.254.169.254:80')
   })
 
   it('a second run finds everything in place: unchanged, nothing sent', async () => {
@@ -179,7 +186,9 @@ describe('revmeta apply on Athena (wire tier)', () => {
     const statements = (JSON.parse(stdout) as { operations: Op[] }).operations.flatMap((o) => o.statements)
     expect(statements).toContain(`POST AWSGlue.UpdateTable ${JSON.stringify({ DatabaseName: 'sales', Name: 'orders', SkipArchive: true, TableInput: { Name: 'orders', Description: texts.orders, Parameters: { comment: texts.orders } } })}`)
     expect(statements).toContain(`POST AWSGlue.UpdateTable ${JSON.stringify({ DatabaseName: 'sales', Name: 'orders', SkipArchive: true, TableInput: { Name: 'orders', StorageDescriptor: { Columns: [{ Name: 'dt', Comment: texts.dt }] } } })}`)
-    expect(statements).toContain(`POST AWSGlue.UpdateDatabase ${JSON.stringify({ Name: 'sales', DatabaseInput: { Name: 'sales', Description: texts.schema, Parameters: { 'openmetadata.tag.Domain': 'Sales & Ops v1.2', 'openmetadata.tag.Tier': null } } })}`)
+    expect(statements).toContain(`POST AWSGlue.UpdateDatabase ${JSON.stringify({ Name: 'sales', DatabaseInput: { Name: 'sales', Description: texts.schema } })}`)
+    // A removed tag shows as null: at apply time its parameter goes, if it still holds that value.
+    expect(statements).toContain(`POST AWSGlue.UpdateDatabase ${JSON.stringify({ Name: 'sales', DatabaseInput: { Name: 'sales', Parameters: { 'openmetadata.tag.Domain': 'Sales & Ops v1.2', 'openmetadata.tag.Tier': null } } })}`)
     expect(endpoint.requests.length).toBe(received)
   })
 
