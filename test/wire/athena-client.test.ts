@@ -134,10 +134,29 @@ describe('whole-object updates keep every field they do not mean to change', () 
     expect({ ...(after.StorageDescriptor as object), Columns: [] }).toEqual({ ...(before.StorageDescriptor as object), Columns: [] })
     expect(after.Owner).toBe('data-platform')
     for (const key of Object.keys(before)) if (!['PartitionKeys', 'StorageDescriptor', 'Owner', 'VersionId', 'UpdateTime'].includes(key)) expect(after[key], key).toEqual(before[key])
-    // Four operations from one read: the first sent at VersionId 1, each later one carried onto a fresh read of the table.
-    expect(endpoint.actions().slice(4)).toEqual(['UpdateTable', 'GetTable', 'UpdateTable', 'GetTable', 'UpdateTable', 'GetTable', 'UpdateTable'])
-    expect(endpoint.updates().map((u) => u.body.VersionId)).toEqual(['1', '2', '3', '4'])
-    expect(after.VersionId).toBe('5')
+    // Four operations on one table from one read: merged into one UpdateTable at the VersionId read.
+    expect(endpoint.actions().slice(4)).toEqual(['UpdateTable'])
+    expect(endpoint.updates().map((u) => u.body.VersionId)).toEqual(['1'])
+    expect(after.VersionId).toBe('2')
+  })
+
+  it('operations on one table sent in two executes: the second carried onto a fresh read (its VersionId moved on)', async () => {
+    const snapshot = await client.readBack([at('sales', 'orders')])
+    const first = render(snapshot.get(assetFqn(at('sales', 'orders', 'id'))), at('sales', 'orders', 'id'), 'description', 'Key')
+    const second = render(snapshot.get(assetFqn(at('sales', 'orders'))), at('sales', 'orders'), 'owners', 'marta')
+    expect(await client.execute('glue', [first])).toEqual([{ ok: true }])
+    expect(await client.execute('glue', [second])).toEqual([{ ok: true }])
+    expect(endpoint.actions().slice(4)).toEqual(['UpdateTable', 'GetTable', 'UpdateTable'])
+    expect(endpoint.table('sales', 'orders')).toMatchObject({ Owner: 'marta', VersionId: '3' })
+    expect((endpoint.table('sales', 'orders')!.StorageDescriptor as { Columns: GlueObject[] }).Columns[0]!.Comment).toBe('Key')
+  })
+
+  it('a merged update Glue refuses is sent again per operation, so the refusal lands on the operation that causes it', async () => {
+    endpoint.fail('UpdateTable', 'InvalidInputException', { message: 'bad column comment' })
+    const { results } = await apply([at('sales', 'orders', 'id'), 'description', 'Key'], [at('sales', 'orders'), 'owners', 'marta'])
+    expect(results).toEqual([{ ok: true }, { ok: true }])
+    expect(endpoint.actions().slice(4)).toEqual(['UpdateTable', 'UpdateTable', 'GetTable', 'UpdateTable'])
+    expect(endpoint.table('sales', 'orders')).toMatchObject({ Owner: 'marta', VersionId: '3' })
   })
 
   it('a view keeps its view text, type and parameters; a Glue database keeps its location, parameters and permissions', async () => {
@@ -194,6 +213,7 @@ describe('another writer', () => {
     expect(endpoint.requests.filter((r) => r.action === 'UpdateTable' && r.body.Name === 'orders')).toHaveLength(3)
     expect(results[1]).toMatchObject({ ok: false, error: { code: 'CONCURRENT_MODIFICATION' } })
     expect(endpoint.table('sales', 'orders')!.Owner).toBe('etl')
+    expect(endpoint.table('sales', 'v_orders')!.Owner).toBe('analyst')
   })
 })
 
@@ -220,7 +240,7 @@ describe('errors', () => {
 
   it('credentials refused: CONNECTION_FAILED, not retryable, and the secret key appears nowhere', async () => {
     endpoint.fail('GetDatabase', 'UnrecognizedClientException', { message: `The security token included in the request is invalid ${secret}` })
-    const error = await client.readBack([at('sales')]).catch((e: unknown) => e as Error & { code: string; retryable: boolean })
+    const error = (await client.readBack([at('sales')]).then(() => undefined, (e: unknown) => e)) as Error & { code: string; retryable: boolean }
     expect(error).toMatchObject({ code: 'CONNECTION_FAILED', retryable: false })
     expect(JSON.stringify({ message: error.message, details: (error as { details?: unknown }).details })).not.toContain(secret)
   })

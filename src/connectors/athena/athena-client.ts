@@ -8,7 +8,8 @@ import { groupReadBackTargets } from '../kit/read-back-targets.js'
 import type { AthenaConnection } from './athena-connection.js'
 import { parseAthenaDefinition } from './athena-definition.js'
 import { glueActions, glueEndpoint } from './athena-dialect.js'
-import { changesBetween, rebaseChanges, type FieldChange } from './athena-edit.js'
+import { applyChanges, changesBetween, rebaseChanges, type FieldChange } from './athena-edit.js'
+import { mergeGroups } from './athena-merge.js'
 import { classifyGlueError } from './athena-errors.js'
 import { databaseInputOf, sdkTableInput, tableInputOf, type GlueJson } from './athena-glue-input.js'
 import { addCatalogState, addGlueDatabase, readKey } from './athena-read-back.js'
@@ -23,6 +24,13 @@ interface TableRequest {
   SkipArchive?: boolean
   VersionId?: string
   TableInput: GlueJson
+}
+
+/** One UpdateTable unit: its table, its request, and the change it makes. */
+interface TableUnit {
+  readonly key: string
+  readonly body: TableRequest
+  readonly changes: readonly FieldChange[]
 }
 
 interface DatabaseRequest {
@@ -92,15 +100,29 @@ class AthenaClient implements ConnectorClient {
     return snapshot
   }
 
+  /**
+   * Units go one after another (two may change the same table, and each must see the other's
+   * result), except that the units changing one table are merged into one UpdateTable: a table
+   * whose 300 column comments change is one request, not 300 updates and 299 re-reads. A merged
+   * update Glue refuses is sent again unit by unit, so the refusal lands on the unit that causes it.
+   */
   async execute(route: string, units: readonly (readonly Statement[])[]): Promise<UnitResult[]> {
-    const results: UnitResult[] = []
-    // Units go one after another: two may change the same table, and each must see the other's result.
-    for (const unit of units) {
-      try {
-        for (const statement of unit) await this.send(route, statement)
-        results.push({ ok: true })
-      } catch (error) {
-        results.push({ ok: false, error: error instanceof RevmetaError ? error : classifyGlueError(error, { action: 'request', secrets: this.secrets.list }) })
+    const results: UnitResult[] = new Array(units.length)
+    const plans = units.map((unit) => this.tableUnit(route, unit))
+    for (const group of mergeGroups(plans.map((plan) => (plan instanceof RevmetaError ? undefined : plan?.key)))) {
+      if (group.length > 1) {
+        const first = plans[group[0]!] as TableUnit
+        const error = await this.attempt(() => this.sendTable(first.body, group.flatMap((i) => (plans[i] as TableUnit).changes)))
+        // Network, throttling, other writers: the same for each unit, so each gets that error.
+        if (error === undefined || error.retryable) {
+          for (const i of group) results[i] = error === undefined ? { ok: true } : { ok: false, error }
+          continue
+        }
+      }
+      for (const i of group) {
+        const plan = plans[i]
+        const error = plan instanceof RevmetaError ? plan : await this.attempt(() => (plan !== undefined ? this.sendTable(plan.body, plan.changes) : this.sendAll(route, units[i]!)))
+        results[i] = error === undefined ? { ok: true } : { ok: false, error }
       }
     }
     return results
@@ -122,21 +144,42 @@ class AthenaClient implements ConnectorClient {
     this.glue.destroy()
   }
 
-  private async send(route: string, statement: Statement): Promise<void> {
-    if (statement.kind !== 'api' || route !== glueEndpoint) throw new RevmetaError('INTERNAL', `The athena client sends Glue requests only, not ${statement.kind === 'api' ? statement.endpoint : 'SQL'}`)
-    if (statement.path === glueActions.updateTable) return this.updateTable(statement.body as TableRequest)
-    if (statement.path === glueActions.updateDatabase) return this.updateDatabase(statement.body as DatabaseRequest)
-    throw new RevmetaError('INTERNAL', `Unknown Glue action ${statement.path}`)
+  private async sendAll(route: string, unit: readonly Statement[]): Promise<void> {
+    for (const statement of unit) {
+      const plan = this.tableUnit(route, [statement])
+      if (plan instanceof RevmetaError) throw plan
+      if (plan !== undefined) await this.sendTable(plan.body, plan.changes)
+      else if (statement.kind === 'api' && statement.path === glueActions.updateDatabase) await this.updateDatabase(statement.body as DatabaseRequest)
+      else throw new RevmetaError('INTERNAL', `Unknown Glue request ${statement.kind === 'api' ? statement.display.slice(0, 80) : 'SQL'}`)
+    }
   }
 
-  /** UpdateTable with the VersionId read; on a conflict, the change carried onto a fresh read, up to conflictRetries times. */
-  private async updateTable(body: TableRequest): Promise<void> {
+  /**
+   * A unit that is one UpdateTable, with the change it makes (told from the rest against the read
+   * it was made from); the error when it was not made from that read; undefined for other units.
+   */
+  private tableUnit(route: string, unit: readonly Statement[]): TableUnit | RevmetaError | undefined {
+    const statement = unit[0]
+    if (unit.length !== 1 || statement === undefined) return undefined
+    if (statement.kind !== 'api' || route !== glueEndpoint) return new RevmetaError('INTERNAL', `The athena client sends Glue requests only, not ${statement.kind === 'api' ? statement.endpoint : 'SQL'}`)
+    if (statement.path !== glueActions.updateTable) return undefined
+    const body = statement.body as TableRequest
+    const key = readKey(body.DatabaseName, body.Name)
+    const base = parseAthenaDefinition(this.reads.get(key))
+    if (base === undefined || base.version !== body.VersionId) return this.notFromRead(`${body.DatabaseName}.${body.Name}`)
+    try {
+      return { key, body, changes: changesBetween(base.input, body.TableInput) }
+    } catch (error) {
+      return error as RevmetaError
+    }
+  }
+
+  /** UpdateTable with the VersionId read; on a conflict, the changes carried onto a fresh read, up to conflictRetries times. */
+  private async sendTable(body: TableRequest, changes: readonly FieldChange[]): Promise<void> {
     const key = readKey(body.DatabaseName, body.Name)
     const object = `${body.DatabaseName}.${body.Name}`
-    const base = parseAthenaDefinition(this.reads.get(key))
-    if (base === undefined || base.version !== body.VersionId) throw this.notFromRead(object)
-    const changes = changesBetween(base.input, body.TableInput)
-    let request: TableRequest | undefined = this.moved.has(key) ? await this.freshTable(body, changes) : body
+    const base = parseAthenaDefinition(this.reads.get(key))!
+    let request: TableRequest | undefined = this.moved.has(key) ? await this.freshTable(body, changes) : { ...body, TableInput: applyChanges(base.input, changes) }
     for (let attempt = 0; request !== undefined; attempt++) {
       try {
         const sent: TableRequest = request
@@ -208,6 +251,16 @@ class AthenaClient implements ConnectorClient {
       retryable: true,
       details: { engine: 'athena', object },
     })
+  }
+
+  /** Runs one send; its failure as a coded error, or undefined. */
+  private async attempt(send: () => Promise<void>): Promise<RevmetaError | undefined> {
+    try {
+      await send()
+      return undefined
+    } catch (error) {
+      return error instanceof RevmetaError ? error : classifyGlueError(error, { action: 'request', secrets: this.secrets.list })
+    }
   }
 
   private async call<T>(action: string, object: string | undefined, run: () => Promise<T>): Promise<T> {
