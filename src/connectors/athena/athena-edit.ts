@@ -21,66 +21,80 @@ function columnNamed(input: GlueJson, name: string): GlueColumn | undefined {
 
 /** The value at a path; undefined when the field, or the column holding it, is absent. */
 export function valueAt(input: GlueJson, path: FieldPath): string | undefined {
+  return valueIn(input, path, (name) => columnNamed(input, name))
+}
+
+function valueIn(input: GlueJson, path: FieldPath, column: (name: string) => GlueColumn | undefined): string | undefined {
   if (path[0] === 'column') {
-    const column = columnNamed(input, path[1])
-    const value = path[2] === 'Comment' ? column?.Comment : column?.Parameters?.[path[3]!]
+    const found = column(path[1])
+    const value = path[2] === 'Comment' ? found?.Comment : found?.Parameters?.[path[3]!]
     return typeof value === 'string' ? value : undefined
   }
   const value = path[0] === 'Parameters' ? (input.Parameters as Record<string, string> | undefined)?.[path[1]] : input[path[0]]
   return typeof value === 'string' ? value : undefined
 }
 
-function setIn(holder: Record<string, unknown>, key: string, value: string | undefined): void {
-  if (value === undefined) delete holder[key]
-  else holder[key] = value
+/** valueAt for many paths of one input: its columns looked up by name once, not once per path. */
+function valuesOf(input: GlueJson): (path: FieldPath) => string | undefined {
+  const byName = new Map(columnsOf(input).map(({ column }) => [column.Name, column]))
+  return (path) => valueIn(input, path, (name) => byName.get(name))
 }
 
-function setParameter(holder: { Parameters?: Record<string, string> }, key: string, value: string | undefined): void {
-  if (value === undefined) {
-    if (holder.Parameters !== undefined) delete holder.Parameters[key]
-    return
-  }
-  holder.Parameters ??= {}
-  holder.Parameters[key] = value
+function withField<T extends object>(holder: T, key: string, value: string | undefined): T {
+  const out = { ...holder } as Record<string, unknown>
+  if (value === undefined) delete out[key]
+  else out[key] = value
+  return out as T
 }
 
-/** Sets one field in place. A column that is not there is OBJECT_NOT_FOUND: nothing is invented. */
-function setAt(input: GlueJson, path: FieldPath, value: string | undefined): void {
-  if (path[0] !== 'column') {
-    if (path[0] === 'Parameters') setParameter(input as { Parameters?: Record<string, string> }, path[1], value)
-    else setIn(input, path[0], value)
-    return
-  }
-  const column = columnNamed(input, path[1])
-  if (column === undefined) {
-    throw new RevmetaError('OBJECT_NOT_FOUND', `Table ${JSON.stringify(input.Name)} has no column ${JSON.stringify(path[1])} in Glue`, { details: { table: String(input.Name), column: path[1] } })
-  }
-  if (path[2] === 'Comment') setIn(column, 'Comment', value)
-  else setParameter(column, path[3]!, value)
+function withParameter<T extends { Parameters?: Record<string, string> }>(holder: T, key: string, value: string | undefined): T {
+  if (value === undefined && holder.Parameters?.[key] === undefined) return holder
+  return { ...holder, Parameters: withField(holder.Parameters ?? {}, key, value) }
+}
+
+/**
+ * One field set in a copy of `input` that shares every part it does not change (inputs are never
+ * changed in place, so a table's many column operations do not each copy the whole table). A
+ * column that is not there is OBJECT_NOT_FOUND: nothing is invented.
+ */
+function withChange(input: GlueJson, path: FieldPath, value: string | undefined): GlueJson {
+  if (path[0] === 'Parameters') return withParameter(input as { Parameters?: Record<string, string> }, path[1], value) as GlueJson
+  if (path[0] !== 'column') return withField(input, path[0], value)
+  const change = (column: GlueColumn): GlueColumn => (path[2] === 'Comment' ? withField(column, 'Comment', value) : withParameter(column, path[3]!, value))
+  const storage = input.StorageDescriptor as { Columns?: GlueColumn[] } | undefined
+  const at = storage?.Columns?.findIndex((column) => column.Name === path[1]) ?? -1
+  if (at >= 0) return { ...input, StorageDescriptor: { ...storage, Columns: storage!.Columns!.map((column, i) => (i === at ? change(column) : column)) } }
+  const keys = input.PartitionKeys as GlueColumn[] | undefined
+  const key = keys?.findIndex((column) => column.Name === path[1]) ?? -1
+  if (key >= 0) return { ...input, PartitionKeys: keys!.map((column, i) => (i === key ? change(column) : column)) }
+  throw new RevmetaError('OBJECT_NOT_FOUND', `Table ${JSON.stringify(input.Name)} has no column ${JSON.stringify(path[1])} in Glue`, { details: { table: String(input.Name), column: path[1] } })
 }
 
 /** A copy of `input` with the changes made; the input itself is left as it was. */
 export function applyChanges(input: GlueJson, changes: readonly FieldChange[]): GlueJson {
-  const out = structuredClone(input)
-  for (const change of changes) setAt(out, change.path, change.value)
-  return out
+  let out = input
+  for (const change of changes) out = withChange(out, change.path, change.value)
+  return out === input ? { ...input } : out
 }
 
-/** Every field revmeta may write in either input, by path. */
-function writablePaths(...inputs: GlueJson[]): FieldPath[] {
+const byName = (input: GlueJson) => new Map(columnsOf(input).map(({ column }) => [column.Name, column]))
+const parameterKeys = (holder: { Parameters?: Record<string, string> } | undefined) => Object.keys(holder?.Parameters ?? {})
+
+/**
+ * Every field revmeta may write that can differ between two inputs, by path. A part the two share
+ * (the same object: a copy made by applyChanges) cannot differ and is skipped, so telling one
+ * column's change from a wide table costs one pass, not one per column.
+ */
+function writablePaths(base: GlueJson, next: GlueJson): FieldPath[] {
   const paths: FieldPath[] = [['Description'], ['Owner']]
-  const keys = (holder: { Parameters?: Record<string, string> } | undefined) => Object.keys(holder?.Parameters ?? {})
-  const seen = new Set<string>()
-  const add = (path: FieldPath) => {
-    const id = JSON.stringify(path)
-    if (!seen.has(id)) (seen.add(id), paths.push(path))
+  if (base.Parameters !== next.Parameters) {
+    for (const key of new Set([...parameterKeys(base as { Parameters?: Record<string, string> }), ...parameterKeys(next as { Parameters?: Record<string, string> })])) paths.push(['Parameters', key])
   }
-  for (const input of inputs) {
-    for (const key of keys(input as { Parameters?: Record<string, string> })) add(['Parameters', key])
-    for (const { column } of columnsOf(input)) {
-      add(['column', column.Name, 'Comment'])
-      for (const key of keys(column)) add(['column', column.Name, 'Parameters', key])
-    }
+  const [before, after] = [byName(base), byName(next)]
+  for (const name of new Set([...before.keys(), ...after.keys()])) {
+    if (before.get(name) === after.get(name)) continue
+    paths.push(['column', name, 'Comment'])
+    for (const key of new Set([...parameterKeys(before.get(name)), ...parameterKeys(after.get(name))])) paths.push(['column', name, 'Parameters', key])
   }
   return paths
 }
@@ -91,9 +105,10 @@ function writablePaths(...inputs: GlueJson[]): FieldPath[] {
  * change cannot be told apart from the rest: that is refused, never guessed.
  */
 export function changesBetween(base: GlueJson, next: GlueJson): FieldChange[] {
+  const [before, after] = [valuesOf(base), valuesOf(next)]
   const changes = writablePaths(base, next).flatMap((path) => {
-    const was = valueAt(base, path)
-    const value = valueAt(next, path)
+    const was = before(path)
+    const value = after(path)
     return was === value ? [] : [{ path, value, was }]
   })
   if (!isDeepStrictEqual(applyChanges(base, changes), next)) {
