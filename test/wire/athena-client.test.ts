@@ -92,6 +92,13 @@ describe('read-back', () => {
     expect(snapshot.get(assetFqn(at()))).toMatchObject({ objectType: 'database', description: null })
   })
 
+  it('lists the Data Catalog as the one database and its Glue databases as schemas, page by page (for ingestion)', async () => {
+    endpoint.putDatabase({ Name: 'raw' }).putDatabase({ Name: 'marts' })
+    expect(await client.listDatabases!()).toEqual(['awsdatacatalog'])
+    expect(await client.listSchemas!('awsdatacatalog')).toEqual(['marts', 'raw', 'sales'])
+    expect(endpoint.actions()).toEqual(['GetDatabases', 'GetDatabases'])
+  })
+
   it('a missing Glue database or another catalog name reads as missing; an access error fails the read-back with PRIVILEGE', async () => {
     const snapshot = await client.readBack([at('nope', 't'), { ...at('sales'), database: 'other' }])
     expect(snapshot.has(assetFqn(at('nope')))).toBe(false)
