@@ -179,6 +179,16 @@ describe('revmeta apply on Athena (wire tier)', () => {
     expect(endpoint.updates()).toHaveLength(updates)
   })
 
+  it('through the embedded state store (the durable queue and its worker) the same run is unchanged too', async () => {
+    const updates = endpoint.updates().length
+    const stored = path.join(dir, 'stored.yaml')
+    await writeFile(stored, (await readFile(config, 'utf8')) + stringify({ store: { dir: path.join(dir, 'store') }, execution: { waitForRetriesMs: 0 } }))
+    const { code, stdout, stderr } = await revmeta('apply', '--config', stored, '--events', events, '--json')
+    expect(code, stdout + stderr).toBe(1)
+    expect((JSON.parse(stdout) as { summary: Record<string, number> }).summary).toMatchObject({ unchanged: 8, failed: 4, unsupported: 2 })
+    expect(endpoint.updates()).toHaveLength(updates)
+  })
+
   it('plan --offline shows each request as POST AWSGlue.<Action> with the changed fields only, contacting nothing', async () => {
     const received = endpoint.requests.length
     const { code, stdout } = await revmeta('plan', '--offline', '--config', config, '--events', events, '--json')
