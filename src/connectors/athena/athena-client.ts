@@ -86,6 +86,10 @@ class AthenaClient implements ConnectorClient {
   async readBack(assets: readonly AssetRef[]): Promise<StateSnapshot> {
     const snapshot = new Map<string, ObjectState>()
     const place = { service: this.context.service, database: this.connection.databaseName }
+    // Statements are made from the latest read-back: older reads are dropped, so a long-running
+    // worker holds one read of what it works on, not every table it ever saw.
+    this.reads.clear()
+    this.moved.clear()
     for (const [database, schemas] of groupReadBackTargets(assets)) {
       // Another database name is not this Data Catalog: its objects read as missing.
       if (database !== this.connection.databaseName) continue
@@ -240,10 +244,7 @@ class AthenaClient implements ConnectorClient {
 
   /** Keeps what each object was read as, so a statement's change can be told from the rest. */
   private remember(definitions: ReadonlyMap<string, string>): void {
-    for (const [key, definition] of definitions) {
-      this.reads.set(key, definition)
-      this.moved.delete(key)
-    }
+    for (const [key, definition] of definitions) this.reads.set(key, definition)
   }
 
   private notFromRead(object: string): RevmetaError {
