@@ -252,6 +252,12 @@ describe('errors', () => {
     expect(JSON.stringify({ message: error.message, details: (error as { details?: unknown }).details })).not.toContain(secret)
   })
 
+  it('SQL (a channel\'s custom template) is refused UNSUPPORTED: this connector runs no queries', async () => {
+    const results = await client.execute('awsdatacatalog', [[{ kind: 'sql', database: 'awsdatacatalog', sql: "ALTER TABLE sales.orders SET TBLPROPERTIES ('comment' = 'x')" }]])
+    expect(results[0]).toMatchObject({ ok: false, error: { code: 'UNSUPPORTED' } })
+    expect(endpoint.requests).toEqual([])
+  })
+
   it('a request not made from the read this client holds is refused, never sent over the table', async () => {
     await client.readBack([at('sales', 'orders')])
     const offline = dialect.description.render({ asset: at('sales', 'orders'), objectType: 'table' }, 'partial')

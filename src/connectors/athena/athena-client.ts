@@ -165,7 +165,10 @@ class AthenaClient implements ConnectorClient {
   private tableUnit(route: string, unit: readonly Statement[]): TableUnit | RevmetaError | undefined {
     const statement = unit[0]
     if (unit.length !== 1 || statement === undefined) return undefined
-    if (statement.kind !== 'api' || route !== glueEndpoint) return new RevmetaError('INTERNAL', `The athena client sends Glue requests only, not ${statement.kind === 'api' ? statement.endpoint : 'SQL'}`)
+    if (statement.kind !== 'api' || route !== glueEndpoint) {
+      // A channel's custom SQL template renders SQL: this connector runs no Athena queries.
+      return new RevmetaError('UNSUPPORTED', `The athena connector sends Glue API requests only; it runs no SQL, so a custom SQL template cannot be applied here (${statement.kind === 'api' ? statement.endpoint : 'SQL'})`, { details: { engine: 'athena' } })
+    }
     if (statement.path !== glueActions.updateTable) return undefined
     const body = statement.body as TableRequest
     const key = readKey(body.DatabaseName, body.Name)
