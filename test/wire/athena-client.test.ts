@@ -252,6 +252,11 @@ describe('errors', () => {
     expect(JSON.stringify({ message: error.message, details: (error as { details?: unknown }).details })).not.toContain(secret)
   })
 
+  it('an unreadable secret key file fails the client with CONNECTION_FAILED naming the option and the path', async () => {
+    const connection = athenaConnector.connectionSchema.parse({ region: 'eu-west-1', endpoint: endpoint.url, accessKeyId: 'AKIDTEST', secretAccessKeyFile: '/nonexistent/aws-secret' })
+    await expect(athenaConnector.createClient(connection, { service: 'ath', dialect })).rejects.toMatchObject({ code: 'CONNECTION_FAILED', retryable: false, message: 'Cannot read secretAccessKeyFile /nonexistent/aws-secret (ENOENT)' })
+  })
+
   it('SQL (a channel\'s custom template) is refused UNSUPPORTED: this connector runs no queries', async () => {
     const results = await client.execute('awsdatacatalog', [[{ kind: 'sql', database: 'awsdatacatalog', sql: "ALTER TABLE sales.orders SET TBLPROPERTIES ('comment' = 'x')" }]])
     expect(results[0]).toMatchObject({ ok: false, error: { code: 'UNSUPPORTED' } })

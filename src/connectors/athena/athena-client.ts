@@ -51,8 +51,8 @@ export async function createAthenaClient(connection: AthenaConnection, context: 
     ...(connection.profile !== undefined ? { profile: connection.profile } : {}),
   }
   if (connection.accessKeyId !== undefined) {
-    const secretAccessKey = connection.secretAccessKeyFile !== undefined ? await secrets.readPasswordFile(connection.secretAccessKeyFile) : connection.secretAccessKey!
-    const sessionToken = connection.sessionTokenFile !== undefined ? await secrets.readPasswordFile(connection.sessionTokenFile) : connection.sessionToken
+    const secretAccessKey = connection.secretAccessKeyFile !== undefined ? await secrets.readPasswordFile(connection.secretAccessKeyFile, 'secretAccessKeyFile') : connection.secretAccessKey!
+    const sessionToken = connection.sessionTokenFile !== undefined ? await secrets.readPasswordFile(connection.sessionTokenFile, 'sessionTokenFile') : connection.sessionToken
     config.credentials = { accessKeyId: connection.accessKeyId, secretAccessKey, ...(sessionToken !== undefined ? { sessionToken } : {}) }
   }
   return new AthenaClient(sdk, new sdk.GlueClient(config), connection, context, secrets)
