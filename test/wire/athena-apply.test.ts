@@ -65,7 +65,13 @@ beforeAll(async () => {
   await writeFile(
     events,
     JSON.stringify([
-      changeEvent('database', 'ath.awsdatacatalog', { added: [{ name: 'description', newValue: 'The Data Catalog' }] }),
+      changeEvent('database', 'ath.awsdatacatalog', {
+        added: [
+          { name: 'description', newValue: 'The Data Catalog' },
+          { name: 'owners', newValue: json([user('marta')]) },
+          { name: 'tags', newValue: json([tag('Tier.Gold')]) },
+        ],
+      }),
       changeEvent('databaseSchema', 'ath.awsdatacatalog.sales', {
         updated: [{ name: 'description', oldValue: 'Sales data lake', newValue: texts.schema }],
         added: [
@@ -130,6 +136,8 @@ describe('revmeta apply on Athena (wire tier)', () => {
       'ath.awsdatacatalog.sales:owners:unsupported:UNSUPPORTED',
       'ath.awsdatacatalog.sales:tags:applied',
       'ath.awsdatacatalog:description:unsupported:UNSUPPORTED',
+      'ath.awsdatacatalog:owners:unsupported:UNSUPPORTED',
+      'ath.awsdatacatalog:tags:unsupported:UNSUPPORTED',
     ])
     // The table: exactly the catalog's metadata, every other field as it was.
     const orders = endpoint.table('sales', 'orders')!
@@ -175,7 +183,7 @@ describe('revmeta apply on Athena (wire tier)', () => {
     const { code, stdout } = await revmeta('apply', '--no-store', '--config', config, '--events', events, '--json')
     expect(code, stdout).toBe(1)
     const report = JSON.parse(stdout) as { summary: Record<string, number>; operations: Op[] }
-    expect(report.summary).toMatchObject({ unchanged: 8, applied: 0, failed: 4, unsupported: 2 })
+    expect(report.summary).toMatchObject({ unchanged: 8, applied: 0, failed: 4, unsupported: 4 })
     expect(endpoint.updates()).toHaveLength(updates)
   })
 
@@ -185,7 +193,7 @@ describe('revmeta apply on Athena (wire tier)', () => {
     await writeFile(stored, (await readFile(config, 'utf8')) + stringify({ store: { dir: path.join(dir, 'store') }, execution: { waitForRetriesMs: 0 } }))
     const { code, stdout, stderr } = await revmeta('apply', '--config', stored, '--events', events, '--json')
     expect(code, stdout + stderr).toBe(1)
-    expect((JSON.parse(stdout) as { summary: Record<string, number> }).summary).toMatchObject({ unchanged: 8, failed: 4, unsupported: 2 })
+    expect((JSON.parse(stdout) as { summary: Record<string, number> }).summary).toMatchObject({ unchanged: 8, failed: 4, unsupported: 4 })
     expect(endpoint.updates()).toHaveLength(updates)
   })
 
