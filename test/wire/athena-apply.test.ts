@@ -8,6 +8,7 @@ import { stringify } from 'yaml'
 import { startGlueEndpoint, type GlueEndpoint, type GlueObject } from '../support/glue-endpoint.js'
 import { ordersTable, ordersView, salesDatabase, seedSales } from '../support/glue-tables.js'
 import { changeEvent, json, tag, user } from '../support/om-events.js'
+import { writeCliRunFiles } from '../support/cli-run-files.js'
 import { revmeta } from '../support/run-cli.js'
 
 /**
@@ -45,26 +46,18 @@ beforeAll(async () => {
   process.env.NODE_OPTIONS = [process.env.NODE_OPTIONS, `--import ${path.resolve('test/support/network-guard.mjs')}`].filter(Boolean).join(' ')
   process.env.AWS_EC2_METADATA_DISABLED = 'true'
   process.env.REVMETA_NETWORK_GUARD_LOG = guardLog
-  config = path.join(dir, 'revmeta.yaml')
-  await writeFile(
-    config,
-    stringify({
-      services: [
-        {
-          name: 'ath',
-          type: 'athena',
-          connection: { region: 'eu-west-1', endpoint: endpoint.url, accessKeyId: 'AKIDAPPLY', secretAccessKeyFile: 'aws-secret', maxAttempts: 2 },
-          owners: { strategy: 'map', map: { marta: 'marta@example.com' } },
-          execution: { concurrency: 1 },
-        },
-      ],
-      channels: [{ name: 'everything', sync: { descriptions: true, tags: true, owners: true } }],
-    }),
-  )
-  events = path.join(dir, 'events.json')
-  await writeFile(
-    events,
-    JSON.stringify([
+  ;({ config, events } = await writeCliRunFiles(
+    dir,
+    [
+      {
+        name: 'ath',
+        type: 'athena',
+        connection: { region: 'eu-west-1', endpoint: endpoint.url, accessKeyId: 'AKIDAPPLY', secretAccessKeyFile: 'aws-secret', maxAttempts: 2 },
+        owners: { strategy: 'map', map: { marta: 'marta@example.com' } },
+        execution: { concurrency: 1 },
+      },
+    ],
+    [
       changeEvent('database', 'ath.awsdatacatalog', {
         added: [
           { name: 'description', newValue: 'The Data Catalog' },
@@ -95,8 +88,8 @@ beforeAll(async () => {
         ],
       }),
       changeEvent('table', 'ath.awsdatacatalog.sales.v_orders', { updated: [{ name: 'description', oldValue: 'old view', newValue: texts.view }] }),
-    ]),
-  )
+    ],
+  ))
 })
 
 afterAll(async () => {
