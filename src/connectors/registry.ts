@@ -11,6 +11,7 @@ const loaders: Record<string, () => Promise<Connector<any>>> = {
   snowflake: async () => (await import('./snowflake/index.js')).snowflakeConnector,
   databricks: async () => (await import('./databricks/index.js')).databricksConnector,
   'unity-catalog': async () => (await import('./unity-catalog/index.js')).unityCatalogConnector,
+  athena: async () => (await import('./athena/index.js')).athenaConnector,
 }
 
 export const connectorNames = Object.keys(loaders)

@@ -54,6 +54,9 @@ export const errorCodes = {
   SUBSCRIPTION_REFUSED: { retryable: false, summary: "A webhook subscription's endpoint is not on the allowlist (catalog.subscriptions.allow; by default only revmeta's own webhook).", fix: 'Add the URL prefix to catalog.subscriptions.allow if the catalog should send its changes there.' },
   TOKEN_NOT_FOUND: { retryable: false, summary: 'No API token has this id or name.', fix: 'revmeta token list shows the ids and names.' },
   TOKEN_NAME_TAKEN: { retryable: false, summary: 'An API token of this name exists already (names stay taken after a revoke, so the audit trail stays unambiguous).', fix: 'Choose another --name, or leave it out for a generated one.' },
+  // Athena (Glue Data Catalog) and other engines whose API updates replace a whole object.
+  CONCURRENT_MODIFICATION: { retryable: true, summary: 'Another writer changed the object between revmeta reading it and writing it, on every attempt allowed (Glue answered ConcurrentModificationException to the VersionId sent), or a request could not be carried onto a fresh read. Nothing of the other writer\'s change was overwritten.', fix: 'Nothing, usually: the operation is retried on a fresh read. If it keeps failing, find the process that rewrites the object so often (raise conflictRetries for the service meanwhile).' },
+  THROTTLED: { retryable: true, summary: 'The engine\'s API kept refusing requests for their rate (ThrottlingException, 429) after the client\'s own retries with backoff.', fix: 'Nothing: the operation is retried later. Lower the service\'s execution.ratePerSecond or concurrency, or raise maxAttempts.' },
   INTERNAL: { retryable: false, summary: 'A bug in revmeta.', fix: 'Report it with the message and the input.' },
 } as const satisfies Record<string, ErrorCodeInfo>
 

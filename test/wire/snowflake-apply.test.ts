@@ -2,8 +2,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { stringify } from 'yaml'
 import { changeEvent, json, tag, user } from '../support/om-events.js'
+import { writeCliRunFiles } from '../support/cli-run-files.js'
 import { revmeta } from '../support/run-cli.js'
 import { startSnowflakeEndpoint, type SnowflakeEndpoint } from '../support/snowflake-endpoint.js'
 import { SnowflakeModel } from '../support/snowflake-model.js'
@@ -60,36 +60,28 @@ beforeAll(async () => {
   process.env.REVMETA_SOCKET_LOG = path.join(dir, 'sockets.log')
   process.env.NODE_OPTIONS = [process.env.NODE_OPTIONS, socketLogImport].filter(Boolean).join(' ')
   await writeFile(path.join(dir, 'password'), 'pw-from-file\n')
-  config = path.join(dir, 'revmeta.yaml')
-  await writeFile(
-    config,
-    stringify({
-      services: [
-        {
-          name: 'snow',
-          type: 'snowflake',
-          connection: {
-            account: 'revmeta_test',
-            accessUrl: endpoint.url,
-            username: 'loader',
-            passwordFile: 'password',
-            warehouse: 'WH',
-            role: 'SYSADMIN',
-            maxRetries: 2,
-            // Tags on a database need a home: a database has no schema of its own.
-            tagSchema: { database: 'GOV', schema: 'TAGS' },
-          },
-          owners: { strategy: 'map', map: { marta: 'ANALYST', 'team:Platform': 'PLATFORM_ADMIN' } },
-          execution: { concurrency: 1 },
+  ;({ config, events } = await writeCliRunFiles(
+    dir,
+    [
+      {
+        name: 'snow',
+        type: 'snowflake',
+        connection: {
+          account: 'revmeta_test',
+          accessUrl: endpoint.url,
+          username: 'loader',
+          passwordFile: 'password',
+          warehouse: 'WH',
+          role: 'SYSADMIN',
+          maxRetries: 2,
+          // Tags on a database need a home: a database has no schema of its own.
+          tagSchema: { database: 'GOV', schema: 'TAGS' },
         },
-      ],
-      channels: [{ name: 'everything', sync: { descriptions: true, tags: true, owners: true } }],
-    }),
-  )
-  events = path.join(dir, 'events.json')
-  await writeFile(
-    events,
-    JSON.stringify([
+        owners: { strategy: 'map', map: { marta: 'ANALYST', 'team:Platform': 'PLATFORM_ADMIN' } },
+        execution: { concurrency: 1 },
+      },
+    ],
+    [
       changeEvent('database', 'snow.SALES', {
         updated: [{ name: 'description', oldValue: 'old', newValue: texts.database }],
         added: [
@@ -124,8 +116,8 @@ beforeAll(async () => {
         ],
       }),
       changeEvent('table', 'snow.SALES.PUBLIC.MV_DAILY', { added: [{ name: 'description', newValue: texts.mv }] }),
-    ]),
-  )
+    ],
+  ))
 })
 
 afterAll(async () => {

@@ -15,9 +15,9 @@ export class KnownSecrets {
     if (value !== undefined && value.length > 0 && !this.values.includes(value)) this.values.push(value)
   }
 
-  /** Reads a password file and remembers what it held. */
-  async readPasswordFile(file: string): Promise<string> {
-    const password = await readPasswordFile(file)
+  /** Reads a password (or other secret) file and remembers what it held; `key` names the option in a message. */
+  async readPasswordFile(file: string, key?: string): Promise<string> {
+    const password = await readPasswordFile(file, key)
     this.add(password)
     return password
   }
