@@ -13,6 +13,11 @@ export interface AssetRef {
   readonly schema?: string
   readonly table?: string
   readonly column?: string
+  /**
+   * A field inside a nested (struct) column, outermost first: `customer.address.city` is column
+   * `customer`, path `['address', 'city']`. Absent for a top-level column and above.
+   */
+  readonly path?: readonly string[]
 }
 
 /** The parts of an asset's name in order, service first. */
@@ -21,6 +26,7 @@ export function assetParts(asset: AssetRef): string[] {
   if (asset.schema !== undefined) parts.push(asset.schema)
   if (asset.table !== undefined) parts.push(asset.table)
   if (asset.column !== undefined) parts.push(asset.column)
+  if (asset.path !== undefined) parts.push(...asset.path)
   return parts
 }
 

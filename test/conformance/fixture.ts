@@ -3,12 +3,17 @@ import type { Level } from '../../src/model/asset.js'
 export type Kind = 'description' | 'tags' | 'owners'
 export const kinds: readonly Kind[] = ['description', 'tags', 'owners']
 
-/** The odd names every fixture creates: dots, single quotes and spaces (OpenMetadata refuses a double quote in an FQN part). */
+/**
+ * The odd names every fixture creates. Every one holds a dot, a single quote and a space; the
+ * table, view and column also a double quote (OpenMetadata allows one, escaped as \" in an FQN),
+ * a backtick and a backslash, so each engine's identifier quoting is tried on every character it
+ * must escape. Schemas keep to the first three: a MariaDB schema is a database, named on disk.
+ */
 export const oddNames = {
   schema: "s.o'dd sch",
-  table: "t.o'dd tab",
-  view: "v.o'dd view",
-  column: "c.o'dd col",
+  table: 't.o\'dd "tab" `b` \\x',
+  view: 'v.o\'dd "view" `b` \\x',
+  column: 'c.o\'dd "col" `b` \\x',
   hostileTable: "h.o'dd",
 } as const
 

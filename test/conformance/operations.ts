@@ -1,5 +1,5 @@
-import { levels, type Level } from '../../src/model/asset.js'
-import { buildFqn, quoteFqnPart } from '../../src/model/fqn.js'
+import { levels, type AssetRef } from '../../src/model/asset.js'
+import { buildEntityLink } from '../../src/model/entity-link.js'
 import { hostileCases } from './hostile-cases.js'
 import { oddNames, type Kind, type Place } from './fixture.js'
 
@@ -12,7 +12,6 @@ export interface Probe {
   readonly value: string
 }
 
-const entityOf: Record<Level, string> = { database: 'database', schema: 'databaseSchema', table: 'table', column: 'table' }
 const fieldOf: Record<Kind, string> = { description: 'description', tags: 'tags', owners: 'owner' }
 
 /**
@@ -39,9 +38,15 @@ export function pipelineOf(service: string, database: string, list: readonly Pro
   const operations = list.map((p) => {
     const { level } = p.place
     const relation = p.place.hostileColumn !== undefined ? oddNames.hostileTable : p.place.view ? oddNames.view : oddNames.table
-    const parts = [service, database, ...(level === 'database' ? [] : [schema]), ...(level === 'table' || level === 'column' ? [relation] : [])]
-    const column = level === 'column' ? `columns::${quoteFqnPart(p.place.hostileColumn ?? oddNames.column)}::` : ''
-    const entityLink = `<#E::${entityOf[level]}::${buildFqn(parts)}::${column}${fieldOf[p.kind]}>`
+    const asset: AssetRef = {
+      level,
+      service,
+      database,
+      ...(level === 'database' ? {} : { schema }),
+      ...(level === 'table' || level === 'column' ? { table: relation } : {}),
+      ...(level === 'column' ? { column: p.place.hostileColumn ?? oddNames.column } : {}),
+    }
+    const entityLink = buildEntityLink(asset, fieldOf[p.kind])
     const parameters =
       p.kind === 'description'
         ? { newDescription: p.value }
