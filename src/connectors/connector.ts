@@ -55,6 +55,12 @@ export interface Capabilities {
   readonly readBack: boolean
   /** Longest tag value the engine stores (Snowflake: 256 characters); absent means no practical limit. */
   readonly maxTagValueLength?: LengthLimit
+  /**
+   * The kinds the engine can write on a field inside a nested (struct) column, from its renderers'
+   * `nestedFields`: an operation on such a field is `unsupported` for any other kind, never sent
+   * to a top-level column of the same name.
+   */
+  readonly nestedFieldKinds: readonly ('description' | 'tags')[]
 }
 
 /** The object a statement acts on, with its type as read back (or assumed when offline). */
@@ -98,7 +104,16 @@ export interface KindRenderer<V> {
   render(target: ObjectTarget, value: V): Statement[]
 }
 
-export interface DescriptionRenderer extends KindRenderer<string | null> {
+/**
+ * Renderers of kinds that can sit on a nested (struct) field say whether they can write one: the
+ * target's `asset.path` then names the field inside `asset.column` (BigQuery's and Databricks'
+ * STRUCT fields). Default: false, and such operations are `unsupported`.
+ */
+interface NestedFieldRenderer {
+  readonly nestedFields?: boolean
+}
+
+export interface DescriptionRenderer extends KindRenderer<string | null>, NestedFieldRenderer {
   /** Default: no limit at any level. */
   readonly maxLength?: Partial<Record<Level, LengthLimit>>
   /** The engine stores '' as no description. Default: false. */
@@ -110,7 +125,7 @@ export interface OwnerRenderer extends KindRenderer<string> {
   readonly cardinality?: 'one' | 'many'
 }
 
-export interface TagRenderer extends KindRenderer<TagChange> {
+export interface TagRenderer extends KindRenderer<TagChange>, NestedFieldRenderer {
   /** Default: no limit. */
   readonly maxValueLength?: LengthLimit
 }
@@ -152,6 +167,7 @@ export function capabilitiesOf(dialect: Dialect): Capabilities {
       maxDescriptionLength: description?.maxLength ?? {},
       emptyDescriptionIsNull: description?.emptyIsNull ?? false,
       readBack: dialect.readBack ?? true,
+      nestedFieldKinds: [...(description?.nestedFields ? ['description' as const] : []), ...(tags?.nestedFields ? ['tags' as const] : [])],
       ...(tags?.maxValueLength ? { maxTagValueLength: tags.maxValueLength } : {}),
     })
     derived.set(dialect, caps)

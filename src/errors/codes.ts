@@ -54,6 +54,8 @@ export const errorCodes = {
   SUBSCRIPTION_REFUSED: { retryable: false, summary: "A webhook subscription's endpoint is not on the allowlist (catalog.subscriptions.allow; by default only revmeta's own webhook).", fix: 'Add the URL prefix to catalog.subscriptions.allow if the catalog should send its changes there.' },
   TOKEN_NOT_FOUND: { retryable: false, summary: 'No API token has this id or name.', fix: 'revmeta token list shows the ids and names.' },
   TOKEN_NAME_TAKEN: { retryable: false, summary: 'An API token of this name exists already (names stay taken after a revoke, so the audit trail stays unambiguous).', fix: 'Choose another --name, or leave it out for a generated one.' },
+  // Names and paths as OpenMetadata writes them (issue 15, items 1-3, 7).
+  COLUMN_AMBIGUOUS: { retryable: false, summary: 'A column spelled with unquoted dots (OpenMetadata\'s tag fields, nested paths, entity links) names more than one column of the table: a column whose name holds the dot and a field of a nested column, or a top-level column and a nested field of the same leaf name.', fix: 'Rename one of the columns, or send the change with the name quoted as OpenMetadata quotes it in description fields (columns."a.b".description). Only this change fails.' },
   INTERNAL: { retryable: false, summary: 'A bug in revmeta.', fix: 'Report it with the message and the input.' },
 } as const satisfies Record<string, ErrorCodeInfo>
 

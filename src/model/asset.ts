@@ -18,6 +18,12 @@ export interface AssetRef {
    * `customer`, path `['address', 'city']`. Absent for a top-level column and above.
    */
   readonly path?: readonly string[]
+  /**
+   * The column as the input spelled it, split at every unquoted dot, when that spelling has
+   * several readings (a dotted column name, or a nested path): column/path then hold the default
+   * reading until the table's real columns resolve it (model/column-readings.ts).
+   */
+  readonly spelling?: readonly string[]
 }
 
 /** The parts of an asset's name in order, service first. */

@@ -1,6 +1,7 @@
 import { RevmetaError, type ErrorDetails } from '../errors/revmeta-error.js'
 import type { AssetRef } from './asset.js'
 import { assetFromEntity, columnAsset, isReverseEntityType } from './asset-from-fqn.js'
+import { spelledColumnAsset } from './column-readings.js'
 import { assetFqn, parseFqn } from './fqn.js'
 
 /**
@@ -52,10 +53,11 @@ export function parseEntityLink(link: string): EntityLink {
   if (column === undefined) return { entityType, fqn, asset: entity, field }
   if (rest.length > 0) fail('a column field cannot be followed by anything else')
   const name = decodeColumn(column, fail)
-  const asset = columnAsset(entity, name)
+  // Unquoted dots: a dotted name or a nested path, settled against the table's columns later.
+  const asset = name.quoted ? columnAsset(entity, name.text) : spelledColumnAsset(entity, name.text.split('.'))
   return columnField === undefined
-    ? { entityType, fqn, asset, field, column: name }
-    : { entityType, fqn, asset, field, column: name, columnField }
+    ? { entityType, fqn, asset, field, column: name.text }
+    : { entityType, fqn, asset, field, column: name.text, columnField }
 }
 
 /**
@@ -98,9 +100,9 @@ function segmentProblem(segment: string): string | undefined {
  * FQN quotes with `\"` and `\\` escaped. A column spelled with more than one part ("a.b" unquoted)
  * keeps the dotted name here; the planner resolves it against the table's real columns.
  */
-function decodeColumn(segment: string, fail: (why: string) => never): string {
+function decodeColumn(segment: string, fail: (why: string) => never): { text: string; quoted: boolean } {
   const decoded = decodeUrlPlus(segment)
-  if (!decoded.startsWith('"')) return decoded
+  if (!decoded.startsWith('"')) return { text: decoded, quoted: false }
   let parts: string[]
   try {
     parts = parseFqn(decoded)
@@ -108,7 +110,7 @@ function decodeColumn(segment: string, fail: (why: string) => never): string {
     return fail(`the column name ${segment} has an unbalanced double quote`)
   }
   if (parts.length !== 1) fail(`the column name ${segment} is quoted but is not one name`)
-  return parts[0]!
+  return { text: parts[0]!, quoted: true }
 }
 
 /** Python's unquote_plus, except that bytes that are not UTF-8 stay as they were written instead of becoming U+FFFD. */
