@@ -1,6 +1,6 @@
 import type { OwnerMapping } from '../config/config-schema.js'
 import type { ResolvedChannel } from '../config/load-config.js'
-import { assumedObjectType, type Dialect, type ObjectState, type StateSnapshot, type Statement } from '../connectors/connector.js'
+import { assumedObjectType, capabilitiesOf, type Dialect, type ObjectState, type StateSnapshot, type Statement } from '../connectors/connector.js'
 import { RevmetaError, toRevmetaError } from '../errors/revmeta-error.js'
 import { operationFqn, type Operation } from '../model/operation.js'
 import { compileChannelTemplates } from '../channels/compile-channel-templates.js'
@@ -59,7 +59,7 @@ function notFound(op: Operation): RevmetaError {
  * assumed from levels.
  */
 export function prepareOperation(spelled: Operation, dialect: Dialect, owners: OwnerMapping, channel: ResolvedChannel, snapshot: StateSnapshot | undefined): PreparedOperation {
-  const resolution = resolveOperationColumn(spelled, snapshot)
+  const resolution = resolveOperationColumn(spelled, snapshot, spelled.kind !== 'owners' && capabilitiesOf(dialect).nestedFieldKinds.includes(spelled.kind))
   const op = resolution.op
   if ('error' in resolution) return prepared(op, 'failed', none, undefined, undefined, resolution.error, noWarnings, undefined)
   const state = snapshot?.get(operationFqn(op))

@@ -8,15 +8,17 @@ export type ColumnResolution = { readonly op: Operation; readonly warnings: read
 
 /**
  * Settles which column an operation's spelled column names (model/column-readings.ts): against
- * the table's columns as read back, or, offline with nothing read back, by assuming the default
- * reading and saying so in the operation's report.
+ * the table's columns as read back, or, offline with nothing read back, by assuming the reading
+ * the engine can hold and saying so in the operation's report.
  */
-export function resolveOperationColumn(op: Operation, snapshot: StateSnapshot | undefined): ColumnResolution {
+export function resolveOperationColumn(op: Operation, snapshot: StateSnapshot | undefined, nestedFields: boolean): ColumnResolution {
   const { asset } = op
   if (asset.spelling === undefined) return { op, warnings: [] }
   const readings = columnReadings(asset)
   if (snapshot === undefined) {
-    const assumed = withoutSpelling(asset)
+    // Every part a name (a nested field) where the engine has nested fields to write; elsewhere
+    // the only reading it could hold: one column whose name holds the dots.
+    const assumed = nestedFields ? withoutSpelling(asset) : readings.find((r) => r.path === undefined)!
     const others = readings.filter((r) => assetFqn(r) !== assetFqn(assumed)).map(readingText)
     const why = `offline, nothing read back: the column spelled ${JSON.stringify(spellingText(asset))} was taken as ${readingText(assumed)}${others.length > 0 ? `; it may also be ${others.join(' or ')}` : ''}`
     return { op: withAsset(op, assumed), warnings: [why] }
