@@ -23,6 +23,11 @@ export interface Place {
   readonly view?: boolean
   /** A column of the hostile-strings table instead of the odd-named column. */
   readonly hostileColumn?: string
+  /**
+   * The column is spelled with plain dots, as OpenMetadata's tag fields spell it
+   * (`columns.c.o'dd ….tags`): the engine must settle it against the columns it reads back.
+   */
+  readonly unquoted?: boolean
 }
 
 /** A fresh target of one engine: its service entry for the config, and reads that go to the engine itself, not through revmeta. */
