@@ -20,6 +20,8 @@ export const wellKnownObjectTypes = {
   partitioned_table: 'table',
   foreign_table: 'table',
   column: 'column',
+  /** A field inside a struct column, read back by engines whose dialect writes nested fields (keyed by the nested asset's FQN). */
+  field: 'column',
 } as const satisfies Record<string, Level>
 
 export type WellKnownObjectType = keyof typeof wellKnownObjectTypes

@@ -71,7 +71,11 @@ function snapshotOf(readBack: NonNullable<Fixture['readBack']>): Map<string, Obj
     const parts = parseFqn(table)
     snapshot.set(buildFqn(parts.slice(0, 3)), { objectType: 'schema', description: null })
     snapshot.set(table, { objectType: 'table', description: null, owner: 'postgres' })
-    for (const column of columns) snapshot.set(buildFqn([...parts, ...(typeof column === 'string' ? [column] : column)]), { objectType: 'column', description: null, tags: [] })
+    for (const column of columns) {
+      const path = typeof column === 'string' ? [column] : column
+      // Struct fields as an engine with nested fields reads them back: objectType `field`.
+      snapshot.set(buildFqn([...parts, ...path]), { objectType: path.length > 1 ? 'field' : 'column', description: null, tags: [] })
+    }
   }
   return snapshot
 }
