@@ -17,17 +17,9 @@ export class EntityColumns {
     this.addAll(columns, [])
   }
 
-  static of(entity: unknown): EntityColumns | undefined {
-    let value = entity
-    if (typeof value === 'string') {
-      try {
-        value = JSON.parse(value) as unknown
-      } catch {
-        return undefined
-      }
-    }
-    if (!isRecord(value) || !Array.isArray(value.columns) || value.columns.length === 0) return undefined
-    return new EntityColumns(value.columns)
+  static of(entity: Record<string, unknown> | undefined): EntityColumns | undefined {
+    if (entity === undefined || !Array.isArray(entity.columns) || entity.columns.length === 0) return undefined
+    return new EntityColumns(entity.columns)
   }
 
   private addAll(columns: readonly unknown[], parent: readonly string[]): void {
@@ -63,6 +55,19 @@ export class EntityColumns {
     if (candidates.length > 1) throw ambiguousColumn(asset, candidates)
     return candidates[0] ?? resolveSpelling(asset, () => false)
   }
+}
+
+/** A ChangeEvent's `entity`: an object, or the same as JSON text from older servers; undefined when it is neither. */
+export function entityRecord(entity: unknown): Record<string, unknown> | undefined {
+  let value = entity
+  if (typeof value === 'string') {
+    try {
+      value = JSON.parse(value) as unknown
+    } catch {
+      return undefined
+    }
+  }
+  return isRecord(value) ? value : undefined
 }
 
 const key = (path: readonly string[]) => path.join('\u0000')

@@ -2,7 +2,7 @@ import type { AssetRef } from '../model/asset.js'
 import { assetFromEntity, isReverseEntityType } from '../model/asset-from-fqn.js'
 import { spelledColumnAsset } from '../model/column-readings.js'
 import { isRevmetaError, type RevmetaError } from '../errors/revmeta-error.js'
-import { EntityColumns } from './entity-columns.js'
+import { EntityColumns, entityRecord } from './entity-columns.js'
 import type { Change, ChangeOrigin } from '../model/change.js'
 import { parseFqn } from '../model/fqn.js'
 import { ChangeAccumulator } from './change-accumulator.js'
@@ -60,7 +60,8 @@ function normalizeEvent(raw: unknown, index: number): EventOutcome {
   if (!editEventTypes.has(raw.eventType)) return { changes: [], ignored: [`eventType:${raw.eventType}`], errors: [] }
 
   const event = asPlainChangeEvent(raw) ?? parseChangeEvent(raw)
-  const fqn = event.entityFullyQualifiedName ?? entityFqn(event.entity)
+  const entityJson = event.entity === undefined ? undefined : entityRecord(event.entity)
+  const fqn = event.entityFullyQualifiedName ?? entityFqn(entityJson)
   if (fqn === undefined) throw malformed('entityFullyQualifiedName', 'entityFullyQualifiedName is missing')
   const entity = atField('entityFullyQualifiedName', () => assetFromEntity(event.entityType, fqn) as AssetRef)
 
@@ -71,7 +72,7 @@ function normalizeEvent(raw: unknown, index: number): EventOutcome {
   const accumulator = new ChangeAccumulator(originOf(event, index))
   const ignored: string[] = []
   const errors: RevmetaError[] = []
-  const columns = entity.level === 'table' ? EntityColumns.of(event.entity) : undefined
+  const columns = entity.level === 'table' ? EntityColumns.of(entityJson) : undefined
   for (const list of ['fieldsAdded', 'fieldsUpdated', 'fieldsDeleted'] as const) {
     for (const fieldChange of description[list] ?? []) {
       try {
@@ -173,14 +174,6 @@ function originOf(event: ChangeEvent, index: number): ChangeOrigin {
   return origin
 }
 
-function entityFqn(entity: unknown): string | undefined {
-  let value = entity
-  if (typeof value === 'string') {
-    try {
-      value = JSON.parse(value) as unknown
-    } catch {
-      return undefined
-    }
-  }
-  return isRecord(value) && typeof value.fullyQualifiedName === 'string' ? value.fullyQualifiedName : undefined
+function entityFqn(entity: Record<string, unknown> | undefined): string | undefined {
+  return typeof entity?.fullyQualifiedName === 'string' ? entity.fullyQualifiedName : undefined
 }

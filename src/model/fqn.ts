@@ -51,28 +51,18 @@ export function parseFqn(fqn: string): string[] {
       i += 1
       for (;;) {
         if (i >= fqn.length) fail('a quoted name is never closed')
-        const c = fqn[i]!
-        if (c === '"') break
-        if (c === '\\' && (fqn[i + 1] === '"' || fqn[i + 1] === '\\')) {
-          part += fqn[i + 1]
-          i += 2
-        } else {
-          part += c
-          i += 1
-        }
+        if (fqn[i] === '"') break
+        const width = escapeWidth(fqn, i)
+        part += fqn[i + width - 1]
+        i += width
       }
       i += 1 // the closing quote
       if (i < fqn.length && fqn[i] !== '.') fail(`a quoted name must be followed by '.' (position ${i})`)
     } else {
       while (i < fqn.length && fqn[i] !== '.') {
-        const c = fqn[i]!
-        if (c === '\\' && (fqn[i + 1] === '"' || fqn[i + 1] === '\\')) {
-          part += fqn[i + 1]
-          i += 2
-        } else {
-          part += c
-          i += 1
-        }
+        const width = escapeWidth(fqn, i)
+        part += fqn[i + width - 1]
+        i += width
       }
     }
     if (part.length === 0) fail('it has an empty name')
@@ -81,6 +71,11 @@ export function parseFqn(fqn: string): string[] {
     i += 1 // the '.'
     if (i === fqn.length) fail('it ends with a dot')
   }
+}
+
+/** 2 at an escape (`\"` or `\\`, the character read being the second), else 1. */
+function escapeWidth(fqn: string, i: number): 1 | 2 {
+  return fqn[i] === '\\' && (fqn[i + 1] === '"' || fqn[i + 1] === '\\') ? 2 : 1
 }
 
 // FQNs are joined, not concatenated: `+` makes a rope (a V8 cons string), and a Map keyed by

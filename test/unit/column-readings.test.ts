@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { RevmetaError } from '../../src/errors/revmeta-error.js'
-import { EntityColumns } from '../../src/inputs/entity-columns.js'
+import { EntityColumns, entityRecord } from '../../src/inputs/entity-columns.js'
 import type { AssetRef } from '../../src/model/asset.js'
 import { columnReadings, resolveSpelling, spelledColumnAsset } from '../../src/model/column-readings.js'
 import { assetFqn } from '../../src/model/fqn.js'
@@ -71,9 +71,10 @@ describe('EntityColumns (the event\'s own table)', () => {
   })!
 
   it('takes the entity as JSON text too, and is absent without columns', () => {
-    expect(EntityColumns.of(JSON.stringify({ columns: [{ name: 'x' }] }))).toBeDefined()
+    expect(EntityColumns.of(entityRecord(JSON.stringify({ columns: [{ name: 'x' }] })))).toBeDefined()
     expect(EntityColumns.of({ name: 't' })).toBeUndefined()
-    expect(EntityColumns.of('not json')).toBeUndefined()
+    expect(EntityColumns.of(entityRecord('not json'))).toBeUndefined()
+    expect(entityRecord('[1]')).toBeUndefined()
   })
 
   it('settles a leaf name (newer OpenMetadata) to its nested field, a full path (older) too', () => {
