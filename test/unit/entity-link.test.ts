@@ -1,3 +1,4 @@
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { RevmetaError } from '../../src/errors/revmeta-error.js'
 import { assetFromEntity, columnAsset } from '../../src/model/asset-from-fqn.js'
@@ -122,6 +123,18 @@ describe('buildEntityLink', () => {
       { ...table, level: 'column', column: 'a\\"b' },
     ]
     for (const asset of assets) expect(parseEntityLink(buildEntityLink(asset, 'description')).asset).toEqual(asset)
+  })
+
+  it('round-trips any column name, whatever it holds (property)', () => {
+    const alphabet = fc.constantFrom('a', '.', '"', '\\', ':', '>', '%', '+', ' ', '2', '0', 'é', '🎉', "'")
+    const name = fc.array(alphabet, { minLength: 1, maxLength: 10 }).map((cs) => cs.join(''))
+    fc.assert(
+      fc.property(name, (column) => {
+        const asset: AssetRef = { ...table, level: 'column', column }
+        expect(parseEntityLink(buildEntityLink(asset, 'tags')).asset).toEqual(asset)
+      }),
+      { numRuns: 2000 },
+    )
   })
 
   it('refuses names a link cannot carry', () => {
