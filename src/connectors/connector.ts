@@ -60,9 +60,9 @@ export interface Capabilities {
   /**
    * The kinds the engine can write on a field inside a nested (struct) column, from its renderers'
    * `nestedFields`: an operation on such a field is `unsupported` for any other kind, never sent
-   * to a top-level column of the same name.
+   * to a top-level column of the same name. Absent when none (most engines).
    */
-  readonly nestedFieldKinds: readonly ('description' | 'tags')[]
+  readonly nestedFieldKinds?: readonly ('description' | 'tags')[]
 }
 
 /** The object a statement acts on, with its type as read back (or assumed when offline). */
@@ -169,8 +169,10 @@ export function capabilitiesOf(dialect: Dialect): Capabilities {
       maxDescriptionLength: description?.maxLength ?? {},
       emptyDescriptionIsNull: description?.emptyIsNull ?? false,
       readBack: dialect.readBack ?? true,
-      nestedFieldKinds: [...(description?.nestedFields ? ['description' as const] : []), ...(tags?.nestedFields ? ['tags' as const] : [])],
       ...(tags?.maxValueLength ? { maxTagValueLength: tags.maxValueLength } : {}),
+      ...(description?.nestedFields || tags?.nestedFields
+        ? { nestedFieldKinds: [...(description?.nestedFields ? ['description' as const] : []), ...(tags?.nestedFields ? ['tags' as const] : [])] }
+        : {}),
     })
     derived.set(dialect, caps)
   }

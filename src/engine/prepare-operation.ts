@@ -59,7 +59,7 @@ function notFound(op: Operation): RevmetaError {
  * assumed from levels.
  */
 export function prepareOperation(spelled: Operation, dialect: Dialect, owners: OwnerMapping, channel: ResolvedChannel, snapshot: StateSnapshot | undefined): PreparedOperation {
-  const resolution = resolveOperationColumn(spelled, snapshot, spelled.kind !== 'owners' && capabilitiesOf(dialect).nestedFieldKinds.includes(spelled.kind))
+  const resolution = resolveOperationColumn(spelled, snapshot, spelled.kind !== 'owners' && capabilitiesOf(dialect).nestedFieldKinds?.includes(spelled.kind) === true)
   const op = resolution.op
   if ('error' in resolution) return prepared(op, 'failed', none, undefined, undefined, resolution.error, noWarnings, undefined)
   const state = snapshot?.get(operationFqn(op))

@@ -71,7 +71,6 @@ describe('the connector contract', () => {
       maxDescriptionLength: {},
       emptyDescriptionIsNull: false,
       readBack: true,
-      nestedFieldKinds: [],
       maxTagValueLength: { max: 9, unit: 'characters' },
     })
     const bare: Dialect = { name: 'bare', quoteIdentifier: (n) => n, quoteLiteral: (v) => v, sessionSetup: () => [], owners: { render: () => [] }, readBack: false }

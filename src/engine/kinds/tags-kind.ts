@@ -39,7 +39,7 @@ export function describeTags({ op, dialect, channel, state }: KindContext<TagsOp
   if (!templated && !caps.tagLevels.includes(op.asset.level)) {
     throw unsupported(op, `${dialect.name} has no native tags${caps.tagLevels.length > 0 ? ` at ${op.asset.level} level` : ''}; a tags template can write them elsewhere`)
   }
-  if (op.asset.path !== undefined && !caps.nestedFieldKinds.includes('tags')) throw nestedUnsupported(op, dialect.name)
+  if (op.asset.path !== undefined && !caps.nestedFieldKinds?.includes('tags')) throw nestedUnsupported(op, dialect.name)
   const mapping = channel.options.tags
   const dropped: string[] = []
   const add = mapAll(op.add, mapping, dropped)
