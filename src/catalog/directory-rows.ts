@@ -1,14 +1,11 @@
 import type { OmEntityReference, OmTeam, OmUser } from '../openmetadata/om-types.js'
 import { badRequest } from './catalog-error.js'
 import { entityReference } from './om-json.js'
+import { quoteFqnPart } from '../model/fqn.js'
 
-/**
- * FullyQualifiedName.quoteName for a single name: wrapped in quotes when it holds a dot. A name
- * holding a double quote has no FQN, and OpenMetadata refuses it as well.
- */
+/** FullyQualifiedName.quoteName for a single name: quoted when it holds a dot, a double quote escaped as OpenMetadata escapes it. */
 export function quoteName(name: string): string {
-  if (name.includes('"')) throw badRequest(`Invalid name ${JSON.stringify(name)}: a name cannot hold a double quote`)
-  return name.includes('.') ? `"${name}"` : name
+  return quoteFqnPart(name)
 }
 
 export function validName(value: unknown, what: string): string {

@@ -23,6 +23,8 @@ export const wellKnownObjectTypes = {
   partitioned_table: 'table',
   foreign_table: 'table',
   column: 'column',
+  /** A field inside a struct column, read back by engines whose dialect writes nested fields (keyed by the nested asset's FQN). */
+  field: 'column',
 } as const satisfies Record<string, Level>
 
 export type WellKnownObjectType = keyof typeof wellKnownObjectTypes
@@ -58,6 +60,12 @@ export interface Capabilities {
   readonly readBack: boolean
   /** Longest tag value the engine stores (Snowflake: 256 characters); absent means no practical limit. */
   readonly maxTagValueLength?: LengthLimit
+  /**
+   * The kinds the engine can write on a field inside a nested (struct) column, from its renderers'
+   * `nestedFields`: an operation on such a field is `unsupported` for any other kind, never sent
+   * to a top-level column of the same name. Absent when none (most engines).
+   */
+  readonly nestedFieldKinds?: readonly ('description' | 'tags')[]
 }
 
 /** The object a statement acts on, with its type as read back (or assumed when offline). */
@@ -101,7 +109,16 @@ export interface KindRenderer<V> {
   render(target: ObjectTarget, value: V): Statement[]
 }
 
-export interface DescriptionRenderer extends KindRenderer<string | null> {
+/**
+ * Renderers of kinds that can sit on a nested (struct) field say whether they can write one: the
+ * target's `asset.path` then names the field inside `asset.column` (BigQuery's and Databricks'
+ * STRUCT fields). Default: false, and such operations are `unsupported`.
+ */
+interface NestedFieldRenderer {
+  readonly nestedFields?: boolean
+}
+
+export interface DescriptionRenderer extends KindRenderer<string | null>, NestedFieldRenderer {
   /** Default: no limit at any level. */
   readonly maxLength?: Partial<Record<Level, LengthLimit>>
   /** The engine stores '' as no description. Default: false. */
@@ -118,7 +135,7 @@ export interface OwnerRenderer extends KindRenderer<string> {
   readonly fallbackPrincipal?: string
 }
 
-export interface TagRenderer extends KindRenderer<TagChange> {
+export interface TagRenderer extends KindRenderer<TagChange>, NestedFieldRenderer {
   /** Default: no limit. */
   readonly maxValueLength?: LengthLimit
 }
@@ -161,6 +178,9 @@ export function capabilitiesOf(dialect: Dialect): Capabilities {
       emptyDescriptionIsNull: description?.emptyIsNull ?? false,
       readBack: dialect.readBack ?? true,
       ...(tags?.maxValueLength ? { maxTagValueLength: tags.maxValueLength } : {}),
+      ...(description?.nestedFields || tags?.nestedFields
+        ? { nestedFieldKinds: [...(description?.nestedFields ? ['description' as const] : []), ...(tags?.nestedFields ? ['tags' as const] : [])] }
+        : {}),
     })
     derived.set(dialect, caps)
   }

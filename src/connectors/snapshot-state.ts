@@ -4,9 +4,8 @@ import { assetFqn } from '../model/fqn.js'
 import type { ObjectState } from './connector.js'
 
 /**
- * Files one read-back object under its FQN. Objects whose names have no FQN (a double quote in a
- * name, which OpenMetadata refuses too) can never be asked for, so they are left out instead of
- * failing the whole read-back.
+ * Files one read-back object under its FQN. Objects whose names have no FQN (an empty name) can
+ * never be asked for, so they are left out instead of failing the whole read-back.
  */
 export function putState(into: Map<string, ObjectState>, asset: AssetRef, state: ObjectState): void {
   const key = fqnOrSkip(() => assetFqn(asset))

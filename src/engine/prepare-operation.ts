@@ -1,6 +1,6 @@
 import type { OwnerMapping } from '../config/config-schema.js'
 import type { ResolvedChannel } from '../config/load-config.js'
-import { assumedObjectType, type Dialect, type ObjectState, type StateSnapshot, type Statement } from '../connectors/connector.js'
+import { assumedObjectType, capabilitiesOf, type Dialect, type ObjectState, type StateSnapshot, type Statement } from '../connectors/connector.js'
 import { RevmetaError, toRevmetaError } from '../errors/revmeta-error.js'
 import { operationFqn, type Operation } from '../model/operation.js'
 import { compileChannelTemplates } from '../channels/compile-channel-templates.js'
@@ -8,6 +8,7 @@ import { describeDescription } from './kinds/description-kind.js'
 import type { Desired, KindContext } from './kinds/kind-context.js'
 import { describeOwners } from './kinds/owners-kind.js'
 import { describeTags } from './kinds/tags-kind.js'
+import { resolveOperationColumn } from './resolve-column.js'
 
 /** An operation checked against the source and rendered; pure, so plan and apply share it. */
 export interface PreparedOperation {
@@ -57,16 +58,20 @@ function notFound(op: Operation): RevmetaError {
  * missing), or statements. `snapshot` is undefined when planning offline: object types are then
  * assumed from levels.
  */
-export function prepareOperation(op: Operation, dialect: Dialect, owners: OwnerMapping, channel: ResolvedChannel, snapshot: StateSnapshot | undefined): PreparedOperation {
+export function prepareOperation(spelled: Operation, dialect: Dialect, owners: OwnerMapping, channel: ResolvedChannel, snapshot: StateSnapshot | undefined): PreparedOperation {
+  const resolution = resolveOperationColumn(spelled, snapshot, spelled.kind !== 'owners' && capabilitiesOf(dialect).nestedFieldKinds?.includes(spelled.kind) === true)
+  const op = resolution.op
+  if ('error' in resolution) return prepared(op, 'failed', none, undefined, undefined, resolution.error, noWarnings, undefined)
   const state = snapshot?.get(operationFqn(op))
   let desired: Desired
   try {
     desired = describe({ op, dialect, owners, channel: withOwnTemplate(op, channel), state })
   } catch (err) {
     const error = toRevmetaError(err)
-    return prepared(op, notPossible.has(error.code) ? 'unsupported' : 'failed', none, undefined, undefined, error, noWarnings, undefined)
+    return prepared(op, notPossible.has(error.code) ? 'unsupported' : 'failed', none, undefined, undefined, error, resolution.warnings, undefined)
   }
-  const { value, read, warnings } = desired
+  const { value, read } = desired
+  const warnings = resolution.warnings.length === 0 ? desired.warnings : [...resolution.warnings, ...desired.warnings]
   const inPlace = read ? (s: ObjectState | undefined) => s !== undefined && read(s) === value : undefined
   if (desired.skip) return prepared(op, 'skipped', none, value, undefined, undefined, [...warnings, desired.skip], inPlace)
   if (snapshot && !state) return prepared(op, 'failed', none, value, undefined, notFound(op), warnings, inPlace)

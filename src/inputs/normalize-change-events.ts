@@ -1,5 +1,8 @@
 import type { AssetRef } from '../model/asset.js'
-import { assetFromEntity, columnAsset, isReverseEntityType } from '../model/asset-from-fqn.js'
+import { assetFromEntity, isReverseEntityType } from '../model/asset-from-fqn.js'
+import { spelledColumnAsset } from '../model/column-readings.js'
+import { isRevmetaError, type RevmetaError } from '../errors/revmeta-error.js'
+import { EntityColumns, entityRecord } from './entity-columns.js'
 import type { Change, ChangeOrigin } from '../model/change.js'
 import { parseFqn } from '../model/fqn.js'
 import { ChangeAccumulator } from './change-accumulator.js'
@@ -29,6 +32,7 @@ export function normalizeChangeEvents(events: readonly unknown[], options: { sta
       const outcome = normalizeEvent(raw, index)
       result.changes.push(...outcome.changes)
       for (const reason of outcome.ignored) countIgnored(result, reason)
+      for (const error of outcome.errors) result.errors.push(locateError(error, 'Event', index, idOf(raw)))
     } catch (error) {
       result.errors.push(locateError(error, 'Event', index, idOf(raw)))
     }
@@ -36,35 +40,53 @@ export function normalizeChangeEvents(events: readonly unknown[], options: { sta
   return result
 }
 
-function normalizeEvent(raw: unknown, index: number): { changes: Change[]; ignored: string[] } {
+interface EventOutcome {
+  changes: Change[]
+  ignored: string[]
+  /** Changes of the event that failed alone (an ambiguous column); the event's other changes go on. */
+  errors: RevmetaError[]
+}
+
+/** Errors that belong to one field change, not to the whole event. */
+const perChangeCodes = new Set(['COLUMN_AMBIGUOUS'])
+
+function normalizeEvent(raw: unknown, index: number): EventOutcome {
   if (!isRecord(raw)) throw malformed('', 'the event is not a JSON object')
   // OpenMetadata's "test connection" post to a webhook.
-  if (raw.entityType === undefined && typeof raw.message === 'string') return { changes: [], ignored: ['testMessage'] }
+  if (raw.entityType === undefined && typeof raw.message === 'string') return { changes: [], ignored: ['testMessage'], errors: [] }
   if (typeof raw.entityType !== 'string' || raw.entityType.length === 0) throw malformed('entityType', 'entityType is missing or not a string')
-  if (!isReverseEntityType(raw.entityType)) return { changes: [], ignored: [`entityType:${raw.entityType}`] }
+  if (!isReverseEntityType(raw.entityType)) return { changes: [], ignored: [`entityType:${raw.entityType}`], errors: [] }
   if (typeof raw.eventType !== 'string' || raw.eventType.length === 0) throw malformed('eventType', 'eventType is missing or not a string')
-  if (!editEventTypes.has(raw.eventType)) return { changes: [], ignored: [`eventType:${raw.eventType}`] }
+  if (!editEventTypes.has(raw.eventType)) return { changes: [], ignored: [`eventType:${raw.eventType}`], errors: [] }
 
   const event = asPlainChangeEvent(raw) ?? parseChangeEvent(raw)
-  const fqn = event.entityFullyQualifiedName ?? entityFqn(event.entity)
+  const entityJson = event.entity === undefined ? undefined : entityRecord(event.entity)
+  const fqn = event.entityFullyQualifiedName ?? entityFqn(entityJson)
   if (fqn === undefined) throw malformed('entityFullyQualifiedName', 'entityFullyQualifiedName is missing')
   const entity = atField('entityFullyQualifiedName', () => assetFromEntity(event.entityType, fqn) as AssetRef)
 
   const description = pickDescription(event)
   if (description === undefined) {
-    return { changes: [], ignored: [event.eventType === 'entityCreated' ? 'eventType:entityCreated' : 'noFieldChanges'] }
+    return { changes: [], ignored: [event.eventType === 'entityCreated' ? 'eventType:entityCreated' : 'noFieldChanges'], errors: [] }
   }
   const accumulator = new ChangeAccumulator(originOf(event, index))
   const ignored: string[] = []
+  const errors: RevmetaError[] = []
+  const columns = entity.level === 'table' ? EntityColumns.of(entityJson) : undefined
   for (const list of ['fieldsAdded', 'fieldsUpdated', 'fieldsDeleted'] as const) {
     for (const fieldChange of description[list] ?? []) {
-      const route = routeField(fieldChange.name, entity)
-      if ('ignore' in route) ignored.push(route.ignore)
-      else atField(fieldChange.name, () => applyField(accumulator, route, list, fieldChange))
+      try {
+        const route = atField(fieldChange.name, () => routeField(fieldChange.name, entity, columns))
+        if ('ignore' in route) ignored.push(route.ignore)
+        else atField(fieldChange.name, () => applyField(accumulator, route, list, fieldChange))
+      } catch (error) {
+        if (!isRevmetaError(error) || !perChangeCodes.has(error.code)) throw error
+        errors.push(error)
+      }
     }
   }
   const built = accumulator.build()
-  return { changes: built.changes, ignored: [...ignored, ...built.empty.map((kind) => `noEffect:${kind}`)] }
+  return { changes: built.changes, ignored: [...ignored, ...built.empty.map((kind) => `noEffect:${kind}`)], errors }
 }
 
 /** Validates with the schema, for its exact error and its conversions (a timestamp sent as a string). */
@@ -75,7 +97,7 @@ function parseChangeEvent(raw: unknown): ChangeEvent {
   throw malformed(issue?.path.join('.') ?? '', issue?.message ?? 'the event does not match the ChangeEvent schema')
 }
 
-function routeField(name: string, entity: AssetRef): Route {
+function routeField(name: string, entity: AssetRef, columns: EntityColumns | undefined): Route {
   if (name === 'description' || name === 'tags' || name === 'owners' || name === 'owner') return { asset: entity, kind: name }
   if (entity.level !== 'table' || (name !== 'columns' && !name.startsWith('columns.'))) return { ignore: `field:${name}` }
   let parts: string[]
@@ -85,10 +107,12 @@ function routeField(name: string, entity: AssetRef): Route {
     throw malformed(name, `the field name ${JSON.stringify(name)} cannot be split into column and field: ${(error as Error).message}`, error)
   }
   const last = parts[parts.length - 1] as string
-  if (parts.length === 3 && (last === 'description' || last === 'tags')) {
-    return { asset: atField(name, () => columnAsset(entity, parts[1] as string)), kind: last }
+  if (parts.length >= 3 && (last === 'description' || last === 'tags')) {
+    // Unquoted dots between `columns` and the field: a dotted name (tag fields) or a nested path.
+    const spelled = spelledColumnAsset(entity, parts.slice(1, -1))
+    return { asset: columns === undefined ? spelled : columns.resolve(spelled), kind: last }
   }
-  // Counted by shape, not by column name, so the counts stay few; nested struct fields land here too.
+  // Counted by shape, not by column name, so the counts stay few.
   if (parts.length === 1) return { ignore: 'field:columns' }
   if (parts.length === 2) return { ignore: 'field:columns.*' }
   return { ignore: `field:columns${'.*'.repeat(parts.length - 2)}.${last}` }
@@ -150,14 +174,6 @@ function originOf(event: ChangeEvent, index: number): ChangeOrigin {
   return origin
 }
 
-function entityFqn(entity: unknown): string | undefined {
-  let value = entity
-  if (typeof value === 'string') {
-    try {
-      value = JSON.parse(value) as unknown
-    } catch {
-      return undefined
-    }
-  }
-  return isRecord(value) && typeof value.fullyQualifiedName === 'string' ? value.fullyQualifiedName : undefined
+function entityFqn(entity: Record<string, unknown> | undefined): string | undefined {
+  return typeof entity?.fullyQualifiedName === 'string' ? entity.fullyQualifiedName : undefined
 }

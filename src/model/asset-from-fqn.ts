@@ -1,5 +1,5 @@
 import { RevmetaError } from '../errors/revmeta-error.js'
-import { assetFqn, parseFqn, quoteFqnPart } from './fqn.js'
+import { assetFqn, parseFqn } from './fqn.js'
 import type { AssetRef, Level } from './asset.js'
 
 /** OpenMetadata entity types that carry reverse metadata, with their level and FQN part count. */
@@ -50,7 +50,6 @@ export function columnAsset(table: AssetRef, column: string): AssetRef {
   if (column.length === 0) {
     throw new RevmetaError('FQN_INVALID', `Empty column name in table ${JSON.stringify(assetFqn(table))}`, { details: { fqn: assetFqn(table) } })
   }
-  quoteFqnPart(column) // refuses a name with a double quote now, not later when the FQN is built
   return { level: 'column', service: table.service, database: table.database, schema: table.schema, table: table.table, column }
 }
 

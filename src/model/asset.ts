@@ -13,6 +13,17 @@ export interface AssetRef {
   readonly schema?: string
   readonly table?: string
   readonly column?: string
+  /**
+   * A field inside a nested (struct) column, outermost first: `customer.address.city` is column
+   * `customer`, path `['address', 'city']`. Absent for a top-level column and above.
+   */
+  readonly path?: readonly string[]
+  /**
+   * The column as the input spelled it, split at every unquoted dot, when that spelling has
+   * several readings (a dotted column name, or a nested path): column/path then hold the default
+   * reading until the table's real columns resolve it (model/column-readings.ts).
+   */
+  readonly spelling?: readonly string[]
 }
 
 /** The parts of an asset's name in order, service first. */
@@ -21,6 +32,7 @@ export function assetParts(asset: AssetRef): string[] {
   if (asset.schema !== undefined) parts.push(asset.schema)
   if (asset.table !== undefined) parts.push(asset.table)
   if (asset.column !== undefined) parts.push(asset.column)
+  if (asset.path !== undefined) parts.push(...asset.path)
   return parts
 }
 

@@ -1,7 +1,8 @@
 import { RevmetaError, type ErrorDetails } from '../errors/revmeta-error.js'
 import type { AssetRef } from './asset.js'
 import { assetFromEntity, columnAsset, isReverseEntityType } from './asset-from-fqn.js'
-import { assetFqn, quoteFqnPart } from './fqn.js'
+import { spelledColumnAsset } from './column-readings.js'
+import { assetFqn, parseFqn } from './fqn.js'
 
 /**
  * An OpenMetadata entity link (EntityLink.g4), e.g. `<#E::table::svc.db.sch.tbl::columns::c1::tags>`.
@@ -30,8 +31,8 @@ export function parseEntityLink(link: string): EntityLink {
   if (typeof link !== 'string') return fail('it is not a string')
   const text = link.trim()
   if (!text.startsWith('<#E::') || !text.endsWith('>')) fail('it must look like <#E::type::fqn[::field[::name[::field]]]>')
+  // Both grammars let a name hold '>' (EntityLink.g4: `. '>' .`, later `~':'+ '>'*? ~[:>]+`), never at its end.
   const body = text.slice('<#E::'.length, -1)
-  if (body.includes('>')) fail("a name cannot hold '>'")
   const segments = body.split('::')
   segments.forEach((segment, i) => {
     const why = segmentProblem(segment)
@@ -51,11 +52,12 @@ export function parseEntityLink(link: string): EntityLink {
   if (entityType !== 'table') fail(`a ${entityType} has no columns`, { entityType })
   if (column === undefined) return { entityType, fqn, asset: entity, field }
   if (rest.length > 0) fail('a column field cannot be followed by anything else')
-  const name = unquoteColumn(column, fail)
-  const asset = columnAsset(entity, name)
+  const name = decodeColumn(column, fail)
+  // Unquoted dots: a dotted name or a nested path, settled against the table's columns later.
+  const asset = name.quoted ? columnAsset(entity, name.text) : spelledColumnAsset(entity, name.text.split('.'))
   return columnField === undefined
-    ? { entityType, fqn, asset, field, column: name }
-    : { entityType, fqn, asset, field, column: name, columnField }
+    ? { entityType, fqn, asset, field, column: name.text }
+    : { entityType, fqn, asset, field, column: name.text, columnField }
 }
 
 /**
@@ -66,14 +68,14 @@ export function buildEntityLink(asset: AssetRef, field?: string): string {
   const segments: string[] = []
   if (asset.level === 'column') {
     const { column, ...rest } = asset
-    segments.push('table', assetFqn({ ...rest, level: 'table' }), 'columns', quoteFqnPart(column ?? ''))
+    segments.push('table', assetFqn({ ...rest, level: 'table' }), 'columns', encodeColumn(columnSegment(column ?? '')))
   } else {
     segments.push(levelEntityTypes[asset.level], assetFqn(asset))
   }
   if (field !== undefined) segments.push(field)
   const link = `<#E::${segments.join('::')}>`
   for (const segment of segments) {
-    const why = segmentProblem(segment) ?? (segment.includes('>') ? "holds '>'" : undefined)
+    const why = segmentProblem(segment)
     if (why !== undefined) {
       throw new RevmetaError('ENTITY_LINK_INVALID', `No entity link can name ${JSON.stringify(assetFqn(asset))}: ${JSON.stringify(segment)} ${why}`, {
         details: { fqn: assetFqn(asset), link },
@@ -88,14 +90,47 @@ function segmentProblem(segment: string): string | undefined {
   if (segment.length === 0) return 'is empty'
   if (segment.includes('::')) return "holds '::'"
   if (segment.startsWith(':') || segment.endsWith(':')) return "starts or ends with ':' next to a '::' separator"
+  if (segment.endsWith('>')) return "ends with '>', which would end the link"
   return undefined
 }
 
-function unquoteColumn(segment: string, fail: (why: string) => never): string {
-  const opens = segment.startsWith('"')
-  const closes = segment.length > 1 && segment.endsWith('"')
-  if (opens !== closes) fail(`the column name ${segment} has an unbalanced double quote`)
-  const name = opens ? segment.slice(1, -1) : segment
-  if (name.length === 0) fail('the column name is empty')
-  return name
+/**
+ * A column name as OpenMetadata writes it in a link: URL-encoded (its `get_decoded_column` reads
+ * it with Python's unquote_plus: `%XX` as UTF-8, '+' as a space), and, when it holds a dot, in
+ * FQN quotes with `\"` and `\\` escaped. A column spelled with more than one part ("a.b" unquoted)
+ * keeps the dotted name here; the planner resolves it against the table's real columns.
+ */
+function decodeColumn(segment: string, fail: (why: string) => never): { text: string; quoted: boolean } {
+  const decoded = decodeUrlPlus(segment)
+  if (!decoded.startsWith('"')) return { text: decoded, quoted: false }
+  let parts: string[]
+  try {
+    parts = parseFqn(decoded)
+  } catch {
+    return fail(`the column name ${segment} has an unbalanced double quote`)
+  }
+  if (parts.length !== 1) fail(`the column name ${segment} is quoted but is not one name`)
+  return { text: parts[0]!, quoted: true }
+}
+
+/** Python's unquote_plus, except that bytes that are not UTF-8 stay as they were written instead of becoming U+FFFD. */
+export function decodeUrlPlus(text: string): string {
+  const spaced = text.replaceAll('+', ' ')
+  return spaced.replace(/(?:%[0-9A-Fa-f]{2})+/g, (run) => {
+    try {
+      return decodeURIComponent(run)
+    } catch {
+      return run
+    }
+  })
+}
+
+/** A column as its own name, as OpenMetadata's ingestion writes it; quoted (FQN escapes) where a dot or a leading '"' would read otherwise. */
+function columnSegment(name: string): string {
+  return name.includes('.') || name.startsWith('"') ? `"${name.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"` : name
+}
+
+/** What decodeUrlPlus must read back as the name itself: '%' and '+', and ':' and '>' that would end a part or the link. */
+function encodeColumn(part: string): string {
+  return part.replace(/[%+:>]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`)
 }

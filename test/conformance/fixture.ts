@@ -3,12 +3,17 @@ import type { Level } from '../../src/model/asset.js'
 export type Kind = 'description' | 'tags' | 'owners'
 export const kinds: readonly Kind[] = ['description', 'tags', 'owners']
 
-/** The odd names every fixture creates: dots, single quotes and spaces (OpenMetadata refuses a double quote in an FQN part). */
+/**
+ * The odd names every fixture creates. Every one holds a dot, a single quote and a space; the
+ * table, view and column also a double quote (OpenMetadata allows one, escaped as \" in an FQN),
+ * a backtick and a backslash, so each engine's identifier quoting is tried on every character it
+ * must escape. Schemas keep to the first three: a MariaDB schema is a database, named on disk.
+ */
 export const oddNames = {
   schema: "s.o'dd sch",
-  table: "t.o'dd tab",
-  view: "v.o'dd view",
-  column: "c.o'dd col",
+  table: 't.o\'dd "tab" `b` \\x',
+  view: 'v.o\'dd "view" `b` \\x',
+  column: 'c.o\'dd "col" `b` \\x',
   hostileTable: "h.o'dd",
 } as const
 
@@ -18,6 +23,11 @@ export interface Place {
   readonly view?: boolean
   /** A column of the hostile-strings table instead of the odd-named column. */
   readonly hostileColumn?: string
+  /**
+   * The column is spelled with plain dots, as OpenMetadata's tag fields spell it
+   * (`columns.c.o'dd ….tags`): the engine must settle it against the columns it reads back.
+   */
+  readonly unquoted?: boolean
 }
 
 /** A fresh target of one engine: its service entry for the config, and reads that go to the engine itself, not through revmeta. */

@@ -1,5 +1,5 @@
-import { levels, type Level } from '../../src/model/asset.js'
-import { buildFqn, quoteFqnPart } from '../../src/model/fqn.js'
+import { levels, type AssetRef } from '../../src/model/asset.js'
+import { buildEntityLink } from '../../src/model/entity-link.js'
 import { hostileCases } from './hostile-cases.js'
 import { oddNames, type Kind, type Place } from './fixture.js'
 
@@ -12,7 +12,6 @@ export interface Probe {
   readonly value: string
 }
 
-const entityOf: Record<Level, string> = { database: 'database', schema: 'databaseSchema', table: 'table', column: 'table' }
 const fieldOf: Record<Kind, string> = { description: 'description', tags: 'tags', owners: 'owner' }
 
 /**
@@ -26,8 +25,11 @@ export function probes(owner: string, hasView: boolean): Probe[] {
     for (const level of levels) {
       if (kind === 'owners' && level === 'column') continue
       const value = kind === 'description' ? `${level}: it's "odd" \\ $$ café` : kind === 'tags' ? 'PII.Sensitive' : owner
-      out.push({ id: `${kind}-${level}`, kind, place: { level }, value })
-      if (hasView && kind === 'description' && (level === 'table' || level === 'column')) out.push({ id: `${kind}-view-${level}`, kind, place: { level, view: true }, value: `view ${level}: it's odd` })
+      // Column tags spelled as OpenMetadata's tag fields spell them: plain dots, not quotes.
+      out.push({ id: `${kind}-${level}`, kind, place: kind === 'tags' && level === 'column' ? { level, unquoted: true } : { level }, value })
+      if (hasView && kind === 'description' && (level === 'table' || level === 'column')) {
+        out.push({ id: `${kind}-view-${level}`, kind, place: level === 'column' ? { level, view: true, unquoted: true } : { level, view: true }, value: `view ${level}: it's odd` })
+      }
     }
   }
   for (const [key, value] of Object.entries(hostileCases)) out.push({ id: `hostile-${key}`, kind: 'description', place: { level: 'column', hostileColumn: key }, value })
@@ -39,9 +41,15 @@ export function pipelineOf(service: string, database: string, list: readonly Pro
   const operations = list.map((p) => {
     const { level } = p.place
     const relation = p.place.hostileColumn !== undefined ? oddNames.hostileTable : p.place.view ? oddNames.view : oddNames.table
-    const parts = [service, database, ...(level === 'database' ? [] : [schema]), ...(level === 'table' || level === 'column' ? [relation] : [])]
-    const column = level === 'column' ? `columns::${quoteFqnPart(p.place.hostileColumn ?? oddNames.column)}::` : ''
-    const entityLink = `<#E::${entityOf[level]}::${buildFqn(parts)}::${column}${fieldOf[p.kind]}>`
+    const asset: AssetRef = {
+      level,
+      service,
+      database,
+      ...(level === 'database' ? {} : { schema }),
+      ...(level === 'table' || level === 'column' ? { table: relation } : {}),
+      ...(level === 'column' ? { column: p.place.hostileColumn ?? oddNames.column } : {}),
+    }
+    const entityLink = p.place.unquoted ? unquotedColumnLink(asset, fieldOf[p.kind]) : buildEntityLink(asset, fieldOf[p.kind])
     const parameters =
       p.kind === 'description'
         ? { newDescription: p.value }
@@ -51,4 +59,10 @@ export function pipelineOf(service: string, database: string, list: readonly Pro
     return { id: p.id, entityLink, type: p.kind === 'description' ? 'UPDATE_DESCRIPTION' : p.kind === 'tags' ? 'UPDATE_TAGS' : 'UPDATE_OWNER', parameters }
   })
   return { type: 'ReverseIngestion', service: { id: '0b1c2d3e-4f50-4a6b-8c7d-9e0f1a2b3c4d', type: 'databaseService', name: service }, operations }
+}
+
+/** A column link with the name unquoted, its dots bare: the spelling revmeta resolves against the engine's columns. */
+function unquotedColumnLink(asset: AssetRef, field: string): string {
+  const { column, ...table } = asset
+  return `${buildEntityLink({ ...table, level: 'table' }).slice(0, -1)}::columns::${column}::${field}>`
 }

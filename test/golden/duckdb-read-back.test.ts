@@ -10,7 +10,7 @@ describe('DuckDB read-back mapping', () => {
       { level: 'table', schema_name: 'main', table_name: 'Orders', column_name: null, object_type: 'table', comment: 'T' },
       { level: 'table', schema_name: 'main', table_name: 'v', column_name: null, object_type: 'view', comment: null },
       { level: 'column', schema_name: 'My.Schema', table_name: 'a b', column_name: 'c.d', object_type: null, comment: '' },
-      // No FQN can name these: skipped, not fatal.
+      // Names holding a double quote have FQNs (escaped as OpenMetadata escapes them): kept.
       { level: 'table', schema_name: 'main', table_name: 'say "hi"', column_name: null, object_type: 'table', comment: 'x' },
       { level: 'column', schema_name: 'main', table_name: 'Orders', column_name: '"q"', object_type: null, comment: 'x' },
     ]
@@ -20,6 +20,8 @@ describe('DuckDB read-back mapping', () => {
       ['lake.shop.main.Orders', { objectType: 'table', description: 'T' }],
       ['lake.shop.main.v', { objectType: 'view', description: null }],
       ['lake.shop."My.Schema".a b."c.d"', { objectType: 'column', description: '' }],
+      ['lake.shop.main.say \\"hi\\"', { objectType: 'table', description: 'x' }],
+      ['lake.shop.main.Orders.\\"q\\"', { objectType: 'column', description: 'x' }],
     ])
   })
 })

@@ -56,6 +56,7 @@ describe('MySQL read-back', () => {
       'svc.default.sales.orders.id': { objectType: 'column', description: null, definition: '`id` int NOT NULL' },
       'svc.default.sales.orders.note': { objectType: 'column', description: 'A note' },
       'svc.default.sales.orders_v.id': { objectType: 'column', description: null },
+      'svc.default.sales.we\\"ird': { objectType: 'table', description: null },
     })
   })
 })

@@ -1,3 +1,4 @@
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { RevmetaError } from '../../src/errors/revmeta-error.js'
 import { assetFqn, buildFqn, parseFqn, quoteFqnPart } from '../../src/model/fqn.js'
@@ -18,8 +19,11 @@ describe('quoteFqnPart', () => {
     expect(quoteFqnPart('orders.2024')).toBe('"orders.2024"')
   })
 
-  it('refuses a double quote with NAME_HAS_QUOTE and an empty name with FQN_INVALID', () => {
-    expect(codeOf(() => quoteFqnPart('say "hi"'))).toBe('NAME_HAS_QUOTE')
+  it('escapes a double quote as \\" as current OpenMetadata does (quoteName), and refuses an empty name with FQN_INVALID', () => {
+    expect(quoteFqnPart('say "hi"')).toBe('say \\"hi\\"')
+    expect(quoteFqnPart('a.b"c')).toBe('"a.b\\"c"')
+    expect(quoteFqnPart('a.b\\c')).toBe('"a.b\\\\c"')
+    expect(quoteFqnPart('back\\slash')).toBe('back\\slash')
     expect(codeOf(() => quoteFqnPart(''))).toBe('FQN_INVALID')
   })
 })
@@ -77,8 +81,54 @@ describe('parseFqn refuses', () => {
     }
   })
 
-  it('a stray double quote inside a name with NAME_HAS_QUOTE', () => {
-    expect(codeOf(() => parseFqn('svc.db.sch.ta"ble'))).toBe('NAME_HAS_QUOTE')
-    expect(codeOf(() => buildFqn(['svc', 'db', 'a"b']))).toBe('NAME_HAS_QUOTE')
+})
+
+describe('parseFqn reads every form OpenMetadata writes', () => {
+  it.each([
+    ['svc.db.sch.say \\"hi\\"', ['svc', 'db', 'sch', 'say "hi"'], 'quoteName today: \\" in a plain part'],
+    ['svc.db.sch."a.\\"b\\""', ['svc', 'db', 'sch', 'a."b"'], 'Fqn.g4: \\" inside a quoted part'],
+    ['svc.db.sch."a.b\\\\"', ['svc', 'db', 'sch', 'a.b\\'], 'Fqn.g4: \\\\ inside a quoted part'],
+    ['svc.db.sch."a.b\\c"', ['svc', 'db', 'sch', 'a.b\\c'], 'older quoteName: a bare backslash inside quotes'],
+    ['svc.db.sch.ta"ble', ['svc', 'db', 'sch', 'ta"ble'], 'older EntityInterfaceUtil: a bare quote inside a plain part'],
+    ["svc.db.sch.o'brien", ['svc', 'db', 'sch', "o'brien"], 'a single quote'],
+    ['svc."db".sch.tbl', ['svc', 'db', 'sch', 'tbl'], 'quotes around a part without a dot'],
+  ])('%j', (fqn, parts) => {
+    expect(parseFqn(fqn)).toEqual(parts)
+  })
+})
+
+/**
+ * My reading of OpenMetadata's Fqn.g4 (commit 3b9cfd0): a part is either quoted, '"' then any
+ * characters with '"' and '\\' escaped by a backslash, then '"'; or plain, characters other than
+ * '.', '"' and '\\' plus those two escapes. Names are any non-empty text.
+ */
+describe('buildFqn / parseFqn (property)', () => {
+  const alphabet = fc.constantFrom('a', 'Z', '.', '"', '\\', "'", '`', ' ', ':', '>', 'é', '🎉', '\n', '%')
+  const name = fc.array(alphabet, { minLength: 1, maxLength: 8 }).map((cs) => cs.join(''))
+  const names = fc.array(name, { minLength: 1, maxLength: 6 })
+
+  it('parseFqn(buildFqn(parts)) is parts, for any names', () => {
+    fc.assert(fc.property(names, (parts) => {
+      expect(parseFqn(buildFqn(parts))).toEqual(parts)
+    }), { numRuns: 2000 })
+  })
+
+  it('every part built is a sentence of the grammar: quoted exactly when the name holds a dot, no unescaped quote', () => {
+    const quoted = /^"(?:\\["\\]|[^"\\])*"$/
+    const plain = /^(?:\\["\\]|\\(?!["\\])|[^."\\])+$/
+    fc.assert(
+      fc.property(name, (n) => {
+        const part = quoteFqnPart(n)
+        if (n.includes('.')) expect(part).toMatch(quoted)
+        else expect(part).toMatch(plain)
+      }),
+      { numRuns: 2000 },
+    )
+  })
+
+  it('an FQN splits into as many parts as were joined, whatever the names hold', () => {
+    fc.assert(fc.property(names, (parts) => {
+      expect(parseFqn(buildFqn(parts))).toHaveLength(parts.length)
+    }))
   })
 })

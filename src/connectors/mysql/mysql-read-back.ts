@@ -120,7 +120,7 @@ export interface ReadBackRows {
 
 /**
  * The snapshot, keyed by assetFqn under every catalog database name the schema was asked under.
- * Objects whose names have no FQN (a double quote in a name) are left out, not fatal.
+ * Objects whose names have no FQN (an empty name) are left out, not fatal.
  */
 export function buildSnapshot(service: string, plan: ReadBackPlan, rows: ReadBackRows): Map<string, ObjectState> {
   const into = new Map<string, ObjectState>()

@@ -136,8 +136,8 @@ export function objectTypeOfRelkind(relkind: string | null): ObjectType | undefi
 }
 
 /**
- * Adds one database's rows to `into`, keyed by assetFqn. Objects whose names have no FQN (a
- * double quote in a name, refused by OpenMetadata too) cannot be asked for, so they are skipped
+ * Adds one database's rows to `into`, keyed by assetFqn. Objects whose names have no FQN (an
+ * empty name) cannot be asked for, so they are skipped
  * instead of failing the whole read-back. A read-back holds tens of thousands of columns of a
  * few hundred tables: each key is its parent's FQN plus one quoted name.
  */

@@ -2,7 +2,7 @@ import { capabilitiesOf, type ObjectState } from '../../connectors/connector.js'
 import { fitLength } from '../../descriptions/fit-length.js'
 import { markdownToPlain } from '../../descriptions/markdown-to-plain.js'
 import type { DescriptionOperation } from '../../model/operation.js'
-import { unsupported } from './unsupported.js'
+import { nestedUnsupported, unsupported } from './unsupported.js'
 import type { Desired, KindContext } from './kind-context.js'
 import { renderTemplate } from './render-template.js'
 
@@ -10,6 +10,7 @@ export function describeDescription({ op, dialect, channel }: KindContext<Descri
   const caps = capabilitiesOf(dialect)
   const template = channel.compiled.description
   if (!template && !caps.descriptionLevels.includes(op.asset.level)) throw unsupported(op, `${dialect.name} has no ${op.asset.level} descriptions`)
+  if (op.asset.path !== undefined && !caps.nestedFieldKinds?.includes('description')) throw nestedUnsupported(op, dialect.name)
   const warnings: string[] = []
   let text = op.description
   if (text !== null && channel.options.descriptionFormat === 'plain') text = markdownToPlain(text)

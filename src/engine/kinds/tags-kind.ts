@@ -9,7 +9,7 @@ import type { TagMapping } from '../../tags/tag-mapping-schema.js'
 import type { CompiledTemplate } from '../../templates/index.js'
 import type { Desired, KindContext } from './kind-context.js'
 import { renderTemplate, tagTuples } from './render-template.js'
-import { unsupported } from './unsupported.js'
+import { nestedUnsupported, unsupported } from './unsupported.js'
 
 function mapAll(labels: readonly TagLabel[], mapping: TagMapping, dropped: string[]): EngineTag[] {
   return labels.flatMap((label) => {
@@ -39,6 +39,7 @@ export function describeTags({ op, dialect, channel, state }: KindContext<TagsOp
   if (!templated && !caps.tagLevels.includes(op.asset.level)) {
     throw unsupported(op, `${dialect.name} has no native tags${caps.tagLevels.length > 0 ? ` at ${op.asset.level} level` : ''}; a tags template can write them elsewhere`)
   }
+  if (op.asset.path !== undefined && !caps.nestedFieldKinds?.includes('tags')) throw nestedUnsupported(op, dialect.name)
   const mapping = channel.options.tags
   const dropped: string[] = []
   const add = mapAll(op.add, mapping, dropped)
