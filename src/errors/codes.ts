@@ -35,7 +35,7 @@ export const errorCodes = {
   SQL_FAILED: { retryable: false, summary: 'The engine rejected the statement for a reason revmeta does not classify further.', fix: 'Read the engine\'s message, which is kept in full.' },
   VERIFY_MISMATCH: { retryable: false, summary: 'After writing, the value read back differs from the value written.', fix: 'Something rewrote the value (a trigger, an engine limit, a concurrent writer); the message shows both.' },
   TEMPLATE_INVALID: { retryable: false, summary: 'A custom SQL template cannot be parsed, or names something that does not exist; found when the config is loaded.', fix: 'The message shows the template, the position and the reason.' },
-  TEMPLATE_VARIABLE_MISSING: { retryable: false, summary: 'A template uses a variable that this operation does not have (for example column for a table).', fix: 'Restrict the channel to the levels the template is written for (filter.levels), or write one channel per level.' },
+  TEMPLATE_VARIABLE_MISSING: { retryable: false, summary: 'A template uses a variable that this operation does not have (database, schema, table and column are always bound: a part the level lacks is the empty string).', fix: 'Restrict the channel to the levels and kinds the template is written for (filter.levels), or write one channel per level.' },
   TEMPLATE_RUNTIME: { retryable: false, summary: 'A template failed while rendering: a type error, a bad index, or a safety limit (output size, repetition, steps).', fix: 'The message names the expression; correct the template.' },
   AMBIGUOUS_TAG: { retryable: false, summary: 'A tag would join another tag of the same classification on one asset, which would silently overwrite it in engines that keep one value per key.', fix: 'Remove the other tag in the catalog first, or set the channel option tags.replace: true.' },
   VALUE_TOO_LONG: { retryable: false, summary: 'A description is longer than the engine allows at that level, and the channel says onTooLong: fail.', fix: 'Shorten it in the catalog, or set onTooLong: truncate.' },
@@ -54,6 +54,8 @@ export const errorCodes = {
   SUBSCRIPTION_REFUSED: { retryable: false, summary: "A webhook subscription's endpoint is not on the allowlist (catalog.subscriptions.allow; by default only revmeta's own webhook).", fix: 'Add the URL prefix to catalog.subscriptions.allow if the catalog should send its changes there.' },
   TOKEN_NOT_FOUND: { retryable: false, summary: 'No API token has this id or name.', fix: 'revmeta token list shows the ids and names.' },
   TOKEN_NAME_TAKEN: { retryable: false, summary: 'An API token of this name exists already (names stay taken after a revoke, so the audit trail stays unambiguous).', fix: 'Choose another --name, or leave it out for a generated one.' },
+  // OpenMetadata's real inputs (issue 15: id-only owners).
+  OWNER_UNRESOLVED: { retryable: false, summary: 'An owner reference carries only an id and type, and the catalog could not name it: no user or team has that id (404), the catalog was unreachable, or no catalog can be asked. Only that owners change fails; the event\'s other changes go on.', fix: 'Check that the user or team exists in the catalog (catalog.type, catalog.url, catalog.token) and send the event again; the message says which of the three it was.' },
   INTERNAL: { retryable: false, summary: 'A bug in revmeta.', fix: 'Report it with the message and the input.' },
 } as const satisfies Record<string, ErrorCodeInfo>
 
