@@ -31,6 +31,7 @@ export async function pollLoop(config: RevmetaConfig, store: StateStore, client:
     try {
       const result = await pollOnce(config, store, client, options)
       if (result.operations > 0) options.log(`polled ${result.received} event(s): ${result.operations} operation(s) queued as run ${result.runId}`)
+      for (const error of result.errors) options.log(`polled event not taken: ${error.code}: ${error.message}`)
     } catch (err) {
       const error = toRevmetaError(err, 'CATALOG_UNREACHABLE')
       options.log(`poll failed: ${error.code}: ${error.message}`)

@@ -24,6 +24,8 @@ export const routeAccess: ReadonlyMap<string, RouteAccess> = new Map<string, Rou
   // Liveness for load balancers and orchestrators: answers {"status":"ok"} and nothing else.
   ['GET /healthz', 'open'],
   [`POST ${webhookPath}`, 'webhook'],
+  // OpenMetadata's Webhook.httpMethod may be PUT: same signed route.
+  [`PUT ${webhookPath}`, 'webhook'],
   ['GET /api/v1/revmeta/runs', 'viewer'],
   ['GET /api/v1/revmeta/runs/:id', 'viewer'],
   ['GET /api/v1/revmeta/dead-letters', 'viewer'],
