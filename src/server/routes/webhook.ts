@@ -20,7 +20,7 @@ const isTestMessage = (body: unknown) => body !== null && typeof body === 'objec
  * never lost; the status says what was stored: 200 all of it, 207 some (each event left out is
  * named in `errors`), 4xx none (OpenMetadata then counts the delivery failed, never delivered).
  */
-export async function webhookRoutes(app: FastifyInstance, { config, store, metrics, onQueued, webhookSecret }: ServerContext): Promise<void> {
+export async function webhookRoutes(app: FastifyInstance, { config, store, metrics, onQueued, webhookSecret, ownerDirectory }: ServerContext): Promise<void> {
   app.addContentTypeParser(['application/json', 'text/plain'], { parseAs: 'buffer', bodyLimit: config.server.webhookBodyLimit }, (_req, body, done) => done(null, body))
   const receive = async (request: FastifyRequest, reply: FastifyReply) => {
     const raw = request.body as Buffer | undefined
@@ -48,7 +48,7 @@ export async function webhookRoutes(app: FastifyInstance, { config, store, metri
       metrics.webhookRejected.inc({ reason: 'no events' })
       return reply.code(422).send({ error: errorReport(new RevmetaError('INPUT_MALFORMED', 'Webhook body holds no event: the batch is empty')) })
     }
-    const result = await intakeEvents(config, store, events, 'webhook')
+    const result = await intakeEvents(config, store, events, 'webhook', ownerDirectory ? { owners: ownerDirectory() } : {})
     metrics.eventsReceived.inc({ source: 'webhook', outcome: 'new' }, result.stored - result.duplicates)
     metrics.eventsReceived.inc({ source: 'webhook', outcome: 'duplicate' }, result.duplicates)
     if (result.stored < result.received) metrics.webhookRejected.inc({ reason: result.stored === 0 ? 'no event stored' : 'some events not stored' })
