@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest'
 import { resolveConfig } from '../../src/config/load-config.js'
 import { planInput } from '../../src/engine/plan-input.js'
 import { prefetchOwners } from '../../src/engine/prefetch-owners.js'
+import { planEventStream } from '../../src/engine/plan-event-stream.js'
+import { Readable } from 'node:stream'
 import { RevmetaError } from '../../src/errors/revmeta-error.js'
 import { normalizeChangeEvents } from '../../src/inputs/normalize-change-events.js'
 import type { OwnerRef } from '../../src/model/change.js'
@@ -90,5 +92,18 @@ describe('owner references with only id and type', () => {
   it('still refuses a reference with neither id, name nor FQN, naming the event', () => {
     const normalized = normalizeChangeEvents([event([{ type: 'user' }])])
     expect(normalized.errors[0]).toMatchObject({ code: 'INPUT_MALFORMED', message: expect.stringContaining('an owner needs an id, a name or a fullyQualifiedName') })
+  })
+
+  it('are named in a streamed plan too, each id asked once across flushes', async () => {
+    const dir = directory()
+    const events = [event([idOnly('user', ann)]), event([idOnly('user', gone)]), event([idOnly('user', ann)])]
+    const operations: OwnersOperation[] = []
+    const plan = await planEventStream(config, Readable.from(events.map((e) => `${JSON.stringify(e)}\n`)), async (flush) => void operations.push(...(flush.operations.filter((o) => o.kind === 'owners') as OwnersOperation[])), {
+      owners: cachedDirectory(dir),
+      maxPending: 1,
+    })
+    expect(operations.flatMap((o) => o.add.map((a) => a.name))).toEqual(['ann', 'ann'])
+    expect(plan.rejected.map((r) => r.error?.code)).toEqual(['OWNER_UNRESOLVED'])
+    expect(dir.asked).toEqual([`user:${ann}`, `user:${gone}`])
   })
 })
