@@ -15,6 +15,7 @@ export interface OwnerDirectory {
 export type OwnerLookups = ReadonlyMap<string, OwnerRef | RevmetaError>
 
 const lookupKey = (type: string, id: string) => `${type}:${id}`
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 /** An owner reference with an id but no name: OpenMetadata's minimal EntityReference. */
 export const isIdOnly = (ref: OwnerRef): boolean => ref.name === '' && ref.id !== undefined
@@ -48,6 +49,8 @@ async function lookUpOne(directory: OwnerDirectory | undefined, type: OwnerRef['
   const unresolved = (why: string, cause?: unknown) =>
     new RevmetaError('OWNER_UNRESOLVED', `Owner ${type} ${id} has no name in the event, and ${why}`, { details: { ownerType: type, ownerId: id }, cause })
   if (directory === undefined) return unresolved('no catalog was asked for it')
+  // entityReference.json's id is a UUID; anything else is not sent to the catalog's URL space.
+  if (!uuid.test(id)) return unresolved('its id is not a UUID, so no catalog was asked')
   try {
     const found = await directory.findOwner(type, id)
     return found ?? unresolved(`the catalog has no ${type} with that id`)

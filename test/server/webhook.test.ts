@@ -153,6 +153,7 @@ describe('OpenMetadata webhook receiver', () => {
 
   it('names id-only owners per delivery through the catalog; one it cannot name fails alone (207), the description lands in the queue', async () => {
     const annId = '0b6f7c52-1e9a-4c55-9d8e-2f3a4b5c6d7e'
+    const ghostId = '11111111-2222-4333-8444-555555555555'
     const asked: string[] = []
     const owning = await resolveConfig(
       { catalog: { webhookSecret: secret }, services: [{ name: 'wh', type: 'postgres', connection: { database: db.name } }], channels: [{ name: 'all', sync: { descriptions: true, tags: true, owners: true } }] },
@@ -169,14 +170,14 @@ describe('OpenMetadata webhook receiver', () => {
       const fqn = `wh.${db.name}.sales.orders`
       const body = JSON.stringify([
         changeEvent('table', fqn, { added: [{ name: 'owners', newValue: JSON.stringify([{ id: annId, type: 'user' }]) }] }),
-        changeEvent('table', fqn, { updated: [{ name: 'description', oldValue: '', newValue: 'Orders' }], added: [{ name: 'owners', newValue: JSON.stringify([{ id: 'no-such-id', type: 'team' }]) }] }),
+        changeEvent('table', fqn, { updated: [{ name: 'description', oldValue: '', newValue: 'Orders' }], added: [{ name: 'owners', newValue: JSON.stringify([{ id: ghostId, type: 'team' }]) }] }),
       ])
       const response = await withOwners.inject({ method: 'PUT', url: webhookPath, payload: body, headers: { 'content-type': 'application/json', 'x-om-signature': signWebhookBody(body, secret) } })
       expect(response.statusCode).toBe(207)
       const result = response.json()
       expect(result).toMatchObject({ status: 'partial', received: 2, stored: 2, operations: 2 })
-      expect(result.errors).toEqual([expect.objectContaining({ code: 'OWNER_UNRESOLVED', message: expect.stringContaining('team no-such-id') })])
-      expect(asked.sort()).toEqual(['team:no-such-id', `user:${annId}`])
+      expect(result.errors).toEqual([expect.objectContaining({ code: 'OWNER_UNRESOLVED', message: expect.stringContaining(`team ${ghostId}`) })])
+      expect(asked.sort()).toEqual([`team:${ghostId}`, `user:${annId}`])
       const queued = await store.operations({ runId: result.runId })
       expect(queued.map((q) => [q.op.kind, q.op.kind === 'owners' ? q.op.add.map((o) => o.name) : (q.op as { description: string }).description])).toEqual([
         ['owners', ['ann']],

@@ -79,6 +79,16 @@ describe('owner references with only id and type', () => {
     expect(none.rejected[0]!.error).toMatchObject({ code: 'OWNER_UNRESOLVED', message: expect.stringContaining('no catalog was asked') })
   })
 
+  it('never sends an id that is not a UUID to the catalog (entityReference.json ids are UUIDs): it fails alone, saying so', async () => {
+    const dir = directory()
+    for (const id of ['..', '../../events?timestamp=0', 'ann', `${ann}/../x`, ` ${ann}`]) {
+      const planned = await plan([event([idOnly('user', id)])], dir)
+      expect(planned.operations.map((o) => o.kind), id).toEqual(['description'])
+      expect(planned.rejected[0]!.error!.message, id).toContain('not a UUID')
+    }
+    expect(dir.asked).toEqual([])
+  })
+
   it('costs no catalog request when no channel syncs owners', async () => {
     const quiet = await resolveConfig({ services: [{ name: 'svc', type: 'postgres', connection: {} }] }, { source: 'test', baseDir: '/tmp', env: {} })
     const dir = directory()
