@@ -68,6 +68,14 @@ export class CatalogDirectory {
     return userJson(row, fields.has('teams') ? await this.teamsOf(this.runner, row.id) : undefined)
   }
 
+  /** GET /api/v1/users/{id}: how an owner reference carrying only its id is named. */
+  async getUserById(id: string, fields: Set<string> = new Set()): Promise<OmUser> {
+    // Compared as text: an id that is not a UUID is simply not found.
+    const [row] = await this.runner.query<UserDbRow>(`SELECT id, name, email, display_name, is_bot FROM ${this.t.users} WHERE id::text = $1`, [id])
+    if (row === undefined) throw notFound('user', id)
+    return userJson(row, fields.has('teams') ? await this.teamsOf(this.runner, row.id) : undefined)
+  }
+
   async putTeam(input: unknown): Promise<Upserted<OmTeam>> {
     const b = body(input, 'team')
     const name = validName(b.name, 'A team')
@@ -92,6 +100,13 @@ export class CatalogDirectory {
   async getTeam(name: string, fields: Set<string> = new Set()): Promise<OmTeam> {
     const [row] = await this.runner.query<PrincipalDbRow>(`SELECT id, name, email, display_name FROM ${this.t.teams} WHERE name = $1`, [name])
     if (row === undefined) throw notFound('team', name)
+    return teamJson(row, fields.has('users') ? await this.usersOf(this.runner, row.id) : undefined)
+  }
+
+  /** GET /api/v1/teams/{id}. */
+  async getTeamById(id: string, fields: Set<string> = new Set()): Promise<OmTeam> {
+    const [row] = await this.runner.query<PrincipalDbRow>(`SELECT id, name, email, display_name FROM ${this.t.teams} WHERE id::text = $1`, [id])
+    if (row === undefined) throw notFound('team', id)
     return teamJson(row, fields.has('users') ? await this.usersOf(this.runner, row.id) : undefined)
   }
 

@@ -18,12 +18,14 @@ export async function directoryRoutes(app: FastifyInstance, catalog: CatalogServ
     return reply.code(created ? 201 : 200).send(value)
   })
   app.get('/api/v1/users/name/:name', async (request) => directory.getUser(pathParam(request, 'name'), parseFields(param(request, 'fields'))))
+  app.get('/api/v1/users/:id', async (request) => directory.getUserById(pathParam(request, 'id'), parseFields(param(request, 'fields'))))
 
   app.put('/api/v1/teams', async (request, reply) => {
     const { created, value } = await directory.putTeam(request.body)
     return reply.code(created ? 201 : 200).send(value)
   })
   app.get('/api/v1/teams/name/:name', async (request) => directory.getTeam(pathParam(request, 'name'), parseFields(param(request, 'fields'))))
+  app.get('/api/v1/teams/:id', async (request) => directory.getTeamById(pathParam(request, 'id'), parseFields(param(request, 'fields'))))
 
   app.put('/api/v1/classifications', async (request, reply) => {
     const { created, value } = await directory.putClassification(request.body)

@@ -3,6 +3,7 @@ import { ingest } from '../catalog/ingest.js'
 import { openCatalog } from '../catalog/open-catalog.js'
 import { configuredAllowlist } from '../catalog/subscription-allowlist.js'
 import type { CatalogBackend } from './catalog-backend.js'
+import { builtinStoreOwnerDirectory } from './builtin-owner-directory.js'
 
 /** revmeta's own catalog, kept in the state store: it serves its API, is ingested into, and is read in process. */
 export const builtinBackend: CatalogBackend = {
@@ -25,6 +26,7 @@ export const builtinBackend: CatalogBackend = {
       },
     }
   },
+  ownerDirectory: (config, store) => builtinStoreOwnerDirectory(config, store),
   async ingest(config, store, { services, log }) {
     const catalog = openCatalog(store, { delivery: { log, allowEndpoint: configuredAllowlist(config) } })
     try {

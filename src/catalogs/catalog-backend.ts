@@ -4,6 +4,7 @@ import type { RevmetaConfig } from '../config/load-config.js'
 import type { RoutePlugin } from '../http/route-plugin.js'
 import type { OpenMetadataClient } from '../openmetadata/om-client.js'
 import type { StateStore } from '../store/state-store.js'
+import type { OwnerDirectory } from '../owners/owner-directory.js'
 
 /** A catalog's desired state, open for one batch sync; close it when the sync is done. */
 export interface OpenReader {
@@ -36,6 +37,17 @@ export interface CatalogBackend {
   pollClient(config: RevmetaConfig): OpenMetadataClient | undefined
   /** `sync`: the reader of the catalog's desired state. */
   openReader(config: RevmetaConfig, store: StateStore): Promise<OpenReader>
+  /**
+   * Names owner references that carry only an id (GET /api/v1/users/{id}, /teams/{id}), answers
+   * cached for the directory's life (one run, or one webhook delivery). `store` is the open state
+   * store, where the built-in catalog lives; without one it opens the store when first asked, and
+   * `close` closes what it opened.
+   */
+  ownerDirectory(config: RevmetaConfig, store?: StateStore): ClosableOwnerDirectory
   /** `ingest`: fill the catalog from the configured services; absent where the catalog has its own ingestion. */
   ingest?(config: RevmetaConfig, store: StateStore, options: { services: readonly string[]; log: (line: string) => void }): Promise<IngestSummary[]>
+}
+
+export interface ClosableOwnerDirectory extends OwnerDirectory {
+  close(): Promise<void>
 }

@@ -1,6 +1,8 @@
 import type { RevmetaConfig } from '../config/load-config.js'
 import { OpenMetadataClient } from '../openmetadata/om-client.js'
 import type { CatalogBackend } from './catalog-backend.js'
+import { cachedDirectory } from '../owners/owner-directory.js'
+import { openMetadataOwnerDirectory } from './owner-directories.js'
 
 // The loader checked catalog.url for this type (src/config/load-config.ts).
 const clientOf = (config: RevmetaConfig) => new OpenMetadataClient({ url: config.catalog.url!, token: config.catalog.token, timeoutMs: config.catalog.timeoutMs })
@@ -16,5 +18,6 @@ export const openMetadataBackend: CatalogBackend = {
   apiTokenOf: () => undefined,
   pollClient: (config) => (config.catalog.poll ? clientOf(config) : undefined),
   openReader: async (config) => ({ reader: clientOf(config), close: async () => {} }),
+  ownerDirectory: (config) => ({ ...cachedDirectory(openMetadataOwnerDirectory(clientOf(config))), close: async () => {} }),
   // No ingest: OpenMetadata has its own ingestion framework.
 }

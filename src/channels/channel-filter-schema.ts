@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { levels } from '../model/asset.js'
+import { tagStates } from './tag-states.js'
 
 /**
  * Which changes a channel takes. Every key narrows; an absent key lets everything through.
@@ -170,6 +171,8 @@ export const channelFilterSchema = z.strictObject({
   tagSources: nonEmpty(z.enum(tagSources), 'tag source').optional(),
   /** A tag without a labelType counts as Manual, OpenMetadata's default. */
   labelTypes: nonEmpty(z.enum(labelTypes), 'label type').optional(),
+  /** TagLabel states pushed, adds and removes alike; absent: Confirmed only (a label without a state is confirmed). */
+  tagStates: nonEmpty(z.enum(tagStates), 'tag state').optional(),
   /** Catalog users whose edits the channel takes; a change with no known user is dropped. */
   users: nonEmpty(z.string().min(1), 'user').optional(),
   ownerTypes: nonEmpty(z.enum(['user', 'team']), 'owner type').optional(),

@@ -38,6 +38,5 @@ export async function loadInput(flags: InputFlags, options: { keepEvents?: boole
     throw new RevmetaError('INPUT_UNREADABLE', `${source} is not valid JSON: ${(cause as Error).message}`, { cause, details: { source } })
   }
   const normalized = normalizePipeline(json)
-  const operations = (json as { operations?: unknown }).operations
-  return { items: Array.isArray(operations) ? operations.length : 0, normalized }
+  return { items: normalized.items ?? 0, normalized }
 }

@@ -9,6 +9,9 @@ import { exitCodeFor } from './exit-codes.js'
 import { loadInput, type InputFlags } from './load-input.js'
 import { formatReport } from './print-report.js'
 import { withStore } from './with-store.js'
+import { loadCatalogBackend } from '../catalogs/registry.js'
+import type { ClosableOwnerDirectory } from '../catalogs/catalog-backend.js'
+import { prefetchOwners } from '../engine/prefetch-owners.js'
 
 export interface RunFlags extends InputFlags {
   readonly config: string
@@ -43,15 +46,30 @@ export function printReport(report: RunReport, json: boolean | undefined, exit: 
 /** Shared body of `plan` and `apply`: the commands differ only in whether statements are sent. */
 export async function runCommand(flags: RunFlags, apply: boolean): Promise<number> {
   const config = await loadConfig(flags.config)
+  const catalog = await loadCatalogBackend(config.catalog.type)
   const durable = apply && flags.store !== false
   const options = { queueOnly: flags.queueOnly === true, log: (line: string) => process.stderr.write(`revmeta: ${line}\n`) }
   let report: RunReport
   if ((await streams(flags)) && durable) {
     const source = flags.events!
-    report = await withStore(config, (store) => applyEventStream(config, store, source, { ...options, name: source === '-' ? 'standard input' : source }))
+    report = await withStore(config, (store) =>
+      withOwners(catalog.ownerDirectory(config, store), (owners) => applyEventStream(config, store, source, { ...options, owners, name: source === '-' ? 'standard input' : source })),
+    )
   } else {
-    const input = await loadInput(flags, { keepEvents: durable, limits: config.input })
-    report = durable ? await withStore(config, (store) => applyDurably(config, store, input, options)) : await run(config, input, { apply, offline: flags.offline === true })
+    const loaded = await loadInput(flags, { keepEvents: durable, limits: config.input })
+    // Owners named by id alone are named from the catalog before anything is planned.
+    const named = (directory: ClosableOwnerDirectory) => withOwners(directory, async (owners) => ({ ...loaded, owners: await prefetchOwners(config, loaded.normalized.changes, owners) }))
+    report = durable
+      ? await withStore(config, async (store) => applyDurably(config, store, await named(catalog.ownerDirectory(config, store)), options))
+      : await run(config, await named(catalog.ownerDirectory(config)), { apply, offline: flags.offline === true })
   }
   return printReport(report, flags.json, { queuedIsDone: durable && flags.queueOnly === true })
+}
+
+async function withOwners<T>(directory: ClosableOwnerDirectory, fn: (owners: ClosableOwnerDirectory) => Promise<T>): Promise<T> {
+  try {
+    return await fn(directory)
+  } finally {
+    await directory.close()
+  }
 }

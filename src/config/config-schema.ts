@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { isLoopbackHost } from './loopback-host.js'
 import { channelFilterSchema } from '../channels/channel-filter-schema.js'
 import { channelOptionsSchema, channelTemplatesSchema } from '../channels/channel-options-schema.js'
+import { channelFromReverseMetadata } from '../channels/reverse-metadata.js'
 import { defaultInputLimits } from '../inputs/input-limits.js'
 
 const name = z.string().min(1)
@@ -187,7 +188,8 @@ export const configSchema = z.strictObject({
     })
     .prefault({}),
   services: z.array(serviceSchema).min(1, 'at least one service is required'),
-  channels: z.array(channelSchema).optional(),
+  /** An entry may also be OpenMetadata's ReverseMetadata configuration verbatim (channels/reverse-metadata.ts). */
+  channels: z.array(z.preprocess(channelFromReverseMetadata, channelSchema)).optional(),
 })
 
 export type RawConfig = z.infer<typeof configSchema>

@@ -6,6 +6,8 @@ import { streamEvents } from '../inputs/stream-events.js'
 import type { Operation } from '../model/operation.js'
 import { StreamingPlanner } from '../planning/stream-planner.js'
 import { routeInput } from './plan-input.js'
+import { prefetchOwners } from './prefetch-owners.js'
+import type { OwnerDirectory } from '../owners/owner-directory.js'
 import type { OperationReport } from '../model/report.js'
 
 /** What one flush hands on: the operations planned since the last one, and the raw events they came from. */
@@ -37,6 +39,8 @@ export interface PlanStreamOptions {
   readonly keepEvents?: boolean
   /** How messages name the input. */
   readonly name?: string
+  /** Names owner references that carry only an id; without it such an owners change fails OWNER_UNRESOLVED. */
+  readonly owners?: OwnerDirectory
 }
 
 /**
@@ -78,7 +82,8 @@ export async function planEventStream(
     for (const [reason, n] of Object.entries(normalized.ignored)) ignored[reason] = (ignored[reason] ?? 0) + n
     errors.push(...normalized.errors)
     counts.changes += normalized.changes.length
-    const routed = routeInput(config, normalized, ignored)
+    const lookups = await prefetchOwners(config, normalized.changes, options.owners)
+    const routed = routeInput(config, normalized, ignored, lookups)
     rejected.push(...routed.rejected)
     for (const r of routed.routed) planner.add(r)
     if (planner.pending >= maxPending || events.length >= maxPending) await flush()

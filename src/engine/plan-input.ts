@@ -1,5 +1,5 @@
 import type { RevmetaConfig } from '../config/load-config.js'
-import type { RevmetaError } from '../errors/revmeta-error.js'
+import { RevmetaError } from '../errors/revmeta-error.js'
 import type { NormalizeResult } from '../inputs/normalize-result.js'
 import { assetFqn } from '../model/fqn.js'
 import type { Operation } from '../model/operation.js'
@@ -7,6 +7,7 @@ import type { Change } from '../model/change.js'
 import { planOperations, type RoutedChange } from '../planning/planner.js'
 import { errorReport, summarize, type OperationReport, type RunReport } from '../model/report.js'
 import { routeChanges } from './route-changes.js'
+import { resolveOwners, type OwnerLookups } from '../owners/owner-directory.js'
 
 export interface RunInput {
   /** Events or pipeline operations read, malformed ones included. */
@@ -16,6 +17,8 @@ export interface RunInput {
   readonly readErrors?: readonly RevmetaError[]
   /** The raw events, for the durable store (deduplicated by OpenMetadata event id). */
   readonly events?: readonly { readonly id: string; readonly payload: unknown }[]
+  /** The catalog's names for id-only owners (prefetchOwners); without them such an owners change fails OWNER_UNRESOLVED. */
+  readonly owners?: OwnerLookups
 }
 
 export interface PlannedInput {
@@ -28,7 +31,7 @@ export interface PlannedInput {
 /** Input → routed → coalesced operations: the part of a run that needs no database. */
 export function planInput(config: RevmetaConfig, input: RunInput): PlannedInput {
   const ignored = { ...input.normalized.ignored }
-  const { routed, rejected } = routeInput(config, input.normalized, ignored)
+  const { routed, rejected } = routeInput(config, input.normalized, ignored, input.owners)
   return { operations: planOperations(routed), ignored, rejected }
 }
 
@@ -36,7 +39,7 @@ export function planInput(config: RevmetaConfig, input: RunInput): PlannedInput 
  * Normalized input → changes routed to channels, counting what is left out in `ignored`. Shared by
  * planInput and the streaming planner (plan-event-stream.ts), which routes one event at a time.
  */
-export function routeInput(config: RevmetaConfig, normalized: NormalizeResult, ignored: Record<string, number>): { routed: RoutedChange[]; rejected: OperationReport[] } {
+export function routeInput(config: RevmetaConfig, normalized: NormalizeResult, ignored: Record<string, number>, owners?: OwnerLookups): { routed: RoutedChange[]; rejected: OperationReport[] } {
   const templates = normalized.templates ?? {}
   // No echo: what an ingestion bot changed in the catalog came from the source in the first place.
   const echo = config.catalog.ignoreUsers
@@ -51,14 +54,25 @@ export function routeInput(config: RevmetaConfig, normalized: NormalizeResult, i
   })
   const { routed, rejected, filtered } = routeChanges(changes, config)
   for (const [reason, count] of Object.entries(filtered)) ignored[reason] = (ignored[reason] ?? 0) + count
-  return { routed, rejected: rejected.map(({ change, error }) => rejectedReport(change, error)) }
+  const reports = rejected.map(({ change, error }) => rejectedReport(change, error))
+  // An owners change naming an owner by id alone fails by itself when the catalog cannot name it;
+  // the event's other changes are routed on their own.
+  const named = routed.flatMap((r) => {
+    if (r.change.kind !== 'owners') return [r]
+    const resolved = resolveOwners(r.change, owners)
+    if (resolved === r.change) return [r]
+    if (!(resolved instanceof RevmetaError)) return [{ ...r, change: resolved }]
+    reports.push(rejectedReport(r.change, resolved, r.channel))
+    return []
+  })
+  return { routed: named, rejected: reports }
 }
 
-function rejectedReport(change: Change, error: RevmetaError): OperationReport {
+function rejectedReport(change: Change, error: RevmetaError, channel = '-'): OperationReport {
   const fqn = assetFqn(change.asset)
   return {
-    id: `-|${fqn}|${change.kind}`,
-    channel: '-',
+    id: `${channel}|${fqn}|${change.kind}`,
+    channel,
     service: change.asset.service,
     asset: fqn,
     level: change.asset.level,

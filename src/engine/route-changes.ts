@@ -4,6 +4,7 @@ import { assetFqn } from '../model/fqn.js'
 import type { Change, ChangeKind } from '../model/change.js'
 import type { RoutedChange } from '../planning/planner.js'
 import { compileChannelFilter } from '../channels/filter-change.js'
+import { defaultTagStates, keepTagStates } from '../channels/tag-states.js'
 
 const toggle: Record<ChangeKind, 'descriptions' | 'tags' | 'owners'> = { description: 'descriptions', tags: 'tags', owners: 'owners' }
 
@@ -22,6 +23,7 @@ export function routeChanges(changes: readonly Change[], config: RevmetaConfig):
   const rejected: RouteResult['rejected'] = []
   const filtered: Record<string, number> = {}
   const matchers = config.channels.map((channel) => (channel.filter ? compileChannelFilter(channel.filter) : undefined))
+  const states = config.channels.map((channel) => new Set(channel.filter?.tagStates ?? defaultTagStates))
   for (const change of changes) {
     if (!services.has(change.asset.service)) {
       rejected.push({
@@ -37,7 +39,13 @@ export function routeChanges(changes: readonly Change[], config: RevmetaConfig):
     config.channels.forEach((channel, i) => {
       if (!channel.services.includes(change.asset.service) || !channel.sync[toggle[change.kind]]) return
       synced = true
-      const narrowed = matchers[i] ? matchers[i].filter(change) : change
+      const kept = keepTagStates(change, states[i]!)
+      for (const [state, n] of Object.entries(kept.dropped)) {
+        const reason = `tag state ${state} (not in filter.tagStates of channel ${channel.name})`
+        filtered[reason] = (filtered[reason] ?? 0) + n
+      }
+      if (!kept.change) return
+      const narrowed = matchers[i] ? matchers[i].filter(kept.change) : kept.change
       if (!narrowed) return
       routed.push({ channel: channel.name, change: narrowed })
       matched = true

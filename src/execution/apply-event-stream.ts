@@ -3,6 +3,7 @@ import { planEventStream } from '../engine/plan-event-stream.js'
 import { reportOf } from '../engine/plan-input.js'
 import type { RunReport } from '../model/report.js'
 import type { StateStore } from '../store/state-store.js'
+import type { OwnerDirectory } from '../owners/owner-directory.js'
 import { drain, storedReport, type DurableOptions } from './apply-durably.js'
 
 export interface EventStreamOptions extends DurableOptions {
@@ -10,6 +11,8 @@ export interface EventStreamOptions extends DurableOptions {
   readonly maxPending?: number
   /** How messages name the input. */
   readonly name?: string
+  /** Names owner references that carry only an id (the catalog's users and teams). */
+  readonly owners?: OwnerDirectory
 }
 
 /**
@@ -27,7 +30,7 @@ export async function applyEventStream(config: RevmetaConfig, store: StateStore,
       if (events.length > 0) await store.recordEvents(events.map((e) => ({ ...e, source: 'apply' })))
       await store.enqueue(runId, operations)
     },
-    { keepEvents: true, ...(options.maxPending === undefined ? {} : { maxPending: options.maxPending }), ...(options.name === undefined ? {} : { name: options.name }) },
+    { keepEvents: true, ...(options.maxPending === undefined ? {} : { maxPending: options.maxPending }), ...(options.name === undefined ? {} : { name: options.name }), ...(options.owners ? { owners: options.owners } : {}) },
   )
   if (!options.queueOnly) await drain(config, store, runId, options)
   const stored = await store.operations({ runId })

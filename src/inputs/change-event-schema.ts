@@ -54,7 +54,11 @@ export const tagLabelSchema = z.looseObject({
   name: optionalString,
 })
 
-/** An EntityReference naming an owner; only users and teams can own a data asset. */
+/**
+ * An EntityReference naming an owner; only users and teams can own a data asset. entityReference.json
+ * requires only `id` and `type`: a reference with neither name nor FQN is named later from the
+ * catalog (owners/owner-directory.ts).
+ */
 export const ownerReferenceSchema = z
   .looseObject({
     type: z.string().transform((type) => type.toLowerCase()).pipe(z.enum(['user', 'team'])),
@@ -64,4 +68,4 @@ export const ownerReferenceSchema = z
     email: optionalString,
     id: optionalString,
   })
-  .refine((ref) => Boolean(ref.name ?? ref.fullyQualifiedName), { message: 'an owner needs a name or a fullyQualifiedName' })
+  .refine((ref) => Boolean(ref.name || ref.fullyQualifiedName || ref.id), { message: 'an owner needs an id, a name or a fullyQualifiedName' })

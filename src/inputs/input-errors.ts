@@ -18,7 +18,7 @@ export function atField<T>(field: string, fn: () => T): T {
 }
 
 /** Prefixes the message with where the problem is, e.g. `Event 3 (id 9f…), field tags: …`, keeping the code. */
-export function locateError(error: unknown, item: 'Event' | 'Operation', index: number, id: string | undefined): RevmetaError {
+export function locateError(error: unknown, item: 'Event' | 'Operation' | 'Pipeline', index: number, id: string | undefined): RevmetaError {
   const coded = toRevmetaError(error)
   const field = typeof coded.details.field === 'string' && coded.details.field.length > 0 ? coded.details.field : undefined
   const where = `${item} ${index}${id === undefined ? '' : ` (id ${id})`}${field === undefined ? '' : `, field ${field}`}`

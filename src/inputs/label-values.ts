@@ -31,8 +31,9 @@ export function parseTagLabels(value: unknown, field: string): TagLabel[] {
 
 export function parseOwnerRefs(value: unknown, field: string): OwnerRef[] {
   return decodeList(value, field, ownerReferenceSchema, 'owner reference').map((ref) => {
-    // The schema refuses a reference with neither, so one of them is set.
-    const out: { -readonly [K in keyof OwnerRef]: OwnerRef[K] } = { type: ref.type, name: (ref.name ?? ref.fullyQualifiedName) as string }
+    // The schema refuses a reference with none of the three; one with only an id has the empty
+    // name until the catalog names it (owners/owner-directory.ts).
+    const out: { -readonly [K in keyof OwnerRef]: OwnerRef[K] } = { type: ref.type, name: ref.name || ref.fullyQualifiedName || '' }
     if (ref.fullyQualifiedName != null) out.fullyQualifiedName = ref.fullyQualifiedName
     if (ref.displayName != null) out.displayName = ref.displayName
     if (ref.email != null) out.email = ref.email
@@ -42,7 +43,7 @@ export function parseOwnerRefs(value: unknown, field: string): OwnerRef[] {
 }
 
 export const tagKey = (tag: TagLabel): string => tag.tagFQN
-export const ownerKey = (owner: OwnerRef): string => `${owner.type}:${owner.name}`
+export const ownerKey = (owner: OwnerRef): string => `${owner.type}:${owner.name || `#${owner.id}`}`
 
 /** What `after` has that `before` lacks, and the reverse, compared by key. */
 export function diffByKey<T>(before: readonly T[], after: readonly T[], key: (item: T) => string): { added: T[]; removed: T[] } {

@@ -6,6 +6,7 @@ import { ChangeAccumulator } from './change-accumulator.js'
 import { atField, idOf, locateError, malformed } from './input-errors.js'
 import { parseOwnerRefs, parseTagLabels } from './label-values.js'
 import { countIgnored, emptyNormalizeResult, type NormalizeResult } from './normalize-result.js'
+import { applyReverseMetadata, unwrapPipeline } from './pipeline-wrappers.js'
 
 /**
  * OpenMetadata's ReverseIngestionPipeline (metadataIngestion/reverseIngestionPipeline.json).
@@ -27,9 +28,34 @@ const pipelineSchema = z.looseObject({
 
 type Operation = z.infer<typeof operationSchema>
 
-/** Never throws: a malformed operation becomes one error naming its index, id and field; the others still count. */
+/**
+ * Never throws: a malformed operation becomes one error naming its index, id and field; the others
+ * still count. Takes the pipeline bare or as OpenMetadata wraps it (pipeline-wrappers.ts); a
+ * ReverseMetadata pipeline's toggles and filter patterns decide which changes are made.
+ */
 export function normalizePipeline(json: unknown): NormalizeResult {
   const result = emptyNormalizeResult()
+  let unwrapped: ReturnType<typeof unwrapPipeline>
+  try {
+    unwrapped = unwrapPipeline(json)
+  } catch (error) {
+    result.errors.push(locateError(error, 'Pipeline', 0, idOf(json)))
+    return result
+  }
+  normalizeBare(unwrapped.pipeline, result)
+  if (unwrapped.settings) {
+    const settings = unwrapped.settings
+    try {
+      result.changes = applyReverseMetadata(result.changes, settings, (reason) => countIgnored(result, reason))
+    } catch (error) {
+      result.changes = []
+      result.errors.push(locateError(error, 'Pipeline', 0, idOf(json)))
+    }
+  }
+  return result
+}
+
+function normalizeBare(json: unknown, result: NormalizeResult): void {
   const pipeline = pipelineSchema.safeParse(json)
   if (!pipeline.success) {
     const issue = pipeline.error.issues[0]
@@ -39,8 +65,9 @@ export function normalizePipeline(json: unknown): NormalizeResult {
         details: { field },
       }),
     )
-    return result
+    return
   }
+  result.items = pipeline.data.operations.length
   const service = serviceName(pipeline.data.service)
   pipeline.data.operations.forEach((raw, index) => {
     try {
@@ -52,7 +79,6 @@ export function normalizePipeline(json: unknown): NormalizeResult {
       result.errors.push(locateError(error, 'Operation', index, idOf(raw)))
     }
   })
-  return result
 }
 
 function normalizeOperation(raw: unknown, index: number, service: string | undefined): { changes: Change[]; ignored: string[]; template?: string } {

@@ -9,6 +9,8 @@ export interface NormalizeResult {
   ignored: Record<string, number>
   /** One per malformed event or operation (INPUT_MALFORMED, FQN_*, ENTITY_LINK_INVALID); details name index, eventId, field. */
   errors: RevmetaError[]
+  /** Pipeline operations read, when the input was a pipeline (however it was wrapped). */
+  items?: number
   /** Custom SQL templates of pipeline operations, by operation index. */
   templates?: Record<number, string>
 }

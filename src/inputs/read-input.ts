@@ -1,6 +1,7 @@
 import { open } from 'node:fs/promises'
 import { RevmetaError } from '../errors/revmeta-error.js'
 import { ArraySplitter } from './array-splitter.js'
+import { isEventList } from './event-batch.js'
 import { depthError, malformed, parseChecked, type TextChecks } from './event-text.js'
 import { isRecord } from './input-errors.js'
 import { defaultInputLimits, maxWholeInputBytes, tooLarge, type InputLimits } from './input-limits.js'
@@ -104,10 +105,6 @@ function parseJsonLines(body: string, source: string, wholeError: Error, checks:
     return { items, errors: [unreadable(source, `it is neither a JSON document nor JSON lines (${wholeError.message})`, wholeError)] }
   }
   return { items, errors }
-}
-
-function isEventList(value: Record<string, unknown>): value is { data: unknown[] } {
-  return Array.isArray(value.data) && value.eventType === undefined && value.entityType === undefined
 }
 
 function unreadable(source: string, why: string, cause?: unknown): RevmetaError {

@@ -1,4 +1,6 @@
 import { RevmetaError } from '../errors/revmeta-error.js'
+import { isEventList } from './event-batch.js'
+import { isRecord } from './input-errors.js'
 import { defaultInputLimits, depthExceeds, tooDeep, tooLarge, type InputLimits } from './input-limits.js'
 
 /**
@@ -71,7 +73,9 @@ export function parseEventBody(body: Uint8Array, limits: InputLimits = defaultIn
   } catch (cause) {
     throw new RevmetaError('INPUT_MALFORMED', `${name} is not JSON: ${(cause as Error).message}`, { cause, details: { source: name } })
   }
-  if (depthExceeds(value, limits.maxDepth + (Array.isArray(value) ? 1 : 0))) throw tooDeep(name, limits.maxDepth, { source: name })
+  // A batch's wrapper does not count against the depth of the events it holds.
+  const wrapper = Array.isArray(value) ? 1 : isRecord(value) && isEventList(value) ? 2 : 0
+  if (depthExceeds(value, limits.maxDepth + wrapper)) throw tooDeep(name, limits.maxDepth, { source: name })
   return value
 }
 

@@ -2,6 +2,7 @@ import type { RevmetaConfig } from '../config/load-config.js'
 import { toRevmetaError } from '../errors/revmeta-error.js'
 import type { OpenMetadataClient } from '../openmetadata/om-client.js'
 import type { StateStore } from '../store/state-store.js'
+import type { OwnerDirectory } from '../owners/owner-directory.js'
 import { intakeEvents, type IntakeResult } from './intake-events.js'
 
 export const eventsCursor = 'openmetadata.events'
@@ -11,11 +12,11 @@ export const eventsCursor = 'openmetadata.events'
  * after the events are in the store; events sharing the newest timestamp are fetched again next
  * time and dropped as duplicates, so none is missed at a millisecond boundary.
  */
-export async function pollOnce(config: RevmetaConfig, store: StateStore, client: OpenMetadataClient, options: { startAt?: number } = {}): Promise<IntakeResult & { cursor: number }> {
+export async function pollOnce(config: RevmetaConfig, store: StateStore, client: OpenMetadataClient, options: { startAt?: number; owners?: () => OwnerDirectory } = {}): Promise<IntakeResult & { cursor: number }> {
   const saved = await store.getCursor(eventsCursor)
   const cursor = saved !== undefined ? Number(saved) : (options.startAt ?? Date.now())
   const events = await client.listEvents(cursor)
-  const result = await intakeEvents(config, store, events, 'poll')
+  const result = await intakeEvents(config, store, events, 'poll', options.owners ? { owners: options.owners() } : {})
   let next = cursor
   for (const e of events) {
     const ts = Number((e as { timestamp?: unknown }).timestamp)
@@ -26,11 +27,17 @@ export async function pollOnce(config: RevmetaConfig, store: StateStore, client:
 }
 
 /** Polls every `intervalMs` until aborted; a failed poll is logged and retried at the next tick. */
-export async function pollLoop(config: RevmetaConfig, store: StateStore, client: OpenMetadataClient, options: { intervalMs: number; signal: AbortSignal; log: (line: string) => void; startAt?: number }): Promise<void> {
+export async function pollLoop(
+  config: RevmetaConfig,
+  store: StateStore,
+  client: OpenMetadataClient,
+  options: { intervalMs: number; signal: AbortSignal; log: (line: string) => void; startAt?: number; owners?: () => OwnerDirectory },
+): Promise<void> {
   while (!options.signal.aborted) {
     try {
       const result = await pollOnce(config, store, client, options)
       if (result.operations > 0) options.log(`polled ${result.received} event(s): ${result.operations} operation(s) queued as run ${result.runId}`)
+      for (const error of result.errors) options.log(`polled event not taken: ${error.code}: ${error.message}`)
     } catch (err) {
       const error = toRevmetaError(err, 'CATALOG_UNREACHABLE')
       options.log(`poll failed: ${error.code}: ${error.message}`)

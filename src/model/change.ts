@@ -15,6 +15,7 @@ export interface TagLabel {
 /** A user or team that owns an asset (OpenMetadata EntityReference). */
 export interface OwnerRef {
   readonly type: 'user' | 'team'
+  /** Empty for a reference that came with only its id, until the catalog names it (owners/owner-directory.ts). */
   readonly name: string
   readonly fullyQualifiedName?: string
   readonly displayName?: string

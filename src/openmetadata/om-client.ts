@@ -67,6 +67,16 @@ export class OpenMetadataClient {
     return this.request<OmTeam>('GET', `/teams/name/${encodeURIComponent(name)}`, { query: { fields: 'users' } })
   }
 
+  /** GET /api/v1/users/{id}: names an owner reference that carries only its id. */
+  async getUserById(id: string): Promise<OmUser> {
+    return this.request<OmUser>('GET', `/users/${encodeURIComponent(id)}`)
+  }
+
+  /** GET /api/v1/teams/{id}. */
+  async getTeamById(id: string): Promise<OmTeam> {
+    return this.request<OmTeam>('GET', `/teams/${encodeURIComponent(id)}`)
+  }
+
   /** PATCH with a JSON Patch document, as OpenMetadata's UI does. */
   async patchEntity(type: OmEntityType, id: string, patch: readonly JsonPatchOperation[]): Promise<OmEntity> {
     return this.request<OmEntity>('PATCH', `/${omCollections[type]}/${encodeURIComponent(id)}`, { body: patch, contentType: 'application/json-patch+json' })

@@ -14,6 +14,10 @@ function localPart(address: string | undefined): string | undefined {
 
 /** Maps one catalog owner to the engine principal (a PostgreSQL role, ...) that stands for it. */
 export function mapOwner(owner: OwnerRef, mapping: OwnerMapping): string {
+  // Routing names id-only references before planning; one reaching here was never looked up.
+  if (owner.name === '') {
+    throw new RevmetaError('OWNER_UNRESOLVED', `Owner ${owner.type} ${owner.id ?? '(no id)'} has no name, and it was not looked up in the catalog`, { details: { ownerType: owner.type, ownerId: owner.id ?? '' } })
+  }
   const explicit =
     mapping.map[`${owner.type}:${owner.name}`] ??
     mapping.map[owner.name] ??

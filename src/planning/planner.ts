@@ -26,7 +26,7 @@ interface Draft {
   items?: Map<string, { add: boolean; value: TagLabel | OwnerRef; order?: ChangeOrder }>
 }
 
-const ownerKey = (o: OwnerRef) => `${o.type}:${o.name}`
+const ownerKey = (o: OwnerRef) => `${o.type}:${o.name || `#${o.id}`}`
 const tagKey = (t: TagLabel) => `${t.source}:${t.tagFQN}`
 
 /**

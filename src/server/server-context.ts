@@ -1,5 +1,6 @@
 import type { RouteContext } from '../http/route-plugin.js'
 import type { ServerMetrics } from './metrics.js'
+import type { OwnerDirectory } from '../owners/owner-directory.js'
 
 /**
  * What every route plugin of the server is given: the frozen config, the store (RouteContext),
@@ -8,4 +9,6 @@ import type { ServerMetrics } from './metrics.js'
  */
 export interface ServerContext extends RouteContext {
   readonly metrics: ServerMetrics
+  /** The catalog's directory of users and teams, made fresh (its cache empty) for each delivery. */
+  readonly ownerDirectory?: () => OwnerDirectory
 }

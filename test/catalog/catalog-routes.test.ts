@@ -12,6 +12,7 @@ import { ServerMetrics } from '../../src/server/metrics.js'
 import { pgliteTarget } from '../store/store-support.js'
 import { bearer, roleTokens, type RoleTokens } from '../support/api-tokens.js'
 import { seedDirectory, seedEntities } from './catalog-seed.js'
+import { builtinOwnerDirectory, openMetadataOwnerDirectory } from '../../src/catalogs/owner-directories.js'
 
 const target = pgliteTarget()
 let app: FastifyInstance
@@ -114,6 +115,25 @@ describe('built-in catalog API through OpenMetadataClient', () => {
     expect(await client().getUser('alice')).toMatchObject({ name: 'alice', email: 'alice@example.com', teams: [{ type: 'team', name: 'data' }] })
     expect(await client().getTeam('data')).toMatchObject({ name: 'data', email: 'data@example.com', users: [{ type: 'user', name: 'alice' }] })
     expect((await failure(client().getUser('nobody'))).code).toBe('CATALOG_NOT_FOUND')
+  })
+
+  it('names id-only owners by id: GET /api/v1/users/{id} and /teams/{id} over HTTP, and the same directory in process', async () => {
+    const alice = await client().getUser('alice')
+    const data = await client().getTeam('data')
+    expect(await client().getUserById(alice.id)).toMatchObject({ id: alice.id, name: 'alice', email: 'alice@example.com' })
+    expect(await client().getTeamById(data.id)).toMatchObject({ id: data.id, name: 'data' })
+    for (const id of ['00000000-0000-4000-8000-000000000000', 'not-a-uuid', "x' OR '1'='1"]) expect((await failure(client().getUserById(id))).code).toBe('CATALOG_NOT_FOUND')
+    // The OpenMetadata backend's directory, talking to the built-in catalog as it would to OpenMetadata.
+    const overHttp = openMetadataOwnerDirectory(client(tokens.viewer))
+    expect(await overHttp.findOwner('user', alice.id)).toMatchObject({ type: 'user', name: 'alice', id: alice.id, fullyQualifiedName: 'alice', email: 'alice@example.com' })
+    expect(await overHttp.findOwner('team', data.id)).toMatchObject({ type: 'team', name: 'data', id: data.id })
+    expect(await overHttp.findOwner('team', alice.id)).toBeUndefined()
+    const inProcess = builtinOwnerDirectory(catalog)
+    expect(await inProcess.findOwner('user', alice.id)).toEqual(await overHttp.findOwner('user', alice.id))
+    expect(await inProcess.findOwner('user', '00000000-0000-4000-8000-000000000000')).toBeUndefined()
+    // A viewer may read users by id, as by name; no token may not.
+    const anonymous = await fetch(`${base}/api/v1/users/${alice.id}`)
+    expect(anonymous.status).toBe(401)
   })
 
   it("answers errors in OpenMetadata's { code, message } shape", async () => {

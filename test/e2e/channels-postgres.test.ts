@@ -117,14 +117,16 @@ describe('channels, templates and tags on PostgreSQL', () => {
     expect(JSON.parse(lenient.stdout).operations[0].statements).toHaveLength(2)
   })
 
-  it('fails only the operation whose context lacks a template variable', async () => {
+  it('gives a table-level operation the empty string for {column}, as OpenMetadata documents column "Always"', async () => {
     const unfiltered = channels({ filter: { classifications: ['PII'] } })
     const { code, stdout } = await revmeta('plan', '--config', await writeConfig('any-level.yaml', unfiltered), '--events', await writeEvents('mixed2.json', mixed()), '--json')
-    expect(code).toBe(1)
+    expect(code).toBe(0)
     const ops = JSON.parse(stdout).operations
-    expect(ops.find((o: { asset: string; kind: string }) => o.asset === t('orders') && o.kind === 'tags').error.code).toBe('TEMPLATE_VARIABLE_MISSING')
+    const table = ops.find((o: { asset: string; kind: string }) => o.asset === t('orders') && o.kind === 'tags')
+    expect(table.status).toBe('planned')
+    expect(table.statements).toEqual([expect.stringContaining("VALUES ('sales.orders.', 'PII', 'Sensitive')")])
     // The descriptions were applied by the test before, so they are already in place.
-    expect(JSON.parse(stdout).summary).toMatchObject({ total: 5, planned: 2, unchanged: 2, failed: 1 })
+    expect(JSON.parse(stdout).summary).toMatchObject({ total: 5, planned: 3, unchanged: 2, failed: 0 })
   })
 
   it('rejects a template that cannot parse when the config loads, with its position', async () => {

@@ -24,8 +24,13 @@ let nudges = 0
 let tokens: RoleTokens
 
 const secret = 'whs3cret'
-const post = (body: string, signature?: string) =>
-  app.inject({ method: 'POST', url: webhookPath, payload: body, headers: { 'content-type': 'application/json', ...(signature ? { 'x-om-signature': signature } : {}) } })
+const send = (method: 'POST' | 'PUT', body: string, signature?: string) =>
+  app.inject({ method, url: webhookPath, payload: body, headers: { 'content-type': 'application/json', ...(signature ? { 'x-om-signature': signature } : {}) } })
+const post = (body: string, signature?: string) => send('POST', body, signature)
+const signed = (method: 'POST' | 'PUT', value: unknown) => {
+  const body = JSON.stringify(value)
+  return send(method, body, signWebhookBody(body, secret))
+}
 
 beforeAll(async () => {
   db = await createTempDatabase('rm_hook')
@@ -94,5 +99,92 @@ describe('OpenMetadata webhook receiver', () => {
     expect(metrics.body).toMatch(/revmeta_events_received_total\{source="webhook",outcome="duplicate"\} 1/)
     const runs = (await app.inject({ method: 'GET', url: '/api/v1/revmeta/runs', headers: bearer(tokens.viewer) })).json()
     expect(runs.runs[0]).toMatchObject({ mode: 'webhook', counts: { applied: 1 } })
+  })
+
+  it('takes PUT as OpenMetadata sends it with httpMethod PUT, under the same signature check', async () => {
+    const body = JSON.stringify(event())
+    expect((await send('PUT', body)).statusCode).toBe(401)
+    expect((await send('PUT', body, signWebhookBody(body, 'wrong'))).statusCode).toBe(401)
+    const response = await send('PUT', body, signWebhookBody(body, secret))
+    expect(response.statusCode).toBe(200)
+    expect(response.json()).toMatchObject({ status: 'ok', received: 1, stored: 1, duplicates: 0, operations: 1, errors: [] })
+    const test = await signed('PUT', { message: 'This is a test message from OpenMetadata to confirm your webhook destination is configured correctly.' })
+    expect(test.json()).toEqual({ status: 'ok', test: true })
+  })
+
+  it('stores every event of a batch, {"data": [...]} or a plain array', async () => {
+    const wrapped = await signed('POST', { data: [event(), event()] })
+    expect(wrapped.statusCode).toBe(200)
+    expect(wrapped.json()).toMatchObject({ status: 'ok', received: 2, stored: 2, duplicates: 0 })
+    const plain = await signed('PUT', [event(), event(), event()])
+    expect(plain.statusCode).toBe(200)
+    expect(plain.json()).toMatchObject({ status: 'ok', received: 3, stored: 3 })
+  })
+
+  it('answers 207 for a partly bad batch: the good events stored, each bad one coded with its index', async () => {
+    const good = event()
+    const response = await signed('POST', { data: [good, { entityType: 'table', eventType: 'entityUpdated' }, 'not an event', event()] })
+    expect(response.statusCode).toBe(207)
+    const result = response.json()
+    expect(result).toMatchObject({ status: 'partial', received: 4, stored: 2, operations: 1 })
+    expect(result.errors.map((e: { code: string; details: { index: number } }) => [e.code, e.details.index])).toEqual([
+      ['INPUT_MALFORMED', 1],
+      ['INPUT_MALFORMED', 2],
+    ])
+    // The good one is in the store: sent again, it is a duplicate.
+    expect((await signed('POST', good)).json()).toMatchObject({ stored: 1, duplicates: 1 })
+  })
+
+  it('answers 4xx with a code to any body it stored nothing of, never 200 with an error inside', async () => {
+    const before = await store.unsettled()
+    for (const value of [{}, { entityType: 'table' }, [{ eventType: 'entityUpdated' }], 42, 'text', null]) {
+      const response = await signed('POST', value)
+      expect(response.statusCode, JSON.stringify(value)).toBe(422)
+      expect(response.json().error.code, JSON.stringify(value)).toBe('INPUT_MALFORMED')
+      expect(response.json().stored).toBe(0)
+    }
+    for (const empty of [[], { data: [] }]) {
+      const response = await signed('PUT', empty)
+      expect(response.statusCode).toBe(422)
+      expect(response.json().error).toMatchObject({ code: 'INPUT_MALFORMED', message: expect.stringContaining('no event') })
+    }
+    expect(await store.unsettled()).toBe(before)
+  })
+
+  it('names id-only owners per delivery through the catalog; one it cannot name fails alone (207), the description lands in the queue', async () => {
+    const annId = '0b6f7c52-1e9a-4c55-9d8e-2f3a4b5c6d7e'
+    const ghostId = '11111111-2222-4333-8444-555555555555'
+    const asked: string[] = []
+    const owning = await resolveConfig(
+      { catalog: { webhookSecret: secret }, services: [{ name: 'wh', type: 'postgres', connection: { database: db.name } }], channels: [{ name: 'all', sync: { descriptions: true, tags: true, owners: true } }] },
+      { source: 'test', baseDir: dir, env: {} },
+    )
+    const ownerDirectory = () => ({
+      async findOwner(type: 'user' | 'team', id: string) {
+        asked.push(`${type}:${id}`)
+        return id === annId ? { type, name: 'ann', id } : undefined
+      },
+    })
+    const withOwners = await buildApp({ config: owning, store, metrics: new ServerMetrics(), ownerDirectory })
+    try {
+      const fqn = `wh.${db.name}.sales.orders`
+      const body = JSON.stringify([
+        changeEvent('table', fqn, { added: [{ name: 'owners', newValue: JSON.stringify([{ id: annId, type: 'user' }]) }] }),
+        changeEvent('table', fqn, { updated: [{ name: 'description', oldValue: '', newValue: 'Orders' }], added: [{ name: 'owners', newValue: JSON.stringify([{ id: ghostId, type: 'team' }]) }] }),
+      ])
+      const response = await withOwners.inject({ method: 'PUT', url: webhookPath, payload: body, headers: { 'content-type': 'application/json', 'x-om-signature': signWebhookBody(body, secret) } })
+      expect(response.statusCode).toBe(207)
+      const result = response.json()
+      expect(result).toMatchObject({ status: 'partial', received: 2, stored: 2, operations: 2 })
+      expect(result.errors).toEqual([expect.objectContaining({ code: 'OWNER_UNRESOLVED', message: expect.stringContaining(`team ${ghostId}`) })])
+      expect(asked.sort()).toEqual([`team:${ghostId}`, `user:${annId}`])
+      const queued = await store.operations({ runId: result.runId })
+      expect(queued.map((q) => [q.op.kind, q.op.kind === 'owners' ? q.op.add.map((o) => o.name) : (q.op as { description: string }).description])).toEqual([
+        ['owners', ['ann']],
+        ['description', 'Orders'],
+      ])
+    } finally {
+      await withOwners.close()
+    }
   })
 })

@@ -125,9 +125,14 @@ describe('prepareOperation with templates', () => {
     ])
   })
 
-  it('fails the one operation that lacks a variable, with a code', () => {
-    const channel = withTemplates({ description: 'COMMENT ON COLUMN {table}.{column} IS {description}' })
-    expect(prepareOperation(describeOp('x'), dialect, owners, channel, undefined)).toMatchObject({ outcome: 'failed', error: { code: 'TEMPLATE_VARIABLE_MISSING' } })
+  it('binds column (and every name part the level lacks) to the empty string: OpenMetadata documents them "Always", as str', () => {
+    const channel = withTemplates({ description: 'COMMENT ON {"COLUMN" if column else "TABLE"} {table}{"." + column if column else ""} IS {description} -- [{column}]' })
+    expect(prepareOperation(describeOp('x'), dialect, owners, channel, undefined).statements.map(displayOf)).toEqual(["COMMENT ON TABLE daily IS 'x' -- []"])
+    const onColumn: Operation = { ...describeOp('y'), asset: { ...view, level: 'column', column: 'id' } }
+    expect(prepareOperation(onColumn, dialect, owners, channel, undefined).statements.map(displayOf)).toEqual(["COMMENT ON COLUMN daily.id IS 'y' -- [id]"])
+    const database: Operation = { ...describeOp('z'), asset: { level: 'database', service: 's', database: 'd' } }
+    const everyPart = withTemplates({ description: "SELECT '{database}|{schema}|{table}|{column}', {description}" })
+    expect(prepareOperation(database, dialect, owners, everyPart, undefined).statements.map(displayOf)).toEqual(["SELECT 'd|||', 'z'"])
   })
 
   it('skips a tag operation whose tags the mapping drops, and applies markdown and limits to descriptions', () => {

@@ -23,7 +23,9 @@ async function serve(flags: { config: string }): Promise<number> {
   const worker = new Worker(store, config, { signal: stop.signal, log })
   const metrics = new ServerMetrics()
   const extra = await catalog.routePlugins()
-  const app = await buildApp({ config, store, metrics, log, onQueued: () => worker.nudge() }, extra)
+  // Owners named by id alone are named per delivery; the store is open for the server's life.
+  const ownerDirectory = () => catalog.ownerDirectory(config, store)
+  const app = await buildApp({ config, store, metrics, log, onQueued: () => worker.nudge(), ownerDirectory }, extra)
   const tasks: Promise<void>[] = []
   try {
     const address = await app.listen({ host: config.server.host, port: config.server.port })
@@ -33,7 +35,7 @@ async function serve(flags: { config: string }): Promise<number> {
     tasks.push(worker.run())
     const client = catalog.pollClient(config)
     if (client) {
-      tasks.push(pollLoop(config, store, client, { intervalMs: config.catalog.pollIntervalMs, signal: stop.signal, log }))
+      tasks.push(pollLoop(config, store, client, { intervalMs: config.catalog.pollIntervalMs, signal: stop.signal, log, owners: ownerDirectory }))
     }
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve)

@@ -12,10 +12,12 @@ export function tagTuples(tags: readonly EngineTag[]): TemplateValue {
 /**
  * One custom statement. Names arrive raw, `description` already quoted; literal() and ident()
  * quote anything else for the target engine, so user SQL never pastes unescaped text.
+ * OpenMetadata documents `database`, `schema`, `table` and `column` as available "Always", of type
+ * str: a part the asset's level lacks (the column of a table) is the empty string, never missing.
  */
 export function renderTemplate(template: CompiledTemplate, asset: AssetRef, dialect: Dialect, values: Readonly<Record<string, TemplateValue | undefined>>): Statement {
   const sql = template.render({
-    variables: { database: asset.database, schema: asset.schema, table: asset.table, column: asset.column, tags: [], ...values },
+    variables: { database: asset.database, schema: asset.schema ?? '', table: asset.table ?? '', column: asset.column ?? '', tags: [], ...values },
     functions: {
       literal: (value) => dialect.quoteLiteral(pyStr(value)),
       ident: (value) => dialect.quoteIdentifier(pyStr(value)),

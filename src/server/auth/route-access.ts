@@ -24,6 +24,8 @@ export const routeAccess: ReadonlyMap<string, RouteAccess> = new Map<string, Rou
   // Liveness for load balancers and orchestrators: answers {"status":"ok"} and nothing else.
   ['GET /healthz', 'open'],
   [`POST ${webhookPath}`, 'webhook'],
+  // OpenMetadata's Webhook.httpMethod may be PUT: same signed route.
+  [`PUT ${webhookPath}`, 'webhook'],
   ['GET /api/v1/revmeta/runs', 'viewer'],
   ['GET /api/v1/revmeta/runs/:id', 'viewer'],
   ['GET /api/v1/revmeta/dead-letters', 'viewer'],
@@ -33,6 +35,9 @@ export const routeAccess: ReadonlyMap<string, RouteAccess> = new Map<string, Rou
   ['GET /api/v1/events', 'viewer'],
   ['GET /api/v1/users/name/:name', 'viewer'],
   ['GET /api/v1/teams/name/:name', 'viewer'],
+  // By id: how revmeta names an owner reference that carries only its id, as on OpenMetadata.
+  ['GET /api/v1/users/:id', 'viewer'],
+  ['GET /api/v1/teams/:id', 'viewer'],
   ['GET /api/v1/classifications/name/:name', 'viewer'],
   ['GET /api/v1/tags/name/:fqn', 'viewer'],
   // Users and teams become database owners (ALTER ... OWNER TO): admins only.
