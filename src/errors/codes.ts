@@ -54,6 +54,13 @@ export const errorCodes = {
   SUBSCRIPTION_REFUSED: { retryable: false, summary: "A webhook subscription's endpoint is not on the allowlist (catalog.subscriptions.allow; by default only revmeta's own webhook).", fix: 'Add the URL prefix to catalog.subscriptions.allow if the catalog should send its changes there.' },
   TOKEN_NOT_FOUND: { retryable: false, summary: 'No API token has this id or name.', fix: 'revmeta token list shows the ids and names.' },
   TOKEN_NAME_TAKEN: { retryable: false, summary: 'An API token of this name exists already (names stay taken after a revoke, so the audit trail stays unambiguous).', fix: 'Choose another --name, or leave it out for a generated one.' },
+  // Web app and its API (issue 16: sign-in, channels, schedules, runs).
+  SESSION_CSRF: { retryable: false, summary: 'A request that changes state came with a web app session cookie but without the session\'s CSRF token in X-Revmeta-CSRF (403).', fix: 'Send the request from the revmeta app, which adds the header; scripts use Authorization: Bearer instead of the cookie.' },
+  SIGN_IN_LIMITED: { retryable: true, summary: 'Too many failed sign-ins from this address in a short time (429).', fix: 'Wait for the time the message names, then sign in with a valid token.' },
+  CHANNEL_READ_ONLY: { retryable: false, summary: 'The channel comes from the YAML configuration, which stays the source of truth: the web app cannot change or delete it (409).', fix: 'Edit the configuration file and restart revmeta serve, or make a channel of another name in the app.' },
+  CHANNEL_NOT_FOUND: { retryable: false, summary: 'No channel of this name, in the configuration or made in the web app (404).', fix: 'The Set up page lists the channels.' },
+  RUN_NOT_FOUND: { retryable: false, summary: 'No run of this id in the state store (404).', fix: 'The Recent Runs page (or revmeta runs) lists the ids.' },
+  SCHEDULE_INVALID: { retryable: false, summary: 'A channel schedule is not a cron expression revmeta can run (five or six fields, as croner reads them).', fix: 'Write it as minute hour day month weekday, for example 0 3 * * * for 03:00 every day.' },
   INTERNAL: { retryable: false, summary: 'A bug in revmeta.', fix: 'Report it with the message and the input.' },
 } as const satisfies Record<string, ErrorCodeInfo>
 

@@ -9,6 +9,9 @@ import { ServerMetrics } from '../../server/metrics.js'
 import { webhookPath } from '../../http/webhook-path.js'
 import { openStore } from '../../store/open-store.js'
 import { TokenStore } from '../../store/token-store.js'
+import { LiveConfig } from '../../config/live-config.js'
+import { ChannelScheduler } from '../../server/channel-scheduler.js'
+import { reloadUiChannels } from '../../server/ui-channels.js'
 
 function webhookAdmission(config: RevmetaConfig, catalog: CatalogBackend): string {
   return config.catalog.webhookSecret ? 'X-OM-Signature or an editor token' : catalog.webhookAdmissionWithoutSecret
@@ -20,10 +23,16 @@ async function serve(flags: { config: string }): Promise<number> {
   const log = (line: string) => process.stderr.write(`revmeta serve: ${line}\n`)
   const store = await openStore(config.store)
   const stop = new AbortController()
-  const worker = new Worker(store, config, { signal: stop.signal, log })
+  // Channels saved in the web app take effect at once: the worker, webhook and schedules read the live config.
+  const live = new LiveConfig(config)
+  await reloadUiChannels(live, store, log)
+  const worker = new Worker(store, live.config, { signal: stop.signal, log })
   const metrics = new ServerMetrics()
   const extra = await catalog.routePlugins()
-  const app = await buildApp({ config, store, metrics, log, onQueued: () => worker.nudge() }, extra)
+  const scheduler = new ChannelScheduler(live.config, store, catalog, () => worker.nudge(), log)
+  await scheduler.refresh()
+  const onChannelsChanged = () => void scheduler.refresh().catch((error: Error) => log(`schedules not refreshed: ${error.message}`))
+  const app = await buildApp({ config: live.config, live, catalogBackend: catalog, onChannelsChanged, store, metrics, log, onQueued: () => worker.nudge() }, extra)
   const tasks: Promise<void>[] = []
   try {
     const address = await app.listen({ host: config.server.host, port: config.server.port })
@@ -41,6 +50,7 @@ async function serve(flags: { config: string }): Promise<number> {
     })
     log('stopping')
   } finally {
+    scheduler.stop()
     stop.abort()
     await app.close()
     await Promise.allSettled(tasks)
