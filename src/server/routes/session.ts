@@ -31,10 +31,8 @@ export async function sessionRoutes(app: FastifyInstance, context: ServerContext
   const ttlMs = config.server.session.ttlMs
   await app.register(rateLimit, {
     global: false,
-    errorResponseBuilder: (_request, context) => ({
-      statusCode: 429,
-      error: { code: 'SIGN_IN_LIMITED', message: `Too many sign-in attempts; try again in ${Math.ceil(context.ttl / 1000)} s.`, retryable: true },
-    }),
+    // Thrown by the plugin, then answered by the app's error handler like any coded error (429).
+    errorResponseBuilder: (_request, context) => new RevmetaError('SIGN_IN_LIMITED', `Too many sign-in attempts from this address; try again in ${Math.ceil(context.ttl / 1000)} s.`),
   })
   const limit = { rateLimit: { max: config.server.session.signInAttempts, timeWindow: config.server.session.signInWindowMs } }
 
