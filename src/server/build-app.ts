@@ -14,6 +14,7 @@ import fastifyCookie from '@fastify/cookie'
 import { LiveConfig } from '../config/live-config.js'
 import { reloadUiChannels } from './ui-channels.js'
 import { appRoutes } from './app-routes.js'
+import { installRequestLog, type RequestLine } from './request-log.js'
 
 export type RoutePlugin = HttpRoutePlugin<ServerContext>
 
@@ -22,7 +23,7 @@ export type RoutePlugin = HttpRoutePlugin<ServerContext>
  * file is one encapsulated plugin; extra plugins (the built-in catalog) are passed in. The auth
  * hook and the error handler sit on the root, so every plugin's routes inherit them.
  */
-export async function buildApp(given: ServerContext, extra: readonly RoutePlugin[] = [], options: { onRoute?: (route: RouteOptions) => void } = {}): Promise<FastifyInstance> {
+export async function buildApp(given: ServerContext, extra: readonly RoutePlugin[] = [], options: { onRoute?: (route: RouteOptions) => void; requestLog?: (line: RequestLine) => void } = {}): Promise<FastifyInstance> {
   // Channels made in the web app join the YAML ones; config is then the live view (live-config.ts).
   const live = given.live ?? new LiveConfig(given.config)
   if (given.live === undefined) await reloadUiChannels(live, given.store, given.log)
@@ -43,6 +44,7 @@ export async function buildApp(given: ServerContext, extra: readonly RoutePlugin
   })
   // Tests list every route this way, so a route added later cannot escape the access test.
   if (options.onRoute) app.addHook('onRoute', options.onRoute)
+  if (options.requestLog) installRequestLog(app, options.requestLog)
   // Before the auth hook: it reads the web app's session cookie.
   await app.register(fastifyCookie)
   installAuth(app, context, TokenStore.of(context.store))
