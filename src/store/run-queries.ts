@@ -1,8 +1,7 @@
-import { RevmetaError } from '../errors/revmeta-error.js'
 import { quoteIdent } from './migrate.js'
 import { countsSql } from './queue-sql.js'
 import type { SqlRunner } from './sql-runner.js'
-import { SqlStateStore } from './sql-state-store.js'
+import { sqlParts } from './sql-parts.js'
 import type { RunRow, StateStore } from './state-store.js'
 import { toRunRow, type RunDbRow } from './store-rows.js'
 
@@ -40,8 +39,8 @@ export class RunQueries {
   }
 
   static of(store: StateStore): RunQueries {
-    if (!(store instanceof SqlStateStore)) throw new RevmetaError('INTERNAL', 'Run queries need the SQL state store (PostgreSQL or the embedded PGlite).')
-    return new RunQueries(store.sqlRunner, store.schema)
+    const { runner, schema } = sqlParts(store, 'Run queries')
+    return new RunQueries(runner, schema)
   }
 
   async list(filter: RunFilter): Promise<RunRow[]> {

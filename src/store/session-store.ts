@@ -1,8 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto'
-import { RevmetaError } from '../errors/revmeta-error.js'
 import { quoteIdent } from './migrate.js'
 import type { SqlRunner } from './sql-runner.js'
-import { SqlStateStore } from './sql-state-store.js'
+import { sqlParts } from './sql-parts.js'
 import type { StateStore } from './state-store.js'
 import type { ApiRole } from './token-store.js'
 
@@ -45,8 +44,8 @@ export class SessionStore {
   }
 
   static of(store: StateStore): SessionStore {
-    if (!(store instanceof SqlStateStore)) throw new RevmetaError('INTERNAL', 'Web sessions live in the SQL state store (PostgreSQL or the embedded PGlite); this store is neither.')
-    return new SessionStore(store.sqlRunner, store.schema)
+    const { runner, schema } = sqlParts(store, 'Web sessions')
+    return new SessionStore(runner, schema)
   }
 
   /** A new session; `id` goes into the cookie. Its CSRF token is `csrfOf(id)`, kept only as a hash. */

@@ -1,7 +1,6 @@
-import { RevmetaError } from '../errors/revmeta-error.js'
 import { quoteIdent } from './migrate.js'
 import type { SqlRunner } from './sql-runner.js'
-import { SqlStateStore } from './sql-state-store.js'
+import { sqlParts } from './sql-parts.js'
 import type { StateStore } from './state-store.js'
 import { decodeStoreText, encodeStoreText } from './store-text.js'
 
@@ -46,8 +45,8 @@ export class UiChannelStore {
   }
 
   static of(store: StateStore): UiChannelStore {
-    if (!(store instanceof SqlStateStore)) throw new RevmetaError('INTERNAL', 'Web app channels live in the SQL state store (PostgreSQL or the embedded PGlite); this store is neither.')
-    return new UiChannelStore(store.sqlRunner, store.schema)
+    const { runner, schema } = sqlParts(store, 'Web app channels')
+    return new UiChannelStore(runner, schema)
   }
 
   async list(): Promise<UiChannelRow[]> {

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -6,7 +6,9 @@ import path from 'node:path'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTempDatabase, readDescription, serverUrl, type TempDatabase } from '../support/postgres-server.js'
-import { bin, revmeta } from '../support/run-cli.js'
+import { revmeta } from '../support/run-cli.js'
+import { startServe, stopServe } from '../support/serve-process.js'
+import { until } from '../support/until.js'
 
 /**
  * The web app in Debian's Chromium against `revmeta serve` (a child process, under the network
@@ -30,36 +32,9 @@ let page: Page
 let adminToken: string
 const seen: { url: string; body: string }[] = []
 
-async function startServe(): Promise<string> {
-  const guard = path.resolve(import.meta.dirname, '../support/network-guard.mjs')
-  const child = spawn(process.execPath, ['--import', guard, bin, 'serve', '--config', configFile, '--log-level', 'info'], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-    env: { ...process.env, REVMETA_NETWORK_GUARD_LOG: guardLog, PGPASSWORD_FOR_TEST: dbPassword },
-  })
-  serve = child
-  let stderr = ''
-  return new Promise((resolve, reject) => {
-    child.stderr!.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString()
-      const match = /listening on (http:\/\/[^\s;"]+)/.exec(stderr)
-      if (match) resolve(match[1]!)
-    })
-    child.once('exit', (code) => reject(new Error(`revmeta serve exited with ${code} before listening:\n${stderr}`)))
-  })
-}
-
 const shot = (name: string) => page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true })
 const nav = (title: string) => page.getByRole('navigation').getByRole('link', { name: title, exact: true }).click()
 const fqn = (column?: string) => `pg.${db.name}.sales.orders${column ? `.${column}` : ''}`
-
-async function until<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
-  const started = Date.now()
-  for (;;) {
-    const value = await probe()
-    if (done(value) || Date.now() - started > timeoutMs) return value
-    await new Promise((r) => setTimeout(r, 100))
-  }
-}
 
 async function openTable(): Promise<void> {
   await nav('Catalog')
@@ -106,7 +81,10 @@ channels:
   const made = await revmeta('token', 'create', '--config', configFile, '--role', 'admin', '--name', 'steward', '--json')
   expect(made.code, made.stderr).toBe(0)
   adminToken = JSON.parse(made.stdout).token
-  base = await startServe()
+  const guard = path.resolve(import.meta.dirname, '../support/network-guard.mjs')
+  const started = startServe(['--config', configFile, '--log-level', 'info'], { nodeArgs: ['--import', guard], env: { ...process.env, REVMETA_NETWORK_GUARD_LOG: guardLog } })
+  serve = started.child
+  base = await started.address
   browser = await chromium.launch({ executablePath: chromiumPath, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] })
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
   page.on('response', (response) => {
@@ -115,15 +93,11 @@ channels:
       () => {},
     )
   })
-})
+}, 180_000)
 
 afterAll(async () => {
   await browser?.close()
-  if (serve && serve.exitCode === null) {
-    const exited = new Promise((r) => serve!.once('exit', r))
-    serve.kill('SIGTERM')
-    await exited
-  }
+  await stopServe(serve)
   await db?.drop()
   await rm(dir, { recursive: true, force: true })
 })

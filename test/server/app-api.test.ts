@@ -17,6 +17,7 @@ import type { StateStore } from '../../src/store/state-store.js'
 import { TokenStore } from '../../src/store/token-store.js'
 import { bearer, roleTokens, type RoleTokens } from '../support/api-tokens.js'
 import { createTempDatabase, readDescription, type TempDatabase } from '../support/postgres-server.js'
+import { until } from '../support/until.js'
 
 /**
  * The web app's API against a serve-like wiring (built-in catalog, live channels, a worker) over
@@ -34,15 +35,6 @@ let tokens: RoleTokens
 const stop = new AbortController()
 let working: Promise<void>
 const secrets = ['app-api-webhook-secret']
-
-async function until<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
-  const started = Date.now()
-  for (;;) {
-    const value = await probe()
-    if (done(value) || Date.now() - started > timeoutMs) return value
-    await new Promise((r) => setTimeout(r, 50))
-  }
-}
 
 async function call(options: InjectOptions) {
   const response = await app.inject(options)
@@ -113,7 +105,7 @@ beforeAll(async () => {
   await app.listen({ host: '127.0.0.1', port: 0 })
   working = worker.run()
   await backend.ingest!(live.config, store, { services: ['pg'], log: () => {} })
-})
+}, 180_000)
 
 afterAll(async () => {
   stop.abort()
