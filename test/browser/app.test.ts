@@ -179,6 +179,44 @@ describe('the revmeta app in a browser', () => {
     await shot('run-now')
   })
 
+  it('previews a description holding HTML as text: nothing in it runs', async () => {
+    await openTable()
+    const field = page.locator(`.editable[data-fqn="${fqn('id')}"]`)
+    await field.getByLabel(`description of ${fqn('id')}`).fill('<img src=x onerror="window.__xss=1"> **bold** [link](javascript:window.__xss=2)')
+    await field.locator('.markdown strong').filter({ hasText: 'bold' }).waitFor()
+    expect(await field.locator('.markdown img').count()).toBe(0)
+    expect(await field.locator('.markdown').textContent()).toContain('<img src=x')
+    expect(await field.locator('.markdown a').getAttribute('href')).toBe('#')
+    await field.locator('.markdown a').click()
+    expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined()
+  })
+
+  it('shows a viewer only what a viewer may do, and the server refuses the rest', async () => {
+    const made = await revmeta('token', 'create', '--config', configFile, '--role', 'viewer', '--name', 'reader', '--json')
+    expect(made.code, made.stderr).toBe(0)
+    const viewerToken = JSON.parse(made.stdout).token
+    const context = await browser.newContext()
+    const viewer = await context.newPage()
+    await viewer.goto(`${base}/`)
+    await viewer.getByLabel('API token').fill(viewerToken)
+    await viewer.getByRole('button', { name: 'Sign in' }).click()
+    await viewer.getByText('reader (viewer)').waitFor()
+    const links = await viewer.getByRole('navigation').getByRole('link').allTextContents()
+    expect(links).toEqual(['Services', 'Set up', 'Recent Runs', 'Dead letters', 'Catalog'])
+    await viewer.getByRole('navigation').getByRole('link', { name: 'Set up' }).click()
+    await viewer.getByRole('cell', { name: 'docs', exact: true }).waitFor()
+    expect(await viewer.getByRole('button', { name: 'New channel' }).count()).toBe(0)
+    // The server enforces it whatever the page shows: the viewer's session cannot save a channel.
+    const refused = await viewer.evaluate(async () => {
+      const me = await (await fetch('/api/v1/revmeta/session')).json()
+      const response = await fetch('/api/v1/revmeta/channels/sneaky', { method: 'PUT', headers: { 'content-type': 'application/json', 'x-revmeta-csrf': me.csrf }, body: '{}' })
+      return { status: response.status, body: await response.json() }
+    })
+    expect(refused).toMatchObject({ status: 403, body: { error: { code: 'AUTH_FORBIDDEN' } } })
+    await viewer.screenshot({ path: path.join(shots, 'set-up-viewer.png'), fullPage: true })
+    await context.close()
+  })
+
   it('never showed a secret in any response, and the server reached nothing off the machine', async () => {
     expect(seen.length).toBeGreaterThan(20)
     for (const { url, body } of seen) {
