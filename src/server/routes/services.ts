@@ -5,8 +5,10 @@ import { RunQueries } from '../../store/run-queries.js'
 import { catalogAssetCounts } from '../../store/catalog-asset-counts.js'
 import { requestInput } from '../request-input.js'
 import type { ServerContext } from '../server-context.js'
-import { connectionStatus } from '../connection-status.js'
+import { checkService } from '../../check/check-service.js'
 
+/** The Services page's check waits this long at most, well inside server.timeouts.requestMs. */
+const checkTimeoutMs = 20_000
 const nameParams = z.strictObject({ name: z.string().min(1).max(200) })
 
 /** The Services page: each service, its engine, the channels writing to it, its assets in the built-in catalog, its last run; and a live check. */
@@ -29,6 +31,7 @@ export async function serviceRoutes(app: FastifyInstance, context: ServerContext
     const { name } = requestInput(nameParams, request.params, 'service name')
     const service = context.config.services.find((s) => s.name === name)
     if (!service) throw new RevmetaError('UNKNOWN_SERVICE', `No service named ${JSON.stringify(name)}.`, { details: { service: name } })
-    return connectionStatus(context.config, service)
+    // revmeta check's own answer (connection, version, privileges per kind with grants), bounded below the request timeout.
+    return checkService(context.config, service.name, { signal: AbortSignal.timeout(checkTimeoutMs) })
   })
 }
