@@ -302,7 +302,25 @@ describe('channels, schedules and template preview', () => {
     expect(unknownService.json().error.code).toBe('CONFIG_INVALID')
     const extraKey = await as('admin', 'PUT', '/api/v1/revmeta/channels/broken', { sync: { everything: true } })
     expect(extraKey.json().error.code).toBe('CONFIG_INVALID')
+    // Hostile shapes: a body that is not an object, a name that would break operation keys or URLs, a body naming another channel.
+    expect((await as('admin', 'PUT', '/api/v1/revmeta/channels/broken', [])).json().error.code).toBe('REQUEST_INVALID')
+    expect((await as('admin', 'PUT', '/api/v1/revmeta/channels/broken', 'text')).json().error.code).toBe('REQUEST_INVALID')
+    for (const name of ['a|b', '-lead', 'x'.repeat(65), ' space']) {
+      const response = await as('admin', 'PUT', `/api/v1/revmeta/channels/${encodeURIComponent(name)}`, {})
+      expect(response.statusCode, name).toBe(400)
+      expect(response.json().error.code, name).toBe('REQUEST_INVALID')
+    }
+    expect((await as('admin', 'PUT', '/api/v1/revmeta/channels/%00', {})).statusCode).toBe(400)
     expect((await as('viewer', 'GET', '/api/v1/revmeta/channels')).json().channels.map((c: { name: string }) => c.name)).toEqual(['docs'])
+  })
+
+  it('saves under the name of the path, whatever name the body gives', async () => {
+    const saved = await as('admin', 'PUT', '/api/v1/revmeta/channels/renamed', { name: 'docs', sync: { descriptions: false, tags: true, owners: false } })
+    expect(saved.statusCode, saved.body).toBe(200)
+    expect(saved.json().channel.name).toBe('renamed')
+    const listed = (await as('viewer', 'GET', '/api/v1/revmeta/channels')).json().channels
+    expect(listed.map((c: { name: string; source: string }) => `${c.name}:${c.source}`)).toEqual(['docs:yaml', 'renamed:app'])
+    expect((await as('admin', 'DELETE', '/api/v1/revmeta/channels/renamed')).statusCode).toBe(200)
   })
 
   it('renders a live preview for an asset, and shows a template error with its line and column', async () => {

@@ -9,6 +9,9 @@ import type { ServerContext } from '../server-context.js'
 import { reloadUiChannels } from '../ui-channels.js'
 
 const nameParams = z.strictObject({ name: z.string().min(1).max(200) })
+/** A channel made in the app: a name that reads well in a URL and never holds the `|` of operation keys. */
+const newNameParams = z.strictObject({ name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}$/, 'letters, digits, space, ".", "_" and "-" (at most 64), starting with a letter or digit') })
+const channelBody = z.record(z.string(), z.unknown())
 const scheduleBody = z.strictObject({ cron: z.string().trim().min(1).max(200).nullable() })
 
 /** A channel as the Set up page shows it: its settings without the compiled templates. */
@@ -49,8 +52,9 @@ export async function channelRoutes(app: FastifyInstance, context: ServerContext
   app.put('/api/v1/revmeta/channels/:name', async (request) => {
     const { name } = requestInput(nameParams, request.params, 'channel name')
     if (live.isYaml(name)) throw new RevmetaError('CHANNEL_READ_ONLY', `Channel ${name} comes from the configuration file; change it there.`, { details: { channel: name } })
-    const given = request.body !== null && typeof request.body === 'object' ? request.body : {}
-    const body = { ...given, name }
+    requestInput(newNameParams, request.params, 'channel name')
+    // The path names the channel; a name in the body is replaced, so one cannot save under another's name.
+    const body = { ...requestInput(channelBody, request.body, 'channel'), name }
     live.resolve(body)
     await channels.putBody(name, body, request.principal?.name ?? 'unknown')
     await changed()
