@@ -11,6 +11,7 @@ import { errorCodes } from '../../src/errors/codes.js'
 import { Worker } from '../../src/execution/worker.js'
 import { buildApp } from '../../src/server/build-app.js'
 import { ServerMetrics } from '../../src/server/metrics.js'
+import type { RequestLine } from '../../src/server/request-log.js'
 import { openStore } from '../../src/store/open-store.js'
 import { SessionStore } from '../../src/store/session-store.js'
 import type { StateStore } from '../../src/store/state-store.js'
@@ -35,6 +36,7 @@ let tokens: RoleTokens
 const stop = new AbortController()
 let working: Promise<void>
 const secrets = ['app-api-webhook-secret']
+const requestLines: RequestLine[] = []
 
 async function call(options: InjectOptions) {
   const response = await app.inject(options)
@@ -101,7 +103,7 @@ beforeAll(async () => {
   live = new LiveConfig(config)
   backend = await loadCatalogBackend('builtin')
   const worker = new Worker(store, live.config, { signal: stop.signal, log: () => {} })
-  app = await buildApp({ config: live.config, live, catalogBackend: backend, store, metrics: new ServerMetrics(), log: () => {}, onQueued: () => worker.nudge() }, await backend.routePlugins())
+  app = await buildApp({ config: live.config, live, catalogBackend: backend, store, metrics: new ServerMetrics(), log: () => {}, onQueued: () => worker.nudge() }, await backend.routePlugins(), { requestLog: (line) => requestLines.push(line) })
   await app.listen({ host: '127.0.0.1', port: 0 })
   working = worker.run()
   await backend.ingest!(live.config, store, { services: ['pg'], log: () => {} })
@@ -200,6 +202,21 @@ describe('sign-in and sessions', () => {
     const response = await call({ method: 'POST', url: '/api/v1/revmeta/session', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ token: 42, extra: true }) })
     expect(response.statusCode).toBe(400)
     expect(response.json().error.code).toBe('REQUEST_INVALID')
+  })
+})
+
+describe('request log', () => {
+  it('writes one line per request: route pattern (not the URL or query), status, time and who, never a token or cookie', async () => {
+    const before = requestLines.length
+    await as('viewer', 'GET', `/api/v1/revmeta/runs?service=${encodeURIComponent("o'hara")}`)
+    await call({ method: 'GET', url: '/api/v1/revmeta/runs' })
+    const lines = requestLines.slice(before)
+    expect(lines).toEqual([
+      { req: { method: 'GET', route: '/api/v1/revmeta/runs' }, res: { statusCode: 200 }, ms: expect.any(Number), user: 'app-viewer' },
+      { req: { method: 'GET', route: '/api/v1/revmeta/runs' }, res: { statusCode: 401 }, ms: expect.any(Number) },
+    ])
+    expect(JSON.stringify(requestLines)).not.toContain('hara')
+    for (const token of Object.values(tokens)) expect(JSON.stringify(requestLines)).not.toContain(token)
   })
 })
 
