@@ -9,6 +9,7 @@ import { registerReplay } from './commands/replay.js'
 import { registerRollback } from './commands/rollback.js'
 import { registerRuns } from './commands/runs.js'
 import { registerServe } from './commands/serve.js'
+import { registerStart } from './commands/start.js'
 import { registerSync } from './commands/sync.js'
 import { registerToken } from './commands/token.js'
 import { registerWorker } from './commands/worker.js'
@@ -35,6 +36,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerReplay(program, done)
   registerRollback(program, done)
   registerServe(program, done)
+  registerStart(program, done)
   registerSync(program, done)
   registerIngest(program, done)
   registerToken(program, done)

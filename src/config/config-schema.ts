@@ -132,6 +132,14 @@ export const configSchema = z.strictObject({
       /** Largest webhook body (bytes): checked against Content-Length first, then while the body streams in. */
       webhookBodyLimit: positiveInt.max(64 * 2 ** 20).default(2 ** 20),
       timeouts: serverTimeoutsSchema,
+      /** The web app's sign-in (issue 16): how long a session lasts, and how many failed sign-ins an address may make per window. */
+      session: z
+        .strictObject({
+          ttlMs: positiveInt.default(8 * 3_600_000),
+          signInAttempts: positiveInt.default(10),
+          signInWindowMs: positiveInt.default(60_000),
+        })
+        .prefault({}),
     })
     .superRefine((server, ctx) => {
       if (server.auth === 'none' && !isLoopbackHost(server.host)) {
@@ -187,6 +195,8 @@ export const configSchema = z.strictObject({
       maxInputBytes: positiveInt.default(defaultInputLimits.maxInputBytes),
     })
     .prefault({}),
+  /** pino's level for serve, worker and the CLI; --log-level overrides it. */
+  log: z.strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') }).prefault({}),
   services: z.array(serviceSchema).min(1, 'at least one service is required'),
   /** An entry may also be OpenMetadata's ReverseMetadata configuration verbatim (channels/reverse-metadata.ts). */
   channels: z.array(z.preprocess(channelFromReverseMetadata, channelSchema)).optional(),

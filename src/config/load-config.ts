@@ -32,6 +32,7 @@ export interface RevmetaConfig {
   readonly execution: RawConfig['execution']
   readonly server: RawConfig['server']
   readonly input: RawConfig['input']
+  readonly log: RawConfig['log']
   readonly services: readonly ServiceConfig[]
   readonly channels: readonly ResolvedChannel[]
   /** Said once when channels load: overlapping channels that would act differently. */
@@ -82,7 +83,7 @@ export async function resolveConfig(tree: unknown, options: { source: string; ba
   }
   if (problems.length > 0) throw invalid(problems, options.source)
   const store = raw.store.url === undefined ? { ...raw.store, dir: path.resolve(options.baseDir, raw.store.dir) } : raw.store
-  return deepFreeze({ catalog: raw.catalog, store, execution: raw.execution, server: raw.server, input: raw.input, services, channels, warnings: overlapWarnings(channels), baseDir: options.baseDir })
+  return deepFreeze({ catalog: raw.catalog, store, execution: raw.execution, server: raw.server, input: raw.input, log: raw.log, services, channels, warnings: overlapWarnings(channels), baseDir: options.baseDir })
 }
 
 /**

@@ -61,6 +61,13 @@ export const errorCodes = {
   COLUMN_AMBIGUOUS: { retryable: false, summary: 'A column spelled with unquoted dots (OpenMetadata\'s tag fields, nested paths, entity links) names more than one column of the table: a column whose name holds the dot and a field of a nested column, or a top-level column and a nested field of the same leaf name.', fix: 'Rename one of the columns, or send the change with the name quoted as OpenMetadata quotes it in description fields (columns."a.b".description). Only this change fails.' },
   // OpenMetadata's real inputs (issue 15: id-only owners).
   OWNER_UNRESOLVED: { retryable: false, summary: 'An owner reference carries only an id and type, and the catalog could not name it: no user or team has that id (404), the catalog was unreachable, or no catalog can be asked. Only that owners change fails; the event\'s other changes go on.', fix: 'Check that the user or team exists in the catalog (catalog.type, catalog.url, catalog.token) and send the event again; the message says which of the three it was.' },
+  // Web app and its API (issue 16: sign-in, channels, schedules, runs).
+  SESSION_CSRF: { retryable: false, summary: 'A request that changes state came with a web app session cookie but without the session\'s CSRF token in X-Revmeta-CSRF (403).', fix: 'Send the request from the revmeta app, which adds the header; scripts use Authorization: Bearer instead of the cookie.' },
+  SIGN_IN_LIMITED: { retryable: true, summary: 'Too many failed sign-ins from this address in a short time (429).', fix: 'Wait for the time the message names, then sign in with a valid token.' },
+  CHANNEL_READ_ONLY: { retryable: false, summary: 'The channel comes from the YAML configuration, which stays the source of truth: the web app cannot change or delete it (409).', fix: 'Edit the configuration file and restart revmeta serve, or make a channel of another name in the app.' },
+  CHANNEL_NOT_FOUND: { retryable: false, summary: 'No channel of this name, in the configuration or made in the web app (404).', fix: 'The Set up page lists the channels.' },
+  RUN_NOT_FOUND: { retryable: false, summary: 'No run of this id in the state store (404).', fix: 'The Recent Runs page (or revmeta runs) lists the ids.' },
+  SCHEDULE_INVALID: { retryable: false, summary: 'A channel schedule is not a cron expression revmeta can run (five or six fields, as croner reads them).', fix: 'Write it as minute hour day month weekday, for example 0 3 * * * for 03:00 every day.' },
   INTERNAL: { retryable: false, summary: 'A bug in revmeta.', fix: 'Report it with the message and the input.' },
 } as const satisfies Record<string, ErrorCodeInfo>
 

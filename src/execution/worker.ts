@@ -12,6 +12,7 @@ import { orderKeys, screenSuperseded } from './screen-superseded.js'
 import { settlementFor } from './settlement-for.js'
 import { StoreOutage } from './store-outage.js'
 import { withinBatchBound } from './batch-bound.js'
+import { liveChannelMap } from '../config/live-config.js'
 
 export interface WorkerOptions {
   readonly workerId?: string
@@ -73,7 +74,8 @@ export class Worker {
   ) {
     this.id = options.workerId ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`
     this.breaker = new CircuitBreaker(config.execution.breaker)
-    this.channels = new Map(config.channels.map((c) => [c.name, c]))
+    // Live: a channel saved in the web app reaches this worker's next batch (config/live-config.ts).
+    this.channels = liveChannelMap(config)
     for (const s of config.services) if (s.execution.ratePerSecond) this.limiters.set(s.name, new RateLimiter(s.execution.ratePerSecond))
   }
 

@@ -15,6 +15,16 @@ const statusOf: Partial<Record<ErrorCode, number>> = {
   WEBHOOK_SIGNATURE: 401,
   BODY_TOO_LARGE: 413,
   CATALOG_NOT_FOUND: 404,
+  // Web app API (issue 16).
+  CONFIG_INVALID: 400,
+  TEMPLATE_INVALID: 400,
+  SCHEDULE_INVALID: 400,
+  SESSION_CSRF: 403,
+  SIGN_IN_LIMITED: 429,
+  CHANNEL_READ_ONLY: 409,
+  CHANNEL_NOT_FOUND: 404,
+  RUN_NOT_FOUND: 404,
+  UNKNOWN_SERVICE: 404,
 }
 
 export function httpStatusOf(error: RevmetaError): number {

@@ -36,6 +36,19 @@ const mustNeed: Record<string, ApiRole | 'open' | 'webhook'> = {
   'POST /api/v1/events/subscriptions': 'admin',
   'GET /api/v1/events/subscriptions': 'admin',
   [`GET ${unlistedRoute}`]: 'admin',
+  // The web app's API (issue 16): reads for viewers, runs for editors, what reaches every database or undoes runs for admins.
+  'GET /api/v1/revmeta/services': 'viewer',
+  'GET /api/v1/revmeta/runs/:id/rollback': 'viewer',
+  'POST /api/v1/revmeta/sync/plan': 'editor',
+  'POST /api/v1/revmeta/sync/apply': 'editor',
+  'POST /api/v1/revmeta/template-preview': 'editor',
+  'PUT /api/v1/revmeta/channels/:name': 'admin',
+  'DELETE /api/v1/revmeta/channels/:name': 'admin',
+  'PUT /api/v1/revmeta/channels/:name/schedule': 'admin',
+  'POST /api/v1/revmeta/dead-letters/replay': 'admin',
+  'POST /api/v1/revmeta/runs/:id/rollback': 'admin',
+  'POST /api/v1/revmeta/session': 'open',
+  'GET /': 'open',
 }
 
 const sample: Record<string, string> = { id: '00000000-0000-4000-8000-000000000000', fqn: 'wh.shop.sales.orders', name: 'alice' }
@@ -82,14 +95,15 @@ describe('every route needs the right token', () => {
   })
 
   it('gives every registered route an entry in the one access table, except the one added later, which is admin-only', () => {
-    const unlisted = routes.filter((r) => r.method !== 'HEAD' && !routeAccess.has(`${r.method} ${r.url}`)).map((r) => `${r.method} ${r.url}`)
+    const unlisted = routes.filter((r) => r.method !== 'HEAD' && !routeAccess.has(`${r.method} ${r.url}`) && accessFor(r.method, r.url) !== 'open').map((r) => `${r.method} ${r.url}`)
     expect(unlisted).toEqual([`GET ${unlistedRoute}`])
     for (const [key, access] of Object.entries(mustNeed)) {
       const [method, url] = key.split(' ') as [string, string]
       expect(accessFor(method, url), key).toBe(access)
     }
-    // Only liveness is open.
-    expect(routes.filter((r) => accessFor(r.method, r.url) === 'open').map((r) => r.url)).toEqual(['/healthz', '/healthz'])
+    // Only liveness, sign-in and the web app's files (no data in them) are open.
+    const open = routes.filter((r) => accessFor(r.method, r.url) === 'open').map((r) => r.url)
+    expect(open.filter((url) => url !== '/' && url !== '/index.html' && !url.startsWith('/assets/'))).toEqual(['/healthz', '/healthz', '/api/v1/revmeta/session', '/sign-in/:link', '/sign-in/:link'])
   })
 
   it('refuses every closed route without a token, with a wrong, malformed or revoked one (401), and never echoes the token', async () => {

@@ -1,10 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTempDatabase, serverUrl, type TempDatabase } from '../support/postgres-server.js'
-import { bin, revmeta } from '../support/run-cli.js'
+import { revmeta } from '../support/run-cli.js'
+import { startServe, stopServe } from '../support/serve-process.js'
 
 /**
  * `revmeta token create|list|revoke` as a user runs them (bin/revmeta.js, so `npm run build`
@@ -24,18 +25,10 @@ services:
   - { name: pg, type: postgres, connection: { database: ${db.name} } }
 `
 
-async function startServe(): Promise<string> {
-  const child = spawn(process.execPath, [bin, 'serve', '--config', configFile], { stdio: ['ignore', 'ignore', 'pipe'] })
-  serve = child
-  let stderr = ''
-  return new Promise((resolve, reject) => {
-    child.stderr!.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString()
-      const match = /listening on (http:\/\/[^\s;]+)/.exec(stderr)
-      if (match) resolve(match[1]!)
-    })
-    child.once('exit', (code) => reject(new Error(`revmeta serve exited with ${code} before listening:\n${stderr}`)))
-  })
+async function startServeProcess(): Promise<string> {
+  const started = startServe(['--config', configFile])
+  serve = started.child
+  return started.address
 }
 
 beforeAll(async () => {
@@ -46,11 +39,7 @@ beforeAll(async () => {
 })
 
 afterAll(async () => {
-  if (serve && serve.exitCode === null) {
-    const exited = new Promise((r) => serve!.once('exit', r))
-    serve.kill('SIGTERM')
-    await exited
-  }
+  await stopServe(serve)
   await db?.drop()
   await rm(dir, { recursive: true, force: true })
 })
@@ -90,7 +79,7 @@ describe('revmeta token', () => {
   })
 
   it('a running serve refuses a token from the request after its revoke', async () => {
-    base = await startServe()
+    base = await startServeProcess()
     const runs = () => fetch(`${base}/api/v1/revmeta/runs`, { headers: { authorization: `Bearer ${viewer.token}` } })
     expect((await fetch(`${base}/api/v1/revmeta/runs`)).status).toBe(401)
     expect((await runs()).status).toBe(200)

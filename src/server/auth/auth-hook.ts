@@ -6,6 +6,8 @@ import { badUrl, hasNul, sendCoded } from '../../http/http-errors.js'
 import type { ServerContext } from '../server-context.js'
 import type { Principal } from './principal.js'
 import { accessFor } from './route-access.js'
+import { SessionStore } from '../../store/session-store.js'
+import { sessionPrincipal } from './session-principal.js'
 
 /** Who the built-in catalog's bot token (catalog.token) acts as: it reads and edits the catalog. */
 export const catalogTokenPrincipal: Principal = { name: 'catalog-token', role: 'editor', via: 'catalog-token' }
@@ -43,6 +45,7 @@ export function installAuth(app: FastifyInstance, context: ServerContext, tokens
   const none = config.server.auth === 'none'
   // The catalog backend says whether catalog.token is a credential its clients present here.
   const catalogToken = catalogApiToken ? Buffer.from(catalogApiToken) : undefined
+  const sessions = SessionStore.of(context.store)
   app.decorateRequest('principal', null)
   app.decorateRequest('webhookAuth', null)
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
@@ -52,6 +55,8 @@ export function installAuth(app: FastifyInstance, context: ServerContext, tokens
     let principal: Principal | undefined
     try {
       principal = await bearer(request, tokens, catalogToken)
+      // The web app's cookie, for every route but the webhook (a signature or a token there).
+      if (principal === undefined && access !== 'webhook') principal = await sessionPrincipal(request, sessions)
     } catch (error) {
       if (access === 'webhook') metrics.webhookRejected.inc({ reason: 'bad token' })
       return refuse(reply, error as RevmetaError, access === 'webhook')

@@ -4,8 +4,8 @@ import type { ApiRole } from '../../store/token-store.js'
 export interface Principal {
   readonly name: string
   readonly role: ApiRole
-  /** token: an API token; catalog-token: the built-in catalog's bot token; none: server.auth none. */
-  readonly via: 'token' | 'catalog-token' | 'none'
+  /** token: an API token; session: the web app's cookie made from one; catalog-token: the built-in catalog's bot token; none: server.auth none. */
+  readonly via: 'token' | 'session' | 'catalog-token' | 'none'
 }
 
 declare module 'fastify' {

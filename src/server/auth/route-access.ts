@@ -50,10 +50,31 @@ export const routeAccess: ReadonlyMap<string, RouteAccess> = new Map<string, Rou
   ['POST /api/v1/events/subscriptions', 'admin'],
   ['GET /api/v1/events/subscriptions', 'admin'],
   ['GET /api/v1/events/subscriptions/name/:name', 'admin'],
+  // The web app (issue 16). Sign-in is open (rate-limited); the page itself holds no data.
+  ['POST /api/v1/revmeta/session', 'open'],
+  ['GET /sign-in/:link', 'open'],
+  ['GET /api/v1/revmeta/session', 'viewer'],
+  ['DELETE /api/v1/revmeta/session', 'viewer'],
+  ['GET /api/v1/revmeta/services', 'viewer'],
+  ['GET /api/v1/revmeta/services/:name/check', 'viewer'],
+  ['GET /api/v1/revmeta/channels', 'viewer'],
+  ['PUT /api/v1/revmeta/channels/:name', 'admin'],
+  ['DELETE /api/v1/revmeta/channels/:name', 'admin'],
+  ['PUT /api/v1/revmeta/channels/:name/schedule', 'admin'],
+  ['POST /api/v1/revmeta/template-preview', 'editor'],
+  ['POST /api/v1/revmeta/sync/plan', 'editor'],
+  ['POST /api/v1/revmeta/sync/apply', 'editor'],
+  ['POST /api/v1/revmeta/dead-letters/replay', 'admin'],
+  ['GET /api/v1/revmeta/runs/:id/rollback', 'viewer'],
+  ['POST /api/v1/revmeta/runs/:id/rollback', 'admin'],
 ])
+
+/** The web app's static files (dist/web: index.html and Vite's assets/): open, they hold no data. */
+const isAppFile = (url: string): boolean => url === '/' || url === '/index.html' || url.startsWith('/assets/')
 
 /** The access a request needs; `routeUrl` undefined means no route matched (a 404 still needs a token). */
 export function accessFor(method: string, routeUrl: string | undefined): RouteAccess {
   if (routeUrl === undefined) return 'viewer'
+  if ((method === 'GET' || method === 'HEAD') && isAppFile(routeUrl)) return 'open'
   return routeAccess.get(`${method === 'HEAD' ? 'GET' : method} ${routeUrl}`) ?? 'admin'
 }
