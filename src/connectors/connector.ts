@@ -113,6 +113,12 @@ export interface OwnerRenderer extends KindRenderer<string> {
 export interface TagRenderer extends KindRenderer<TagChange> {
   /** Default: no limit. */
   readonly maxValueLength?: LengthLimit
+  /**
+   * The form the engine stores a tag in, when it rewrites tags (BigQuery's label rules); throws a
+   * coded error for a tag it cannot hold. Tags are rendered, checked for ambiguity and compared
+   * with the read-back in this form. Default: as given.
+   */
+  stored?(tag: NativeTag): NativeTag
 }
 
 /**
