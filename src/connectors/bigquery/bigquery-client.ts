@@ -202,6 +202,9 @@ export async function createBigQueryClient(connection: BigQueryConnection, conte
     // retries would hide both from it.
     retryOptions: { autoRetry: false, maxRetries: 0 },
   })
+  // A service account signs its own token (a self-signed JWT with the scope, as Google's newer
+  // libraries do): no round trip to the OAuth token server, which an explicit endpoint would miss.
+  if (connection.keyFile) bq.authClient.useJWTAccessWithScope = true
   bq.interceptors.push({ request: (options) => Object.assign(options, { timeout: connection.timeoutMs }) as never })
   return new BigQueryClient(bq, connection, context, ownerLabel)
 }
