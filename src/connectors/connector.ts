@@ -223,6 +223,17 @@ export interface ClientContext {
   readonly dialect: Dialect
 }
 
+/**
+ * A rate limit of the engine's own that the executor honours: at most `limit` statements with the
+ * same key start in any `windowMs` (BigQuery: five metadata updates per table every ten seconds).
+ * `keyOf` names what the limit counts (a table's path); undefined leaves a statement unpaced.
+ */
+export interface StatementPacing {
+  readonly limit: number
+  readonly windowMs: number
+  keyOf(statement: Statement): string | undefined
+}
+
 /** One engine: its connection schema, its pure dialect, and a lazily loaded client. */
 export interface Connector<C = unknown, D extends Dialect = Dialect> {
   readonly name: string
@@ -236,4 +247,6 @@ export interface Connector<C = unknown, D extends Dialect = Dialect> {
    * whose DDL serializes anyway (one writer, one metadata lock) gain nothing from more. Default 1.
    */
   readonly defaultConcurrency?: number
+  /** Paces statements per key in the executor; absent: no pacing beyond the service's own rate. */
+  readonly pacing?: StatementPacing
 }
