@@ -47,6 +47,10 @@ export interface BigQueryEndpoint {
   fail(fault: Fault): void
   /** tables.list pages hold at most this many tables (default 1000). */
   pageSize: number
+  /** Each answer waits this long (default 0), so that concurrent requests overlap and `maxInFlight` shows how many. */
+  delayMs: number
+  /** The most requests that were open at once. */
+  readonly maxInFlight: number
   close(): Promise<void>
 }
 
@@ -80,6 +84,8 @@ export async function startBigQueryEndpoint(): Promise<BigQueryEndpoint> {
     url: '',
     received,
     pageSize: 1000,
+    delayMs: 0,
+    maxInFlight: 0,
     addDataset(project, dataset, resource = {}) {
       datasets.set(dsKey(project, dataset), {
         resource: { kind: 'bigquery#dataset', ...clone(resource), id: `${project}:${dataset}`, datasetReference: { projectId: project, datasetId: dataset }, etag: nextEtag() },
@@ -112,20 +118,29 @@ export async function startBigQueryEndpoint(): Promise<BigQueryEndpoint> {
     close: () => new Promise((resolve) => server.close(() => resolve())),
   }
 
+  let inFlight = 0
   const server = createServer((req, res) => {
     const chunks: Buffer[] = []
+    inFlight++
+    ;(api as { maxInFlight: number }).maxInFlight = Math.max(api.maxInFlight, inFlight)
     req.on('data', (c: Buffer) => chunks.push(c))
     req.on('end', () => {
       const raw = Buffer.concat(chunks).toString('utf8')
-      try {
-        handle(req, res, raw)
-      } catch (err) {
-        send(res, 500, { error: { code: 500, message: String(err), errors: [{ reason: 'internalError', message: String(err) }] } })
+      const answer = () => {
+        try {
+          handle(req, res, raw)
+        } catch (err) {
+          send(res, 500, { error: { code: 500, message: String(err), errors: [{ reason: 'internalError', message: String(err) }] } })
+        }
       }
+      if (api.delayMs > 0) setTimeout(answer, api.delayMs)
+      else answer()
     })
   })
 
   function send(res: ServerResponse, status: number, body: unknown) {
+    inFlight--
+    // handle() records the request and answers it in one go, so the last one received is this one.
     received.at(-1)!.status = status
     res.writeHead(status, { 'content-type': 'application/json; charset=UTF-8' })
     res.end(JSON.stringify(body))

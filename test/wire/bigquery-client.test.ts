@@ -241,3 +241,33 @@ describe('BigQuery concurrency, throttling and errors', () => {
     expect(endpoint.received.filter((r) => r.method === 'PATCH')).toEqual([])
   })
 })
+
+describe('BigQuery client: bounds and plans made elsewhere', () => {
+  it('reads back with at most readConcurrency requests at once', async () => {
+    for (let i = 0; i < 6; i++) endpoint.addTable(project, dataset, `t${i}`, { schema: { fields: [{ name: 'x', type: 'STRING' }] } })
+    await open({ readConcurrency: 2 })
+    endpoint.delayMs = 20
+    const snapshot = await client.readBack(Array.from({ length: 6 }, (_, i) => asset('table', `t${i}`)))
+    expect(snapshot.size).toBe(1 + 6 * 2)
+    expect(endpoint.maxInFlight).toBe(2)
+  })
+
+  it('a column matches case-insensitively, as BigQuery column names do', async () => {
+    const unit = dialect.description.render({ asset: asset('column', 'orders', 'ADDRESS.City'), objectType: 'column' }, 'City')
+    expect(await client.execute('bigquery', [unit])).toEqual([{ ok: true }])
+    expect(((endpoint.table(project, dataset, 'orders').schema as { fields: Resource[] }).fields[3]!.fields as Resource[])[0]!.description).toBe('City')
+  })
+
+  it('a complete schema planned by another process is sent as planned with its If-Match; after a conflict it is refused, not forced', async () => {
+    const planned = await columnUnit('orders', 'id', 'Planned elsewhere')
+    const other = await columnUnit('orders', 'ordered_at', 'Also planned elsewhere')
+    await client.close()
+    await open() // a fresh client: it never saw the read those plans came from
+    expect(await client.execute('bigquery', [planned])).toEqual([{ ok: true }])
+    expect(endpoint.received.filter((r) => r.method === 'PATCH').map((r) => r.ifMatch)).toEqual([(planned[0] as { body: { etag: string } }).body.etag])
+    // `other` was planned from the same read, which the first write made stale.
+    const [result] = await client.execute('bigquery', [other])
+    expect(!result!.ok && [result!.error.code, result!.error.retryable]).toEqual(['API_CONFLICT', false])
+    expect((endpoint.table(project, dataset, 'orders').schema as { fields: Resource[] }).fields.map((f) => f.description)).toEqual(['Planned elsewhere', undefined, undefined, 'Where it goes', undefined])
+  })
+})
