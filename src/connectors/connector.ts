@@ -232,6 +232,12 @@ export interface StatementPacing {
   readonly limit: number
   readonly windowMs: number
   keyOf(statement: Statement): string | undefined
+  /**
+   * The client sends all units of one key in one call as a single request (BigQuery combines the
+   * patches of one table), so a call counts one start per key however many units it holds.
+   * Default: false, every unit counts.
+   */
+  readonly combinesPerKey?: boolean
 }
 
 /** One engine: its connection schema, its pure dialect, and a lazily loaded client. */

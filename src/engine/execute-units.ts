@@ -29,18 +29,21 @@ async function sendPaced(client: ConnectorClient, route: string, units: readonly
   const keys = units.map((unit) => unit.flatMap((s) => pacing.keyOf(s) ?? []))
   const results = new Array<UnitResult>(units.length)
   let pending = units.map((_, i) => i)
+  // A combining client turns a call's units of one key into one request: one start per key.
+  const starts = (list: readonly string[]) => (pacing.combinesPerKey ? [...new Set(list)] : list)
   while (pending.length > 0) {
     const taken = new Map<string, number>()
     const wave = pending.filter((i) => {
-      const fits = keys[i]!.every((k) => pacer.available(k) - (taken.get(k) ?? 0) >= keys[i]!.filter((x) => x === k).length)
-      if (fits) for (const k of keys[i]!) taken.set(k, (taken.get(k) ?? 0) + 1)
+      const need = starts(keys[i]!).filter((k) => !(pacing.combinesPerKey && taken.has(k)))
+      const fits = need.every((k) => pacer.available(k) - (taken.get(k) ?? 0) >= need.filter((x) => x === k).length)
+      if (fits) for (const k of need) taken.set(k, (taken.get(k) ?? 0) + 1)
       return fits
     })
     if (wave.length === 0) {
       await pacer.waitForAny([...new Set(pending.flatMap((i) => keys[i]!))])
       continue
     }
-    for (const i of wave) for (const k of keys[i]!) pacer.record(k)
+    for (const [k, n] of taken) for (let c = 0; c < n; c++) pacer.record(k)
     const sent = await client.execute(route, wave.map((i) => units[i]!))
     wave.forEach((i, k) => (results[i] = sent[k]!))
     const done = new Set(wave)

@@ -90,3 +90,20 @@ describe('executeUnits with an engine rate limit (pacing)', () => {
     expect(c.slept.filter((ms) => ms >= 1_000)).toHaveLength(2)
   })
 })
+
+describe('executeUnits with a client that combines units of one key', () => {
+  it('counts one start per key and call, however many units share it', async () => {
+    const slept: number[] = []
+    let t = 0
+    const pacer = new KeyedPacer(1, 10_000, () => t, async (ms) => void (slept.push(ms), (t += ms)))
+    const pacing = { limit: 1, windowMs: 10_000, combinesPerKey: true, keyOf: (s: Statement) => (s.kind === 'api' ? s.path : undefined) }
+    const api = (path: string): Statement => ({ kind: 'api', endpoint: 'e', method: 'PATCH', path, display: `PATCH ${path}` })
+    const client = scripted({})
+    await executeUnits(client, 'e', [[api('/t/a')], [api('/t/a')], [api('/t/a')], [api('/t/b')]], fast, { pacing, pacer })
+    expect(client.calls).toEqual([['PATCH /t/a', 'PATCH /t/a', 'PATCH /t/a', 'PATCH /t/b']])
+    expect(slept).toEqual([])
+    // The next call on /t/a waits for the window: that one start used it up.
+    await executeUnits(client, 'e', [[api('/t/a')]], fast, { pacing, pacer })
+    expect(slept).toEqual([10_000])
+  })
+})

@@ -170,9 +170,23 @@ describe('BigQuery writes keep every field they do not mean to change', () => {
     expectOnlyChanged(before, endpoint.table(project, dataset, 'orders'), ['schema.fields[items].fields[sku].description'])
   })
 
-  it('several columns of one table in one batch: each lands, none undoes another, no 412 among them', async () => {
-    const units = [await columnUnit('orders', 'id', 'Id'), await columnUnit('orders', 'ordered_at', 'When'), await columnUnit('orders', 'address.city', 'City')]
-    expect(await client.execute('bigquery', units)).toEqual([{ ok: true }, { ok: true }, { ok: true }])
+  it('several changes of one table in one batch go as one tables.patch: each lands, none undoes another', async () => {
+    const before = endpoint.table(project, dataset, 'orders')
+    const description = dialect.description.render({ asset: asset('table', 'orders'), objectType: 'table' }, 'All at once')
+    const labels = dialect.tags.render({ asset: asset('table', 'orders'), objectType: 'table' }, { add: [{ key: 'pii', value: 'yes' }], remove: [{ key: 'env', value: 'prod' }] })
+    const units = [await columnUnit('orders', 'id', 'Id'), description, await columnUnit('orders', 'ordered_at', 'When'), labels, await columnUnit('orders', 'address.city', 'City')]
+    endpoint.received.length = 0
+    expect(await client.execute('bigquery', units)).toEqual(units.map(() => ({ ok: true })))
+    expect(endpoint.received.map((r) => `${r.method} ${r.path}`)).toEqual([`PATCH ${tablePath('orders')}`])
+    expect(endpoint.received[0]!.ifMatch).toBe(before.etag)
+    expectOnlyChanged(before, endpoint.table(project, dataset, 'orders'), [
+      'description',
+      'labels.env',
+      'labels.pii',
+      'schema.fields[id].description',
+      'schema.fields[ordered_at].description',
+      'schema.fields[address].fields[city].description',
+    ])
     const fields = (endpoint.table(project, dataset, 'orders').schema as { fields: Resource[] }).fields
     expect(fields.map((f) => f.description)).toEqual(['Id', undefined, 'When', 'Where it goes', undefined])
     expect((fields[3]!.fields as Resource[])[0]!.description).toBe('City')
@@ -232,6 +246,21 @@ describe('BigQuery concurrency, throttling and errors', () => {
     const failed = results[0]!
     expect(!failed.ok && failed.error.message).toContain(`PATCH ${tablePath('orders')}`)
     expect(endpoint.table(project, dataset, 'totals').description).toBe('x')
+  })
+
+  it('when the combined request fails for good, each unit is sent alone: the failure is pinned on its own unit', async () => {
+    const units = [await columnUnit('orders', 'id', 'Id'), dialect.description.render({ asset: asset('column', 'orders', 'nope'), objectType: 'column' }, 'Missing'), await columnUnit('orders', 'ordered_at', 'When')]
+    const results = await client.execute('bigquery', units)
+    expect(results.map((r) => (r.ok ? 'ok' : r.error.code))).toEqual(['ok', 'OBJECT_NOT_FOUND', 'ok'])
+    expect((endpoint.table(project, dataset, 'orders').schema as { fields: Resource[] }).fields.map((f) => f.description)).toEqual(['Id', undefined, 'When', 'Where it goes', undefined])
+  })
+
+  it('a retryable failure of the combined request is every unit\'s, for the executor to retry', async () => {
+    endpoint.fail({ status: 429, reason: 'rateLimitExceeded', method: 'PATCH' })
+    const units = [await columnUnit('orders', 'id', 'Id'), await columnUnit('orders', 'ordered_at', 'When')]
+    const results = await client.execute('bigquery', units)
+    expect(results.map((r) => (r.ok ? 'ok' : `${r.error.code} ${r.error.retryable}`))).toEqual(['API_RATE_LIMITED true', 'API_RATE_LIMITED true'])
+    expect(endpoint.received.filter((r) => r.method === 'PATCH')).toHaveLength(1)
   })
 
   it('a column that does not exist in the schema is OBJECT_NOT_FOUND and nothing is sent', async () => {

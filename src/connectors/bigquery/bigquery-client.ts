@@ -1,17 +1,19 @@
 import type { BigQuery, Dataset, Table } from '@google-cloud/bigquery'
 import { RevmetaError } from '../../errors/revmeta-error.js'
 import type { AssetRef } from '../../model/asset.js'
-import type { ApiStatement, ClientContext, ConnectorClient, ObjectState, Statement, UnitResult } from '../connector.js'
+import type { ClientContext, ConnectorClient, ObjectState, Statement, UnitResult } from '../connector.js'
 import { mapLimit } from '../kit/api-map-limit.js'
 import type { BigQueryConnection } from './bigquery-connection.js'
 import { classifyBigQueryError } from './bigquery-errors.js'
 import { parseResourcePath } from './bigquery-paths.js'
 import { datasetState, tableStates, type DatasetResource, type ReadBackPlace, type TableResource } from './bigquery-read-back.js'
-import { descriptionChanges, sparseChanges, withDescription, type FieldDescription, type SchemaField } from './bigquery-schema-fields.js'
+import { bodyFor, combine, intentOf, type PatchIntent } from './bigquery-patch-intent.js'
 
 type Place = { project: string; dataset: string; table?: string }
 const statusOf = (err: unknown) => (typeof err === 'object' && err !== null && typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : undefined)
 const keyOf = (p: Place) => JSON.stringify([p.project, p.dataset, p.table ?? null])
+const nameOf = (p: Place) => [p.project, p.dataset, p.table].filter((x) => x !== undefined).join('.')
+const failure = (err: unknown): UnitResult => ({ ok: false, error: err instanceof RevmetaError ? err : classifyBigQueryError(err, 'a request') })
 
 /**
  * BigQuery through @google-cloud/bigquery. Reads back with datasets.get, tables.list and tables.get
@@ -97,7 +99,10 @@ export class BigQueryClient implements ConnectorClient {
     return snapshot
   }
 
-  /** Units on one resource run one after another (each reads what the last wrote); resources run side by side. */
+  /**
+   * Units on one resource are combined into one request (the connector's pacing counts one update
+   * per resource and call); resources run side by side, at most writeConcurrency at once.
+   */
   async execute(_route: string, units: readonly (readonly Statement[])[]): Promise<UnitResult[]> {
     const results = new Array<UnitResult>(units.length)
     const byResource = new Map<string, number[]>()
@@ -107,70 +112,93 @@ export class BigQueryClient implements ConnectorClient {
       byResource.set(key, [...(byResource.get(key) ?? []), i])
     })
     await mapLimit([...byResource.values()], this.connection.writeConcurrency, async (indexes) => {
-      for (const i of indexes) results[i] = await this.runUnit(units[i]!)
+      const outcomes = await this.runGroup(indexes.map((i) => units[i]!))
+      indexes.forEach((i, k) => (results[i] = outcomes[k]!))
     })
     return results
   }
 
-  private async runUnit(unit: readonly Statement[]): Promise<UnitResult> {
-    try {
-      for (const statement of unit) {
-        if (statement.kind !== 'api') throw new RevmetaError('INTERNAL', 'BigQuery statements are API requests, not SQL')
-        await this.send(statement)
+  /** One resource's units: those planned elsewhere alone, the rest as one request; a permanent failure of that request is retried unit by unit, so it is pinned on its own unit. */
+  private async runGroup(units: readonly (readonly Statement[])[]): Promise<UnitResult[]> {
+    const results = new Array<UnitResult>(units.length)
+    const together: { index: number; place: Place; request: string; intent: PatchIntent }[] = []
+    for (const [index, unit] of units.entries()) {
+      try {
+        const request = this.requestOf(unit)
+        if (request.plannedElsewhere) {
+          await this.sendAsPlanned(request.place, request.body, request.text)
+          results[index] = { ok: true }
+        } else together.push({ index, place: request.place, request: request.text, intent: request.intent })
+      } catch (err) {
+        results[index] = failure(err)
       }
-      return { ok: true }
-    } catch (err) {
-      return { ok: false, error: err instanceof RevmetaError ? err : classifyBigQueryError(err, 'a request') }
     }
+    if (together.length === 0) return results
+    const first = together[0]!
+    try {
+      await this.sendIntent(first.place, combine(together.map((t) => t.intent)), first.request)
+      for (const t of together) results[t.index] = { ok: true }
+    } catch (err) {
+      const error = failure(err)
+      if (together.length === 1 || (!error.ok && error.error.retryable)) for (const t of together) results[t.index] = error
+      else
+        for (const t of together) {
+          try {
+            await this.sendIntent(t.place, t.intent, t.request)
+            results[t.index] = { ok: true }
+          } catch (e) {
+            results[t.index] = failure(e)
+          }
+        }
+    }
+    return results
   }
 
-  private async send(statement: ApiStatement): Promise<void> {
-    const place = parseResourcePath(statement.path)
-    const body = statement.body as Record<string, unknown> | undefined
-    if (statement.method !== 'PATCH' || place === undefined || typeof body !== 'object' || body === null) {
-      throw new RevmetaError('INTERNAL', `BigQuery client cannot send ${statement.method} ${statement.path}`)
+  /** A unit is one PATCH this dialect rendered; its intent, or the body to send as planned when it came from a read this client never saw. */
+  private requestOf(unit: readonly Statement[]): { place: Place; text: string; body: Record<string, unknown>; plannedElsewhere: boolean; intent: PatchIntent } {
+    const statement = unit[0]
+    const place = statement?.kind === 'api' ? parseResourcePath(statement.path) : undefined
+    const body = statement?.kind === 'api' ? (statement.body as Record<string, unknown> | undefined) : undefined
+    if (unit.length !== 1 || statement?.kind !== 'api' || statement.method !== 'PATCH' || place === undefined || typeof body !== 'object' || body === null) {
+      throw new RevmetaError('INTERNAL', `BigQuery client cannot send ${statement === undefined ? 'an empty unit' : statement.kind === 'api' ? `${statement.method} ${statement.path}` : 'SQL'}`)
     }
-    const request = `${statement.method} ${statement.path}`
-    if (place.table !== undefined && typeof body.schema === 'object' && body.schema !== null) return this.patchSchema(place, body, request)
-    try {
-      if (place.table === undefined) await this.dataset(place).setMetadata(body)
-      else {
-        const [resource] = (await this.table(place).setMetadata(body)) as unknown as [TableResource]
-        this.remember(place, resource)
-      }
-    } catch (err) {
-      throw classifyBigQueryError(err, request)
-    }
+    const text = `${statement.method} ${statement.path}`
+    const etag = typeof body.etag === 'string' ? body.etag : undefined
+    const base = etag === undefined ? undefined : this.bases.get(etag)
+    const plannedElsewhere = etag !== undefined && base === undefined
+    const intent = plannedElsewhere ? { top: {}, fields: [] } : intentOf(body, base?.schema?.fields ?? (etag === undefined ? undefined : []), nameOf(place))
+    return { place, text, body, plannedElsewhere, intent }
   }
 
   /**
-   * The schema is sent whole. What this unit changes is known exactly: the fields a sparse
-   * (offline) body names, or what a complete body changes against the read it was planned from.
-   * Only those descriptions are applied to the newest version of the table, so a change someone
-   * made meanwhile is kept; a 412 means another write landed between read and patch: read again.
+   * Sends an intent. Descriptions and labels alone are a plain PATCH (BigQuery merges top-level
+   * fields and single labels). Field descriptions replace the whole schema: they are applied to
+   * the newest version of the table this client knows, sent with its ETag (If-Match), and a 412
+   * (another write landed between read and patch) is read again and retried, so the other
+   * writer's change is kept.
    */
-  private async patchSchema(place: Place, body: Record<string, unknown>, request: string): Promise<void> {
-    const fields = ((body.schema as { fields?: SchemaField[] }).fields ?? []) as SchemaField[]
-    const etag = typeof body.etag === 'string' ? body.etag : undefined
-    const name = `${place.project}.${place.dataset}.${place.table}`
-    let intent: FieldDescription[]
-    if (etag === undefined) intent = sparseChanges(fields)
-    else {
-      const base = this.bases.get(etag)
-      if (base === undefined) return this.sendAsPlanned(place, body, request)
-      intent = descriptionChanges(fields, base.schema?.fields ?? [], name)
-    }
-    let current = this.latest.get(keyOf(place)) ?? (await this.getTable(place, `GET ${request.slice('PATCH '.length)}`))
-    for (let attempt = 0; ; attempt++) {
-      const merged = intent.reduce<readonly SchemaField[]>((f, change) => withDescription(f, change, name), current.schema?.fields ?? [])
+  private async sendIntent(place: Place, intent: PatchIntent, request: string): Promise<void> {
+    const name = nameOf(place)
+    if (intent.fields.length === 0 || place.table === undefined) {
       try {
-        const [resource] = (await this.table(place).setMetadata({ etag: current.etag, schema: { fields: merged as SchemaField[] } } as Record<string, unknown>)) as unknown as [TableResource]
-        this.remember(place, resource)
+        if (place.table === undefined) await this.dataset(place).setMetadata(bodyFor(intent, undefined, name))
+        else this.remember(place, ((await this.table(place).setMetadata(bodyFor(intent, undefined, name))) as unknown as [TableResource])[0])
+      } catch (err) {
+        throw classifyBigQueryError(err, request)
+      }
+      return
+    }
+    const get = `GET ${request.slice('PATCH '.length)}`
+    let current = this.latest.get(keyOf(place)) ?? (await this.getTable(place, get))
+    for (let attempt = 0; ; attempt++) {
+      const body = bodyFor(intent, current, name)
+      try {
+        this.remember(place, ((await this.table(place).setMetadata(body)) as unknown as [TableResource])[0])
         return
       } catch (err) {
         if (statusOf(err) !== 412) throw classifyBigQueryError(err, request)
         if (attempt >= this.connection.conflictRetries) throw classifyBigQueryError(err, `${request} (after ${attempt + 1} conflicting writes)`)
-        current = await this.getTable(place, `GET ${request.slice('PATCH '.length)}`)
+        current = await this.getTable(place, get)
       }
     }
   }

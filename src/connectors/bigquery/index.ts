@@ -11,8 +11,9 @@ export const bigqueryConnector: Connector<BigQueryConnection> = {
   createDialect: (connection) => new BigQueryDialect(connection.ownerLabel !== undefined ? { ownerLabel: connection.ownerLabel } : {}),
   // Datasets are independent; within one, the client bounds its own fan-out and the executor paces each table.
   defaultConcurrency: 2,
-  // BigQuery allows about five metadata updates per table, and per dataset, every ten seconds.
-  pacing: { limit: 5, windowMs: 10_000, keyOf: (s) => (s.kind === 'api' && s.method === 'PATCH' ? s.path : undefined) },
+  // BigQuery allows about five metadata updates per table, and per dataset, every ten seconds; the
+  // client sends one call's patches of a table as one request.
+  pacing: { limit: 5, windowMs: 10_000, combinesPerKey: true, keyOf: (s) => (s.kind === 'api' && s.method === 'PATCH' ? s.path : undefined) },
   // The client module (and through it @google-cloud/bigquery) loads only when a service uses it.
   createClient: async (connection, context) => (await import('./bigquery-client.js')).createBigQueryClient(connection, context, ownerLabelOf(connection)),
 }
