@@ -300,3 +300,27 @@ describe('BigQuery client: bounds and plans made elsewhere', () => {
     expect((endpoint.table(project, dataset, 'orders').schema as { fields: Resource[] }).fields.map((f) => f.description)).toEqual(['Planned elsewhere', undefined, undefined, 'Where it goes', undefined])
   })
 })
+
+describe('BigQuery credentials', () => {
+  it.each([
+    ['missing', undefined, /cannot be read \(ENOENT\)/],
+    ['not JSON', '-----BEGIN PRIVATE KEY-----\nsecret-material\n', /is not JSON/],
+    ['without its key', JSON.stringify({ type: 'service_account', client_email: 'a@b', private_key_id: 'secret-material' }), /has no private_key/],
+  ])('a %s key file is refused before any request, naming the file, never its content', async (_, content, message) => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs')
+    const { join } = await import('node:path')
+    const { tmpdir } = await import('node:os')
+    const file = join(mkdtempSync(join(tmpdir(), 'bq-bad-')), 'key.json')
+    if (content !== undefined) writeFileSync(file, content)
+    const connection = bigqueryConnector.connectionSchema.parse({ projectId: project, keyFile: file, apiEndpoint: endpoint.url })
+    const error = await bigqueryConnector.createClient(connection, { service: 'bq', dialect }).then(
+      () => undefined,
+      (e: unknown) => e as { code: string; retryable: boolean; message: string },
+    )
+    expect(error).toMatchObject({ code: 'CONNECTION_FAILED', retryable: false })
+    expect(error!.message).toMatch(message)
+    expect(error!.message).toContain(file)
+    expect(error!.message).not.toContain('secret-material')
+    expect(endpoint.received).toEqual([])
+  })
+})

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises'
 import type { BigQuery, Dataset, Table } from '@google-cloud/bigquery'
 import { RevmetaError } from '../../errors/revmeta-error.js'
 import type { AssetRef } from '../../model/asset.js'
@@ -220,6 +221,7 @@ export class BigQueryClient implements ConnectorClient {
 
 /** Loads the SDK on first use; explicit credentials and endpoint when given, else Google's defaults. */
 export async function createBigQueryClient(connection: BigQueryConnection, context: ClientContext, ownerLabel: string | undefined): Promise<ConnectorClient> {
+  if (connection.keyFile) await checkKeyFile(connection.keyFile)
   const { BigQuery } = await import('@google-cloud/bigquery')
   const bq = new BigQuery({
     projectId: connection.projectId,
@@ -235,4 +237,26 @@ export async function createBigQueryClient(connection: BigQueryConnection, conte
   if (connection.keyFile) bq.authClient.useJWTAccessWithScope = true
   bq.interceptors.push({ request: (options) => Object.assign(options, { timeout: connection.timeoutMs }) as never })
   return new BigQueryClient(bq, connection, context, ownerLabel)
+}
+
+/**
+ * Refuses an unreadable or malformed service-account key before the first request, with a message
+ * that names the file and the missing field but never shows its content.
+ */
+async function checkKeyFile(file: string): Promise<void> {
+  const refuse = (why: string) => new RevmetaError('CONNECTION_FAILED', `Cannot connect to bigquery: the key file ${JSON.stringify(file)} ${why}`, { retryable: false, details: { engine: 'bigquery', keyFile: file } })
+  let text: string
+  try {
+    text = await readFile(file, 'utf8')
+  } catch (err) {
+    throw refuse(`cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`)
+  }
+  let key: Record<string, unknown>
+  try {
+    key = JSON.parse(text) as Record<string, unknown>
+  } catch {
+    throw refuse('is not JSON (a service-account key downloaded from the console is)')
+  }
+  const missing = ['client_email', 'private_key'].filter((field) => typeof key[field] !== 'string' || key[field] === '')
+  if (key.type === 'service_account' && missing.length > 0) throw refuse(`has no ${missing.join(' or ')}`)
 }
