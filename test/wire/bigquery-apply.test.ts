@@ -179,6 +179,23 @@ describe('revmeta apply on BigQuery (wire tier)', () => {
     expect(endpoint.received.filter((r) => r.method !== 'GET')).toEqual([])
   })
 
+  it('through the durable queue (the store, an in-process worker): a drifted table is put right, the rest is unchanged', async () => {
+    endpoint.changeTable(project, dataset, 'orders', (r) => {
+      r.description = 'drifted'
+      ;((fields(r)[3]!.fields as Resource[])[1]!.fields as Resource[])[1]!.description = 'drifted too'
+    })
+    const durable = path.join(dir, 'durable.yaml')
+    await writeFile(durable, readFileSync(config, 'utf8') + stringify({ store: { dir: path.join(dir, 'store') } }))
+    endpoint.received.length = 0
+    const { stdout, stderr } = await revmeta('apply', '--config', durable, '--events', events, '--json')
+    const ops = JSON.parse(stdout).operations as Op[]
+    expect(ops.filter((o) => o.status === 'applied').map((o) => o.asset).sort(), stderr).toEqual([fqn('orders'), fqn('orders', '"address.geo.lon"')].sort())
+    expect(endpoint.received.filter((r) => r.method === 'PATCH')).toHaveLength(1)
+    const orders = endpoint.table(project, dataset, 'orders')
+    expect(orders.description).toBe(texts.orders)
+    expect(((fields(orders)[3]!.fields as Resource[])[1]!.fields as Resource[])[1]!.description).toBe(texts.lon)
+  })
+
   it('no connection anywhere but loopback (metadata servers included)', async () => {
     const log = path.join(dir, 'guard.log')
     expect(existsSync(log) ? readFileSync(log, 'utf8') : '').toBe('')
