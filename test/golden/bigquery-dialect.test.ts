@@ -110,3 +110,11 @@ describe('BigQuery labels from tags', () => {
     expect(prepareOperation({ ...base(at('table', 'orders')), kind: 'owners', add: [{ type: 'user', name: 'jane' }], remove: [] }, dialect, owners, channel, undefined).outcome).toBe('unsupported')
   })
 })
+
+describe('BigQuery empty descriptions', () => {
+  it("'' is no description: it removes one, and is in place where there is none", () => {
+    expect(shown({ ...base(at('table', 'orders')), kind: 'description', description: '' }).shown).toEqual([`PATCH ${T}/tables/orders {"description":null}`])
+    const state: [string, ObjectState][] = [[assetFqn(at('table', 'orders')), { objectType: 'table', description: null }]]
+    expect(shown({ ...base(at('table', 'orders')), kind: 'description', description: '' }, state).outcome).toBe('unchanged')
+  })
+})

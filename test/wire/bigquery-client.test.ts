@@ -263,6 +263,12 @@ describe('BigQuery concurrency, throttling and errors', () => {
     expect(endpoint.received.filter((r) => r.method === 'PATCH')).toHaveLength(1)
   })
 
+  it('SQL (a custom template) cannot run on a bigquery service: UNSUPPORTED for that unit, nothing sent', async () => {
+    const results = await client.execute(project, [[{ kind: 'sql', database: project, sql: 'ALTER TABLE t SET OPTIONS (description = "x")' }]])
+    expect(results.map((r) => (r.ok ? 'ok' : r.error.code))).toEqual(['UNSUPPORTED'])
+    expect(endpoint.received).toEqual([])
+  })
+
   it('a column that does not exist in the schema is OBJECT_NOT_FOUND and nothing is sent', async () => {
     const unit = dialect.description.render({ asset: asset('column', 'orders', 'address.zip'), objectType: 'column' }, 'Zip')
     const [result] = await client.execute('bigquery', [unit])

@@ -160,6 +160,9 @@ export class BigQueryClient implements ConnectorClient {
     const statement = unit[0]
     const place = statement?.kind === 'api' ? parseResourcePath(statement.path) : undefined
     const body = statement?.kind === 'api' ? (statement.body as Record<string, unknown> | undefined) : undefined
+    if (statement?.kind === 'sql') {
+      throw new RevmetaError('UNSUPPORTED', 'A bigquery service runs API requests, not SQL: a custom SQL template cannot write to it (the dialect renders descriptions, labels and owners itself)')
+    }
     if (unit.length !== 1 || statement?.kind !== 'api' || statement.method !== 'PATCH' || place === undefined || typeof body !== 'object' || body === null) {
       throw new RevmetaError('INTERNAL', `BigQuery client cannot send ${statement === undefined ? 'an empty unit' : statement.kind === 'api' ? `${statement.method} ${statement.path}` : 'SQL'}`)
     }

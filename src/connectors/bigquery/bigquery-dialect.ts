@@ -31,6 +31,8 @@ export class BigQueryDialect implements Dialect {
       // A project has no description.
       levels: ['schema', 'table', 'column'],
       maxLength: { table: { max: 16_384, unit: 'characters' }, column: { max: 1_024, unit: 'characters' } },
+      // The REST API leaves an empty description out of what it returns: '' is no description.
+      emptyIsNull: true,
       render: (target, text) => [this.renderDescription(target, text)],
     }
     this.tags = {
