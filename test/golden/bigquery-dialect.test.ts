@@ -108,6 +108,8 @@ describe('BigQuery labels from tags', () => {
     expect(own('jane').statements.map(displayOf)).toEqual([`PATCH ${T}/tables/orders {"labels":{"owner":"jane"}}`])
     expect(own('Jane.Doe@x.com')).toMatchObject({ outcome: 'failed', error: { code: 'LABEL_INVALID' } })
     expect(prepareOperation({ ...base(at('table', 'orders')), kind: 'owners', add: [{ type: 'user', name: 'jane' }], remove: [] }, dialect, owners, channel, undefined).outcome).toBe('unsupported')
+    // A tag landing on the owner's label key would fight the owners on every run: refused.
+    expect(prepareOperation(tags(at('table', 'orders'), ['Owner.Bob']), d, owners, channel, undefined)).toMatchObject({ outcome: 'failed', error: { code: 'LABEL_INVALID' } })
   })
 })
 

@@ -1,3 +1,4 @@
+import { RevmetaError } from '../../errors/revmeta-error.js'
 import { apiStatement, type Statement } from '../../model/statement.js'
 import { assetFqn } from '../../model/fqn.js'
 import type { DescriptionRenderer, Dialect, ObjectTarget, OwnerRenderer, TagChange, TagRenderer } from '../connector.js'
@@ -35,16 +36,21 @@ export class BigQueryDialect implements Dialect {
       emptyIsNull: true,
       render: (target, text) => [this.renderDescription(target, text)],
     }
+    const ownerKey = options.ownerLabel === undefined ? undefined : labelOf({ key: options.ownerLabel, value: '' }).key
     this.tags = {
       // Labels sit on datasets, tables and views; columns have policy tags only, which are not labels.
       levels: ['schema', 'table'],
       maxValueLength: { max: maxLabelLength, unit: 'characters' },
-      stored: labelOf,
+      stored: (tag) => {
+        const label = labelOf(tag)
+        // The owner's label is the owners' to write: a tag there would fight them on every run.
+        if (label.key === ownerKey) throw new RevmetaError('LABEL_INVALID', `Tag ${tag.key}.${tag.value} maps to the label key ${JSON.stringify(ownerKey)}, which holds the owner (ownerLabel)`, { details: { engine: 'bigquery', key: ownerKey } })
+        return label
+      },
       render: (target, change) => [patch(target, { labels: labelsBody(change) })],
     }
-    const ownerLabel = options.ownerLabel
-    if (ownerLabel !== undefined) {
-      const key = labelOf({ key: ownerLabel, value: '' }).key
+    if (ownerKey !== undefined) {
+      const key = ownerKey
       this.owners = {
         levels: ['schema', 'table'],
         render: (target, principal) => [patch(target, { labels: { [key]: ownerLabelValue(principal) } })],
