@@ -158,6 +158,12 @@ export async function startBigQueryEndpoint(): Promise<BigQueryEndpoint> {
       if (--fault.count! <= 0) faults.splice(faults.indexOf(fault), 1)
       return error(res, fault.status, fault.reason, fault.message ?? `scripted ${fault.reason}`)
     }
+    const projectList = /^\/bigquery\/v2\/projects\/([^/]+)\/datasets$/.exec(url.pathname)
+    if (projectList && method === 'GET') {
+      const project = decodeURIComponent(projectList[1]!)
+      const own = [...datasets.values()].filter((d) => (d.resource.datasetReference as { projectId: string }).projectId === project)
+      return send(res, 200, { kind: 'bigquery#datasetList', datasets: own.map((d) => ({ kind: 'bigquery#dataset', id: d.resource.id, datasetReference: d.resource.datasetReference, ...(d.resource.labels ? { labels: d.resource.labels } : {}) })) })
+    }
     const m = /^\/bigquery\/v2\/projects\/([^/]+)\/datasets\/([^/]+)(?:\/tables(?:\/([^/]+))?)?$/.exec(url.pathname)
     if (!m) return error(res, 404, 'notFound', `Not found: ${url.pathname}`)
     const [project, dataset] = [decodeURIComponent(m[1]!), decodeURIComponent(m[2]!)]

@@ -330,3 +330,16 @@ describe('BigQuery credentials', () => {
     expect(endpoint.received).toEqual([])
   })
 })
+
+describe('BigQuery for ingestion', () => {
+  it('lists the project and its datasets, and reads an asked-for dataset whole: every table and nested column', async () => {
+    endpoint.addDataset(project, 'other')
+    expect(await client.listDatabases!()).toEqual([project])
+    expect((await client.listSchemas!(project)).sort()).toEqual(['other', dataset])
+    const snapshot = await client.readBack([asset('schema')])
+    expect([...snapshot.keys()].filter((k) => !k.includes('"')).sort()).toEqual(
+      [`bq.${project}.${dataset}`, ...['orders', 'daily', 'totals'].map((t) => `bq.${project}.${dataset}.${t}`), ...['id', 'customer_id', 'ordered_at', 'address', 'items'].map((c) => `bq.${project}.${dataset}.orders.${c}`), `bq.${project}.${dataset}.daily.day`, `bq.${project}.${dataset}.daily.n`, `bq.${project}.${dataset}.totals.customer_id`, `bq.${project}.${dataset}.totals.n`].sort(),
+    )
+    expect(snapshot.get(`bq.${project}.${dataset}.orders."address.geo.lat"`)?.description).toBe('Latitude')
+  })
+})

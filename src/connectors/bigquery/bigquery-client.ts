@@ -61,16 +61,18 @@ export class BigQueryClient implements ConnectorClient {
 
   async readBack(assets: readonly AssetRef[]): Promise<ReadonlyMap<string, ObjectState>> {
     const snapshot = new Map<string, ObjectState>()
-    const datasets = new Map<string, { place: ReadBackPlace; tables: Set<string> }>()
+    // A dataset asked for is read whole (the contract; ingestion lists it so); otherwise only the tables named.
+    const datasets = new Map<string, { place: ReadBackPlace; tables: Set<string>; whole: boolean }>()
     for (const a of assets) {
       if (a.schema === undefined) continue
       const key = JSON.stringify([a.database, a.schema])
-      const entry = datasets.get(key) ?? { place: { service: this.context.service, project: a.database, dataset: a.schema, ...(this.ownerLabel ? { ownerLabel: this.ownerLabel } : {}) }, tables: new Set<string>() }
+      const entry = datasets.get(key) ?? { place: { service: this.context.service, project: a.database, dataset: a.schema, ...(this.ownerLabel ? { ownerLabel: this.ownerLabel } : {}) }, tables: new Set<string>(), whole: false }
       if (a.table !== undefined) entry.tables.add(a.table)
+      else entry.whole = true
       datasets.set(key, entry)
     }
     const limit = this.connection.readConcurrency
-    const listed = await mapLimit([...datasets.values()], limit, async ({ place, tables }) => {
+    const listed = await mapLimit([...datasets.values()], limit, async ({ place, tables, whole }) => {
       const handle = this.dataset(place)
       const path = `/bigquery/v2/projects/${place.project}/datasets/${place.dataset}`
       let resource: DatasetResource
@@ -82,7 +84,7 @@ export class BigQueryClient implements ConnectorClient {
       }
       const [fqn, state] = datasetState(resource, place)
       snapshot.set(fqn, state)
-      if (tables.size === 0) return []
+      if (tables.size === 0 && !whole) return []
       let names: Set<string>
       try {
         const [list] = await handle.getTables({ autoPaginate: true })
@@ -90,7 +92,7 @@ export class BigQueryClient implements ConnectorClient {
       } catch (err) {
         throw classifyBigQueryError(err, `GET ${path}/tables`)
       }
-      return [...tables].filter((t) => names.has(t)).map((table) => ({ place, table }))
+      return (whole ? [...names] : [...tables].filter((t) => names.has(t))).map((table) => ({ place, table }))
     })
     await mapLimit(listed.flat(), limit, async ({ place, table }) => {
       const p = { project: place.project, dataset: place.dataset, table }
@@ -98,6 +100,21 @@ export class BigQueryClient implements ConnectorClient {
       for (const [fqn, state] of tableStates(table, resource, place)) snapshot.set(fqn, state)
     })
     return snapshot
+  }
+
+  /** The catalog's databases are projects: the one the client runs as. */
+  async listDatabases(): Promise<string[]> {
+    return [this.connection.projectId]
+  }
+
+  /** The datasets of a project (datasets.list, paged). */
+  async listSchemas(project: string): Promise<string[]> {
+    try {
+      const [list] = await this.bq.getDatasets({ projectId: project, autoPaginate: true })
+      return list.map((d) => d.id!)
+    } catch (err) {
+      throw classifyBigQueryError(err, `GET /bigquery/v2/projects/${project}/datasets`)
+    }
   }
 
   /**
