@@ -14,6 +14,16 @@ type Place = { project: string; dataset: string; table?: string }
 const statusOf = (err: unknown) => (typeof err === 'object' && err !== null && typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : undefined)
 const keyOf = (p: Place) => JSON.stringify([p.project, p.dataset, p.table ?? null])
 const nameOf = (p: Place) => [p.project, p.dataset, p.table].filter((x) => x !== undefined).join('.')
+/**
+ * Tables kept for planned schemas to be applied against: a worker runs for days, so the oldest go
+ * first. One planned from a read already dropped is sent as planned, with its If-Match.
+ */
+const keptTables = 2_000
+function remember<K, V>(map: Map<K, V>, key: K, value: V): void {
+  map.delete(key)
+  map.set(key, value)
+  if (map.size > keptTables) map.delete(map.keys().next().value as K)
+}
 const failure = (err: unknown): UnitResult => ({ ok: false, error: err instanceof RevmetaError ? err : classifyBigQueryError(err, 'a request') })
 
 /**
@@ -45,8 +55,8 @@ export class BigQueryClient implements ConnectorClient {
   }
 
   private remember(p: Place, resource: TableResource): TableResource {
-    if (resource.etag) this.bases.set(resource.etag, resource)
-    this.latest.set(keyOf(p), resource)
+    if (resource.etag) remember(this.bases, resource.etag, resource)
+    remember(this.latest, keyOf(p), resource)
     return resource
   }
 
