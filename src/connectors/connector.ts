@@ -138,6 +138,12 @@ export interface OwnerRenderer extends KindRenderer<string> {
 export interface TagRenderer extends KindRenderer<TagChange>, NestedFieldRenderer {
   /** Default: no limit. */
   readonly maxValueLength?: LengthLimit
+  /**
+   * The form the engine stores a tag in, when it rewrites tags (BigQuery's label rules); throws a
+   * coded error for a tag it cannot hold. Tags are rendered, checked for ambiguity and compared
+   * with the read-back in this form. Default: as given.
+   */
+  stored?(tag: NativeTag): NativeTag
 }
 
 /**
@@ -252,6 +258,23 @@ export interface ClientContext {
   readonly dialect: Dialect
 }
 
+/**
+ * A rate limit of the engine's own that the executor honours: at most `limit` statements with the
+ * same key start in any `windowMs` (BigQuery: five metadata updates per table every ten seconds).
+ * `keyOf` names what the limit counts (a table's path); undefined leaves a statement unpaced.
+ */
+export interface StatementPacing {
+  readonly limit: number
+  readonly windowMs: number
+  keyOf(statement: Statement): string | undefined
+  /**
+   * The client sends all units of one key in one call as a single request (BigQuery combines the
+   * patches of one table), so a call counts one start per key however many units it holds.
+   * Default: false, every unit counts.
+   */
+  readonly combinesPerKey?: boolean
+}
+
 /** One engine: its connection schema, its pure dialect, and a lazily loaded client. */
 export interface Connector<C = unknown, D extends Dialect = Dialect> {
   readonly name: string
@@ -265,4 +288,6 @@ export interface Connector<C = unknown, D extends Dialect = Dialect> {
    * whose DDL serializes anyway (one writer, one metadata lock) gain nothing from more. Default 1.
    */
   readonly defaultConcurrency?: number
+  /** Paces statements per key in the executor; absent: no pacing beyond the service's own rate. */
+  readonly pacing?: StatementPacing
 }

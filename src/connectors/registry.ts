@@ -12,6 +12,7 @@ const loaders: Record<string, () => Promise<Connector<any>>> = {
   databricks: async () => (await import('./databricks/index.js')).databricksConnector,
   'unity-catalog': async () => (await import('./unity-catalog/index.js')).unityCatalogConnector,
   athena: async () => (await import('./athena/index.js')).athenaConnector,
+  bigquery: async () => (await import('./bigquery/index.js')).bigqueryConnector,
 }
 
 export const connectorNames = Object.keys(loaders)

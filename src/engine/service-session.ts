@@ -5,7 +5,8 @@ import { RevmetaError, toRevmetaError } from '../errors/revmeta-error.js'
 import type { ChangeOrigin } from '../model/change.js'
 import { operationFqn, type Operation } from '../model/operation.js'
 import { setImmediate } from 'node:timers/promises'
-import { executeUnits, type RetryPolicy } from './execute-units.js'
+import { executeUnits, type Paced, type RetryPolicy } from './execute-units.js'
+import { KeyedPacer } from '../retry/keyed-pacer.js'
 import { groupBy } from './group-by.js'
 import { prepareOperation, type PreparedOperation } from './prepare-operation.js'
 import { errorReport, type OperationReport } from '../model/report.js'
@@ -65,6 +66,8 @@ const preview = (value: string | null | undefined) =>
 export class ServiceSession {
   private client?: ConnectorClient
   private dialect: Dialect
+  /** The engine's own rate limit, kept across batches so a worker's next claim still counts the last one's writes. */
+  private readonly paced?: Paced
 
   private constructor(
     readonly service: ServiceConfig,
@@ -72,6 +75,7 @@ export class ServiceSession {
     private readonly channels: ReadonlyMap<string, ResolvedChannel>,
   ) {
     this.dialect = connector.createDialect(service.connection)
+    if (connector.pacing) this.paced = { pacing: connector.pacing, pacer: new KeyedPacer(connector.pacing.limit, connector.pacing.windowMs) }
   }
 
   static async create(service: ServiceConfig, channels: ReadonlyMap<string, ResolvedChannel>): Promise<ServiceSession> {
@@ -167,7 +171,7 @@ export class ServiceSession {
   private async send(client: ConnectorClient, prepared: readonly PreparedOperation[], reports: OperationReport[], ready: readonly number[], applied: number[], options: ProcessOptions): Promise<void> {
     const byRoute = groupBy(ready, (i) => routeOf(prepared[i]!.statements[0]!))
     for (const [route, indexes] of byRoute) {
-      const { results, attempts } = await executeUnits(client, route, indexes.map((i) => prepared[i]!.statements), options.retry)
+      const { results, attempts } = await executeUnits(client, route, indexes.map((i) => prepared[i]!.statements), options.retry, this.paced)
       results.forEach((result, k) => {
         const i = indexes[k]!
         if (attempts[k]! > 1) reports[i]!.warnings.push(`took ${attempts[k]} attempts`)

@@ -68,6 +68,11 @@ export const errorCodes = {
   CHANNEL_NOT_FOUND: { retryable: false, summary: 'No channel of this name, in the configuration or made in the web app (404).', fix: 'The Set up page lists the channels.' },
   RUN_NOT_FOUND: { retryable: false, summary: 'No run of this id in the state store (404).', fix: 'The Recent Runs page (or revmeta runs) lists the ids.' },
   SCHEDULE_INVALID: { retryable: false, summary: 'A channel schedule is not a cron expression revmeta can run (five or six fields, as croner reads them).', fix: 'Write it as minute hour day month weekday, for example 0 3 * * * for 03:00 every day.' },
+  // BigQuery connector (issue 13): API engines answer with HTTP statuses, not SQL errors.
+  API_RATE_LIMITED: { retryable: true, summary: 'The engine\'s API refused the request for now (HTTP 429, or BigQuery\'s rateLimitExceeded, for example more than five metadata updates of one table in ten seconds).', fix: 'Nothing: revmeta retries with backoff and paces table updates; lower the service\'s concurrency if it keeps happening.' },
+  API_CONFLICT: { retryable: true, summary: 'The object changed between reading it and writing it (HTTP 412 on If-Match) more times than conflictRetries allows, or a planned whole-schema update no longer matches the table.', fix: 'Someone else is changing the table: retry later, or plan again.' },
+  API_REQUEST_FAILED: { retryable: false, summary: 'The engine\'s API rejected the request for a reason revmeta does not classify further (HTTP 400 invalid, a used-up quota).', fix: 'Read the API\'s message, which is kept in full with the request that failed.' },
+  LABEL_INVALID: { retryable: false, summary: 'A tag or owner cannot become a BigQuery label: after mapping (lowercase; characters other than letters, digits, _ and - become _) the key is empty, longer than 63 characters or does not start with a letter, or the value is longer than 63 characters; an owner must already be a valid label value.', fix: 'Shorten or rename the tag in the catalog, add a rename rule to the channel\'s tag mapping, or map owners to label-safe names (owners.strategy, owners.case, owners.map).' },
   INTERNAL: { retryable: false, summary: 'A bug in revmeta.', fix: 'Report it with the message and the input.' },
 } as const satisfies Record<string, ErrorCodeInfo>
 

@@ -75,6 +75,8 @@ export interface ConformanceFixture {
    * engine cannot see it, so the operation fails with this code. Each entry says why.
    */
   readonly standInGaps?: Readonly<Record<string, { readonly code: string; readonly why: string }>>
+  /** How the engine holds a tag written as `tagFQN`, when it rewrites tags (BigQuery's lowercase labels); default: as written. */
+  readonly storedTag?: (tagFQN: string) => string
   /** A fresh target holding the odd-named objects and the hostile table (one text column per case). */
   open(hostileColumns: readonly string[]): Promise<ConformanceTarget>
 }

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import type { ConnectorClient, Statement, UnitResult } from '../../src/connectors/connector.js'
 import { executeUnits } from '../../src/engine/execute-units.js'
 import { backoffDelay } from '../../src/retry/backoff-delay.js'
+import { KeyedPacer } from '../../src/retry/keyed-pacer.js'
 import { RevmetaError } from '../../src/errors/revmeta-error.js'
 
 const stmt = (sql: string): Statement => ({ kind: 'sql', database: 'd', sql })
@@ -15,7 +16,7 @@ function scripted(outcomes: Record<string, ('ok' | 'LOCK_TIMEOUT' | 'PRIVILEGE')
     async execute(_db, units) {
       calls.push(units.map((u) => displayOf(u[0]!)))
       return units.map((u): UnitResult => {
-        const outcome = outcomes[displayOf(u[0]!)]!.shift() ?? 'ok'
+        const outcome = outcomes[displayOf(u[0]!)]?.shift() ?? 'ok'
         return outcome === 'ok' ? { ok: true } : { ok: false, error: new RevmetaError(outcome, outcome) }
       })
     },
@@ -51,5 +52,58 @@ describe('executeUnits', () => {
       expect(backoffDelay(policy, 3)).toBeLessThanOrEqual(400)
       expect(backoffDelay(policy, 9)).toBeLessThanOrEqual(1000)
     }
+  })
+})
+
+describe('executeUnits with an engine rate limit (pacing)', () => {
+  const api = (path: string): Statement => ({ kind: 'api', endpoint: 'e', method: 'PATCH', path, display: `PATCH ${path}` })
+  // A fake clock: sleeping advances it, so nothing waits and no timing is asserted.
+  function clock() {
+    const c = { t: 0, slept: [] as number[] }
+    return { c, now: () => c.t, sleep: async (ms: number) => void (c.slept.push(ms), (c.t += ms)) }
+  }
+
+  it('sends at most `limit` units per key in any window, waits for the window, and leaves other keys and unkeyed units alone', async () => {
+    const { c, now, sleep } = clock()
+    const pacer = new KeyedPacer(5, 10_000, now, sleep)
+    const pacing = { limit: 5, windowMs: 10_000, keyOf: (s: Statement) => (s.kind === 'api' ? s.path : undefined) }
+    const client = scripted({})
+    const units = [...Array.from({ length: 7 }, () => [api('/t/a')]), [api('/t/b')], [stmt('x')]]
+    const { results } = await executeUnits(client, 'e', units, fast, { pacing, pacer })
+    expect(results.every((r) => r.ok)).toBe(true)
+    expect(client.calls).toEqual([['PATCH /t/a', 'PATCH /t/a', 'PATCH /t/a', 'PATCH /t/a', 'PATCH /t/a', 'PATCH /t/b', 'x'], ['PATCH /t/a', 'PATCH /t/a']])
+    expect(c.slept).toEqual([10_000])
+  })
+
+  it('counts across calls (the next batch of a session) and paces retries too', async () => {
+    const { c, now, sleep } = clock()
+    const pacer = new KeyedPacer(2, 10_000, now, sleep)
+    const pacing = { limit: 2, windowMs: 10_000, keyOf: (s: Statement) => (s.kind === 'api' ? s.path : undefined) }
+    const client = scripted({ 'PATCH /t/a': ['LOCK_TIMEOUT', 'ok', 'ok'] })
+    await executeUnits(client, 'e', [[api('/t/a')], [api('/t/a')]], fast, { pacing, pacer })
+    // Two starts used the window; the retry of the first waited for it to open.
+    expect(client.calls).toEqual([['PATCH /t/a', 'PATCH /t/a'], ['PATCH /t/a']])
+    expect(c.slept.filter((ms) => ms >= 1_000)).toHaveLength(1)
+    // The retry's start still counts in the next call: of two more, the second waits.
+    await executeUnits(client, 'e', [[api('/t/a')], [api('/t/a')]], fast, { pacing, pacer })
+    expect(client.calls.slice(2)).toEqual([['PATCH /t/a'], ['PATCH /t/a']])
+    expect(c.slept.filter((ms) => ms >= 1_000)).toHaveLength(2)
+  })
+})
+
+describe('executeUnits with a client that combines units of one key', () => {
+  it('counts one start per key and call, however many units share it', async () => {
+    const slept: number[] = []
+    let t = 0
+    const pacer = new KeyedPacer(1, 10_000, () => t, async (ms) => void (slept.push(ms), (t += ms)))
+    const pacing = { limit: 1, windowMs: 10_000, combinesPerKey: true, keyOf: (s: Statement) => (s.kind === 'api' ? s.path : undefined) }
+    const api = (path: string): Statement => ({ kind: 'api', endpoint: 'e', method: 'PATCH', path, display: `PATCH ${path}` })
+    const client = scripted({})
+    await executeUnits(client, 'e', [[api('/t/a')], [api('/t/a')], [api('/t/a')], [api('/t/b')]], fast, { pacing, pacer })
+    expect(client.calls).toEqual([['PATCH /t/a', 'PATCH /t/a', 'PATCH /t/a', 'PATCH /t/b']])
+    expect(slept).toEqual([])
+    // The next call on /t/a waits for the window: that one start used it up.
+    await executeUnits(client, 'e', [[api('/t/a')]], fast, { pacing, pacer })
+    expect(slept).toEqual([10_000])
   })
 })

@@ -42,8 +42,11 @@ export function describeTags({ op, dialect, channel, state }: KindContext<TagsOp
   if (op.asset.path !== undefined && !caps.nestedFieldKinds?.includes('tags')) throw nestedUnsupported(op, dialect.name)
   const mapping = channel.options.tags
   const dropped: string[] = []
-  const add = mapAll(op.add, mapping, dropped)
-  const remove = mapAll(op.remove, mapping, dropped)
+  // Native tags are judged in the form the engine stores them (two tags it folds together clash).
+  const stored = templated ? undefined : dialect.tags?.stored
+  const asStored = (tags: EngineTag[]) => (stored ? tags.map((t) => ({ ...stored(t), tagFQN: t.tagFQN })) : tags)
+  const add = asStored(mapAll(op.add, mapping, dropped))
+  const remove = asStored(mapAll(op.remove, mapping, dropped))
   const warnings = dropped.length > 0 ? [`not written by the channel's tag mapping: ${dropped.join(', ')}`] : []
   if (!mapping.replace) {
     const clash = findAmbiguousTag(add, remove, state?.tags?.filter(direct))
