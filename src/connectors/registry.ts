@@ -9,6 +9,7 @@ const loaders: Record<string, () => Promise<Connector<any>>> = {
   clickhouse: async () => (await import('./clickhouse/index.js')).clickhouseConnector,
   duckdb: async () => (await import('./duckdb/index.js')).duckdbConnector,
   snowflake: async () => (await import('./snowflake/index.js')).snowflakeConnector,
+  mssql: async () => (await import('./mssql/index.js')).mssqlConnector,
 }
 
 export const connectorNames = Object.keys(loaders)

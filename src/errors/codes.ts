@@ -54,6 +54,8 @@ export const errorCodes = {
   SUBSCRIPTION_REFUSED: { retryable: false, summary: "A webhook subscription's endpoint is not on the allowlist (catalog.subscriptions.allow; by default only revmeta's own webhook).", fix: 'Add the URL prefix to catalog.subscriptions.allow if the catalog should send its changes there.' },
   TOKEN_NOT_FOUND: { retryable: false, summary: 'No API token has this id or name.', fix: 'revmeta token list shows the ids and names.' },
   TOKEN_NAME_TAKEN: { retryable: false, summary: 'An API token of this name exists already (names stay taken after a revoke, so the audit trail stays unambiguous).', fix: 'Choose another --name, or leave it out for a generated one.' },
+  // SQL Server and Oracle connectors (issue 14)
+  OWNER_DROPS_PERMISSIONS: { retryable: false, summary: 'Changing this owner would make the engine drop every permission granted on the object (SQL Server ALTER AUTHORIZATION on a schema, table or view), and the channel has not accepted that.', fix: 'Set options.owners.allowPermissionDrop: true on the channel once you have a plan to grant the permissions again, or leave owners out of the channel (sync.owners: false).' },
   INTERNAL: { retryable: false, summary: 'A bug in revmeta.', fix: 'Report it with the message and the input.' },
 } as const satisfies Record<string, ErrorCodeInfo>
 

@@ -28,14 +28,30 @@ function templated({ op, dialect, owners, channel }: KindContext<OwnersOperation
   }
 }
 
+/**
+ * Where the engine drops an object's permissions with its owner, the change is announced loudly
+ * and refused unless the channel opted in: a lost GRANT is an outage nobody asked for.
+ */
+function permissionDropWarnings({ op, dialect, channel }: KindContext<OwnersOperation>): string[] {
+  if (!(capabilitiesOf(dialect).ownerChangeDropsPermissions ?? []).includes(op.asset.level)) return []
+  const what = `changing the owner of ${assetFqn(op.asset)} makes ${dialect.name} DROP EVERY PERMISSION granted on it`
+  if (!channel.options.owners.allowPermissionDrop) {
+    throw new RevmetaError('OWNER_DROPS_PERMISSIONS', `Not written: ${what}; set options.owners.allowPermissionDrop: true on channel ${channel.name} to accept that`, {
+      details: { asset: assetFqn(op.asset), engine: dialect.name, channel: channel.name },
+    })
+  }
+  return [`${what.toUpperCase()} (allowed by options.owners.allowPermissionDrop); grant them again afterwards`]
+}
+
 export function describeOwners(ctx: KindContext<OwnersOperation>): Desired {
   const custom = templated(ctx)
   if (custom) return custom
   const { op, dialect, owners, channel } = ctx
-  if (!capabilitiesOf(dialect).ownerLevels.includes(op.asset.level)) throw unsupported(op, `${dialect.name} has no ${op.asset.level} owners`)
+  if (!capabilitiesOf(dialect).ownerLevels.includes(op.asset.level)) throw unsupported(op, `${dialect.name} has no ${op.asset.level} owners`, dialect)
+  const loud = permissionDropWarnings(ctx)
   if (op.principal !== undefined) {
     const principal = op.principal
-    return { value: principal, warnings: [], read: (s) => s.owner, render: (objectType, definition) => dialect.owners!.render({ asset: op.asset, objectType, definition }, principal) }
+    return { value: principal, warnings: loud, read: (s) => s.owner, render: (objectType, definition) => dialect.owners!.render({ asset: op.asset, objectType, definition }, principal) }
   }
   if (op.add.length === 0) {
     throw new RevmetaError('OWNER_REMOVAL_UNSUPPORTED', `Owners were only removed from ${assetFqn(op.asset)}; ${dialect.name} keeps one owner on every object, so the current owner stays`, {
@@ -44,7 +60,7 @@ export function describeOwners(ctx: KindContext<OwnersOperation>): Desired {
   }
   const { chosen, dropped } = chooseSingleOwner(op.add, channel.options.owners.choose)
   const principal = mapOwner(chosen!, owners)
-  const warnings = dropped.length > 0 ? [`${dialect.name} keeps one owner per object: set ${label(chosen!)}, not ${dropped.map(label).join(', ')}`] : []
+  const warnings = [...loud, ...(dropped.length > 0 ? [`${dialect.name} keeps one owner per object: set ${label(chosen!)}, not ${dropped.map(label).join(', ')}`] : [])]
   return {
     value: principal,
     warnings,
