@@ -10,6 +10,7 @@ const loaders: Record<string, () => Promise<Connector<any>>> = {
   duckdb: async () => (await import('./duckdb/index.js')).duckdbConnector,
   snowflake: async () => (await import('./snowflake/index.js')).snowflakeConnector,
   mssql: async () => (await import('./mssql/index.js')).mssqlConnector,
+  oracle: async () => (await import('./oracle/index.js')).oracleConnector,
 }
 
 export const connectorNames = Object.keys(loaders)
