@@ -5,9 +5,9 @@ import { KnownSecrets } from '../kit/known-secrets.js'
 import { groupReadBackTargets } from '../kit/read-back-targets.js'
 import { executeSqlBatches } from '../kit/sql-batch.js'
 import { oracleConnectAttributes, type OracleConnection } from './oracle-connection.js'
-import type { OracleDialect } from './oracle-dialect.js'
 import { classifyOracleError } from './oracle-errors.js'
 import type { OracleConnectionApi as Connection, OracleDbApi as OracleDb } from './oracledb-api.js'
+import { oracleHasAnnotations } from './oracle-version.js'
 import { oracleReadBackSql, oracleSnapshot, type OracleRow } from './oracle-read-back.js'
 
 /** Loads `oracledb` now; it runs in thin mode (pure JavaScript) unless initOracleClient() is called, which revmeta never does. */
@@ -56,7 +56,8 @@ class OracleClient implements ConnectorClient {
 
   async readBack(assets: readonly AssetRef[]): Promise<StateSnapshot> {
     const snapshot = new Map<string, ObjectState>()
-    const annotations = (this.context.dialect as OracleDialect).tags !== undefined
+    // The session's own version: the dialect in the context was made before it was known.
+    const annotations = oracleHasAnnotations((await this.connect()).oracleServerVersionString)
     for (const [database, schemas] of groupReadBackTargets(assets)) {
       for (const schema of schemas) {
         const binds = { owner: schema }
