@@ -40,7 +40,7 @@ function permissionDropWarnings({ op, dialect, channel }: KindContext<OwnersOper
       details: { asset: assetFqn(op.asset), engine: dialect.name, channel: channel.name },
     })
   }
-  return [`${what.toUpperCase()} (allowed by options.owners.allowPermissionDrop); grant them again afterwards`]
+  return [`${what} (allowed by options.owners.allowPermissionDrop): grant them again afterwards`]
 }
 
 export function describeOwners(ctx: KindContext<OwnersOperation>): Desired {
