@@ -7,6 +7,7 @@ import { fitLength } from '../../src/descriptions/fit-length.js'
 import type { AssetRef } from '../../src/model/asset.js'
 import { displayOf, type SqlStatement } from '../../src/model/statement.js'
 import { hostileBase, mixedUnicode } from '../support/hostile-strings.js'
+import { codeOf } from '../support/results.js'
 import { decodeDeclare, decodeMssqlLiteral, interpretProperty } from '../support/mssql-decoder.js'
 
 const dialect = new MssqlDialect()
@@ -21,14 +22,6 @@ const only = (statements: Statement[]): SqlStatement => {
   expect(statements).toHaveLength(1)
   expect(statements[0]!.kind).toBe('sql')
   return statements[0] as SqlStatement
-}
-const codeOf = (fn: () => unknown): string | undefined => {
-  try {
-    fn()
-  } catch (error) {
-    return (error as { code?: string }).code
-  }
-  return undefined
 }
 
 /** The display decodes to exactly the values bound, and the statement to the effect expected. */

@@ -7,6 +7,7 @@ import { fitLength } from '../../src/descriptions/fit-length.js'
 import type { AssetRef } from '../../src/model/asset.js'
 import { displayOf } from '../../src/model/statement.js'
 import { hostileBase, mixedUnicode } from '../support/hostile-strings.js'
+import { codeOf } from '../support/results.js'
 import { decodeOracleLiteral, interpretOracle } from '../support/oracle-decoder.js'
 
 const dialect = new OracleDialect({ version: '23.4.0.24.5' })
@@ -15,14 +16,6 @@ const at = (asset: Omit<AssetRef, 'service' | 'database'>, objectType: ObjectTyp
 const relation = (type: ObjectType) => at({ level: 'table', schema: 'SALES', table: 'ORDERS' }, type)
 const column = (of?: string) => at({ level: 'column', schema: 'SALES', table: 'ORDERS', column: 'EMAIL' }, 'column', of)
 const texts = (statements: Statement[]) => statements.map(displayOf)
-const codeOf = (fn: () => unknown): string | undefined => {
-  try {
-    fn()
-  } catch (error) {
-    return (error as { code?: string }).code
-  }
-  return undefined
-}
 
 describe('oracle descriptions: COMMENT ON tables, views, materialized views and columns', () => {
   it('one statement per object type, names quoted exactly as the catalog has them', () => {
