@@ -35,6 +35,9 @@ function edits(service: string, database: string, schema: string): unknown[] {
   ]
 }
 
+// OpenMetadata's Oracle ingestion shows ORDERS.EMAIL as orders.email: revmeta folds such names back.
+const folded = changeEvent('table', 'ora.FREEPDB1.sales.orders', { added: [{ name: 'columns.email.description', newValue: 'folded' }] })
+
 type Op = { channel: string; service: string; asset: string; level: string; kind: string; status: string; statements: string[]; warnings: string[]; error?: { code: string; message: string } }
 let dir: string
 let ops: Op[]
@@ -59,7 +62,7 @@ beforeAll(async () => {
     }),
   )
   const events = path.join(dir, 'events.json')
-  await writeFile(events, JSON.stringify([...edits('sqlserver', 'Shop', 'sales'), ...edits('sqlstrict', 'Shop', 'sales'), ...edits('ora', 'FREEPDB1', 'SALES'), ...edits('ora19', 'ORCL', 'SALES')]))
+  await writeFile(events, JSON.stringify([...edits('sqlserver', 'Shop', 'sales'), ...edits('sqlstrict', 'Shop', 'sales'), ...edits('ora', 'FREEPDB1', 'SALES'), ...edits('ora19', 'ORCL', 'SALES'), folded]))
   const result = await revmeta('plan', '--offline', '--json', '--config', config, '--events', events)
   expect(result.stderr).toBe('')
   ops = (JSON.parse(result.stdout) as { operations: Op[] }).operations
@@ -70,7 +73,7 @@ afterAll(async () => {
 })
 
 const find = (service: string, level: string, kind: string): Op => {
-  const found = ops.filter((o) => o.service === service && o.level === level && o.kind === kind)
+  const found = ops.filter((o) => o.service === service && o.level === level && o.kind === kind && !o.asset.startsWith('ora.FREEPDB1.sales.'))
   expect(found, `${service} ${level} ${kind}`).toHaveLength(1)
   return found[0]!
 }
@@ -149,6 +152,11 @@ describe('Oracle (oracle), planned offline', () => {
       expect(op.error!.message).toMatch(/23ai or 19\.28\+; this server is 19\.3/)
     }
     expect(find('ora19', 'table', 'description').status).toBe('planned')
+  })
+
+  it('names the catalog shows lowered (as SQLAlchemy lowers ORDERS) are folded back to upper case', () => {
+    const op = ops.find((o) => o.asset === 'ora.FREEPDB1.sales.orders.email')
+    expect(op).toMatchObject({ status: 'planned', statements: [`COMMENT ON COLUMN "SALES"."ORDERS"."EMAIL" IS 'folded'`] })
   })
 
   it('owners unsupported at every level: the owner is the schema', () => {

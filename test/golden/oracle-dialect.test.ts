@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { ObjectTarget, ObjectType, Statement } from '../../src/connectors/connector.js'
 import { capabilitiesOf } from '../../src/connectors/connector.js'
 import { OracleDialect } from '../../src/connectors/oracle/oracle-dialect.js'
+import { oracleNames } from '../../src/connectors/oracle/oracle-names.js'
 import { oracleHasAnnotations } from '../../src/connectors/oracle/oracle-version.js'
 import { fitLength } from '../../src/descriptions/fit-length.js'
 import type { AssetRef } from '../../src/model/asset.js'
@@ -23,8 +24,10 @@ describe('oracle descriptions: COMMENT ON tables, views, materialized views and 
     expect(texts(dialect.description!.render(relation('view'), 'V'))).toEqual([`COMMENT ON TABLE "SALES"."ORDERS" IS 'V'`])
     expect(texts(dialect.description!.render(relation('materialized_view'), 'MV'))).toEqual([`COMMENT ON MATERIALIZED VIEW "SALES"."ORDERS" IS 'MV'`])
     expect(texts(dialect.description!.render(column(), 'E-mail'))).toEqual([`COMMENT ON COLUMN "SALES"."ORDERS"."EMAIL" IS 'E-mail'`])
-    // Lower case stays lower case: a quoted name is never folded.
-    expect(texts(dialect.description!.render(at({ level: 'table', schema: 'sales', table: 'Orders' }, 'table'), 'x'))).toEqual([`COMMENT ON TABLE "sales"."Orders" IS 'x'`])
+    // OpenMetadata shows ORDERS as orders (SQLAlchemy lowers it): folded back; Orders was created quoted and stays.
+    expect(texts(dialect.description!.render(at({ level: 'column', schema: 'sales', table: 'Orders', column: 'e_mail$2' }, 'column'), 'x'))).toEqual([`COMMENT ON COLUMN "SALES"."Orders"."E_MAIL$2" IS 'x'`])
+    const preserving = new OracleDialect({ preserveIdentifierCase: true })
+    expect(texts(preserving.description!.render(at({ level: 'table', schema: 'sales', table: 'orders' }, 'table'), 'x'))).toEqual([`COMMENT ON TABLE "sales"."orders" IS 'x'`])
   })
 
   it("removal is IS '' (the empty string is NULL in Oracle), for null and ''", () => {
@@ -39,6 +42,34 @@ describe('oracle descriptions: COMMENT ON tables, views, materialized views and 
     expect(dialect.unsupportedReasons.description).toMatch(/no COMMENT ON SCHEMA/)
     expect(dialect.unsupportedReasons.owners).toMatch(/owner is the schema/)
     expect(codeOf(() => dialect.description!.render(at({ level: 'schema', schema: 'S' }, 'schema'), 'x'))).toBe('UNSUPPORTED')
+  })
+})
+
+describe('oracle names: the catalog\'s case to Oracle\'s and back, as SQLAlchemy (OpenMetadata\'s ingestion) does', () => {
+  const names = oracleNames(false)
+  it.each([
+    ['orders', 'ORDERS'],
+    ['order_items$2', 'ORDER_ITEMS$2'],
+    ['_x', '_X'],
+    ['Orders', 'Orders'],
+    ['my table', 'my table'],
+    ['2fast', '2fast'],
+    ['$x', '$x'],
+    ['comment', 'comment'],
+    ['table', 'table'],
+    ['ünïcode', 'ünïcode'],
+    ["it's", "it's"],
+  ])('%s ↔ %s', (catalog, oracle) => {
+    expect(names.toOracle(catalog)).toBe(oracle)
+    expect(names.toCatalog(oracle)).toBe(catalog)
+  })
+  it('reserved words stored in upper case (only ever created quoted) stay upper case in the catalog', () => {
+    expect(names.toCatalog('COMMENT')).toBe('COMMENT')
+    expect(names.toOracle('COMMENT')).toBe('COMMENT')
+  })
+  it('preserveIdentifierCase keeps every name as it is, both ways', () => {
+    expect(oracleNames(true).toOracle('orders')).toBe('orders')
+    expect(oracleNames(true).toCatalog('ORDERS')).toBe('ORDERS')
   })
 })
 

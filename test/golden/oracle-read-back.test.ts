@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { ObjectState } from '../../src/connectors/connector.js'
+import { oracleNames } from '../../src/connectors/oracle/oracle-names.js'
 import { oracleReadBackSql, oracleSnapshot } from '../../src/connectors/oracle/oracle-read-back.js'
 
 describe('oracle read-back SQL, pinned: one query per view and schema, the schema bound as :owner', () => {
@@ -38,21 +39,28 @@ const recorded = {
 describe('oracle read-back rows → states', () => {
   it('comments, materialized views from their own view, annotations (domain ones inherited), relation types on columns', () => {
     const snapshot = new Map<string, ObjectState>()
-    oracleSnapshot(snapshot, 'ora', 'FREEPDB1', 'SALES', recorded)
+    oracleSnapshot(snapshot, 'ora', 'FREEPDB1', 'sales', recorded)
     expect(Object.fromEntries(snapshot)).toEqual({
-      'ora.FREEPDB1.SALES.ORDERS': { objectType: 'table', description: "it's & odd", tags: [{ key: 'PII', value: 'Sensitive' }] },
-      'ora.FREEPDB1.SALES.V_ORDERS': { objectType: 'view', description: null, tags: [] },
-      'ora.FREEPDB1.SALES.MV_DAILY': { objectType: 'materialized_view', description: 'Daily', tags: [] },
-      'ora.FREEPDB1.SALES."lower.case"': { objectType: 'table', description: null, tags: [] },
-      'ora.FREEPDB1.SALES.ORDERS.EMAIL': { objectType: 'column', description: 'E-mail 🦄', definition: 'table', tags: [{ key: 'PII', value: 'Email' }, { key: 'Display', value: '', inherited: true }] },
-      'ora.FREEPDB1.SALES.V_ORDERS.EMAIL': { objectType: 'column', description: null, definition: 'view', tags: [] },
-      'ora.FREEPDB1.SALES.MV_DAILY.DAY': { objectType: 'column', description: null, definition: 'materialized_view', tags: [] },
+      'ora.FREEPDB1.sales.orders': { objectType: 'table', description: "it's & odd", tags: [{ key: 'PII', value: 'Sensitive' }] },
+      'ora.FREEPDB1.sales.v_orders': { objectType: 'view', description: null, tags: [] },
+      'ora.FREEPDB1.sales.mv_daily': { objectType: 'materialized_view', description: 'Daily', tags: [] },
+      'ora.FREEPDB1.sales."lower.case"': { objectType: 'table', description: null, tags: [] },
+      'ora.FREEPDB1.sales.orders.email': { objectType: 'column', description: 'E-mail 🦄', definition: 'table', tags: [{ key: 'PII', value: 'Email' }, { key: 'Display', value: '', inherited: true }] },
+      'ora.FREEPDB1.sales.v_orders.email': { objectType: 'column', description: null, definition: 'view', tags: [] },
+      'ora.FREEPDB1.sales.mv_daily.day': { objectType: 'column', description: null, definition: 'materialized_view', tags: [] },
     })
   })
 
   it('without annotations (older servers) states carry no tags at all, not an empty list', () => {
     const snapshot = new Map<string, ObjectState>()
-    oracleSnapshot(snapshot, 'ora', 'FREEPDB1', 'SALES', { tables: recorded.tables, columns: recorded.columns, mviews: recorded.mviews })
-    expect(snapshot.get('ora.FREEPDB1.SALES.ORDERS')).toEqual({ objectType: 'table', description: "it's & odd" })
+    oracleSnapshot(snapshot, 'ora', 'FREEPDB1', 'sales', { tables: recorded.tables, columns: recorded.columns, mviews: recorded.mviews })
+    expect(snapshot.get('ora.FREEPDB1.sales.orders')).toEqual({ objectType: 'table', description: "it's & odd" })
+  })
+
+  it('with preserveIdentifierCase the names are keyed exactly as Oracle stores them', () => {
+    const snapshot = new Map<string, ObjectState>()
+    oracleSnapshot(snapshot, 'ora', 'FREEPDB1', 'SALES', recorded, oracleNames(true))
+    expect(snapshot.get('ora.FREEPDB1.SALES.ORDERS.EMAIL')?.description).toBe('E-mail 🦄')
+    expect(snapshot.has('ora.FREEPDB1.SALES.orders')).toBe(false)
   })
 })

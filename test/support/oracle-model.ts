@@ -1,5 +1,6 @@
 import type { ClientContext, ConnectorClient, ObjectState, SessionFacts, Statement, UnitResult } from '../../src/connectors/connector.js'
 import { groupReadBackTargets } from '../../src/connectors/kit/read-back-targets.js'
+import type { OracleDialect } from '../../src/connectors/oracle/oracle-dialect.js'
 import { oracleHasAnnotations } from '../../src/connectors/oracle/oracle-version.js'
 import { oracleSnapshot, type OracleRow } from '../../src/connectors/oracle/oracle-read-back.js'
 import { RevmetaError } from '../../src/errors/revmeta-error.js'
@@ -96,8 +97,9 @@ export class OracleModel {
         const annotations = oracleHasAnnotations(this.version)
         for (const [database, schemas] of groupReadBackTargets(assets)) {
           for (const schema of schemas) {
-            const { annotations: rows, ...rest } = this.rows(schema)
-            oracleSnapshot(snapshot, context.service, database, schema, annotations ? { ...rest, annotations: rows } : rest)
+            const names = (context.dialect as OracleDialect).names
+            const { annotations: rows, ...rest } = this.rows(names.toOracle(schema))
+            oracleSnapshot(snapshot, context.service, database, schema, annotations ? { ...rest, annotations: rows } : rest, names)
           }
         }
         return snapshot

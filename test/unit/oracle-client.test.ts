@@ -54,17 +54,18 @@ describe('oracle client', () => {
 
   it('reads one schema with four bound queries on 23ai, three (no annotations) on 19.3', async () => {
     rowsFor = (sql) => (sql === oracleReadBackSql.tables ? [{ TABLE_NAME: 'T', TABLE_TYPE: 'TABLE', COMMENTS: 'c' }] : sql === oracleReadBackSql.annotations ? [{ OBJECT_NAME: 'T', COLUMN_NAME: null, DOMAIN_NAME: null, ANNOTATION_NAME: 'PII', ANNOTATION_VALUE: 'S' }] : [])
-    const asset = { level: 'table' as const, service: 'ora', database: 'FREEPDB1', schema: "s'x", table: 'T' }
+    // The catalog shows T as t (lowered as SQLAlchemy does); the schema needs quotes and keeps its case.
+    const asset = { level: 'table' as const, service: 'ora', database: 'FREEPDB1', schema: "s'x", table: 't' }
     const client = await oracleConnector.createClient(connection, context())
     const snapshot = await client.readBack([asset])
     expect(calls.slice(1)).toEqual([oracleReadBackSql.tables, oracleReadBackSql.columns, oracleReadBackSql.mviews, oracleReadBackSql.annotations].map((sql) => ({ sql, binds: { owner: "s'x" } })))
-    expect(snapshot.get("ora.FREEPDB1.s'x.T")).toEqual({ objectType: 'table', description: 'c', tags: [{ key: 'PII', value: 'S' }] })
+    expect(snapshot.get("ora.FREEPDB1.s'x.t")).toEqual({ objectType: 'table', description: 'c', tags: [{ key: 'PII', value: 'S' }] })
     await client.close()
 
     version = '19.3.0.0.0'
     calls.length = 0
     const old = await oracleConnector.createClient(connection, context())
-    expect((await old.readBack([asset])).get("ora.FREEPDB1.s'x.T")).toEqual({ objectType: 'table', description: 'c' })
+    expect((await old.readBack([asset])).get("ora.FREEPDB1.s'x.t")).toEqual({ objectType: 'table', description: 'c' })
     expect(calls.map((c) => c.sql)).not.toContain(oracleReadBackSql.annotations)
     await old.close()
   })

@@ -9,7 +9,10 @@ import { OracleDialect } from './oracle-dialect.js'
 export const oracleConnector: Connector<OracleConnection, OracleDialect> = {
   name: 'oracle',
   connectionSchema: oracleConnectionSchema,
-  createDialect: (connection, facts) => new OracleDialect({ ...((facts?.version ?? connection.version) !== undefined ? { version: facts?.version ?? connection.version } : {}) }),
+  createDialect: (connection, facts) => {
+    const version = facts?.version ?? connection.version
+    return new OracleDialect({ preserveIdentifierCase: connection.preserveIdentifierCase, ...(version !== undefined ? { version } : {}) })
+  },
   // The client module (and through it oracledb) loads only when a client is needed.
   createClient: async (connection, context) => (await import('./oracle-client.js')).createOracleClient(connection, context),
 }

@@ -7,6 +7,7 @@ import { executeSqlBatches } from '../kit/sql-batch.js'
 import { oracleConnectAttributes, type OracleConnection } from './oracle-connection.js'
 import { classifyOracleError } from './oracle-errors.js'
 import type { OracleConnectionApi as Connection, OracleDbApi as OracleDb } from './oracledb-api.js'
+import type { OracleDialect } from './oracle-dialect.js'
 import { oracleHasAnnotations } from './oracle-version.js'
 import { oracleReadBackSql, oracleSnapshot, type OracleRow } from './oracle-read-back.js'
 
@@ -60,14 +61,15 @@ class OracleClient implements ConnectorClient {
     const annotations = oracleHasAnnotations((await this.connect()).oracleServerVersionString)
     for (const [database, schemas] of groupReadBackTargets(assets)) {
       for (const schema of schemas) {
-        const binds = { owner: schema }
+        const names = (this.context.dialect as OracleDialect).names
+        const binds = { owner: names.toOracle(schema) }
         const rows = {
           tables: await this.run(oracleReadBackSql.tables, binds, database),
           columns: await this.run(oracleReadBackSql.columns, binds, database),
           mviews: await this.run(oracleReadBackSql.mviews, binds, database),
           ...(annotations ? { annotations: await this.run(oracleReadBackSql.annotations, binds, database) } : {}),
         }
-        oracleSnapshot(snapshot, this.context.service, database, schema, rows)
+        oracleSnapshot(snapshot, this.context.service, database, schema, rows, names)
       }
     }
     return snapshot

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { intField, lockTimeoutMsField } from '../kit/config-fields.js'
+import { boolField, intField, lockTimeoutMsField } from '../kit/config-fields.js'
 import { serverFields } from '../kit/connection-fields.js'
 
 /**
@@ -17,6 +17,11 @@ export const oracleConnectionSchema = z
      * the server's own. Decides whether tags are written as schema annotations.
      */
     version: z.string().regex(/^\d+(\.\d+)*$/, 'a version such as 23.5 or 19.28').optional(),
+    /**
+     * As OpenMetadata's Oracle option of the same name: the catalog keeps names exactly as Oracle
+     * stores them. Default false: the catalog shows upper-case names lowered (`ORDERS` as `orders`).
+     */
+    preserveIdentifierCase: boolField.default(false),
     connectTimeoutMs: intField(1).default(15_000),
     /** Bound on one round trip (oracledb callTimeout); 0: none. */
     callTimeoutMs: intField(0).default(60_000),

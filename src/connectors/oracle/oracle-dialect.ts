@@ -1,6 +1,7 @@
 import { RevmetaError } from '../../errors/revmeta-error.js'
 import type { ObjectTarget, SessionOptions, Statement, TagChange, TagRenderer } from '../connector.js'
 import { CommentOnDialect } from '../kit/comment-on-dialect.js'
+import { oracleNames, type OracleNames } from './oracle-names.js'
 import { oracleHasAnnotations } from './oracle-version.js'
 
 /** COMMENTS is VARCHAR2(4000): bytes in the database character set (AL32UTF8: UTF-8). */
@@ -14,6 +15,8 @@ export const maxOracleIdentifierBytes = 128
 export interface OracleDialectOptions {
   /** The server's version (`23.4.0.24.5`), from the session or the configuration; decides whether tags are annotations. */
   readonly version?: string
+  /** The catalog keeps Oracle's own case (OpenMetadata's preserveIdentifierCase); default: it lowers upper-case names. */
+  readonly preserveIdentifierCase?: boolean
 }
 
 /**
@@ -28,6 +31,7 @@ export class OracleDialect extends CommentOnDialect {
   readonly name = 'oracle'
   readonly tags?: TagRenderer
   readonly unsupportedReasons: { description: string; owners: string; tags?: string }
+  readonly names: OracleNames
 
   constructor(readonly options: OracleDialectOptions = {}) {
     super({
@@ -36,6 +40,7 @@ export class OracleDialect extends CommentOnDialect {
       emptyIsNull: true,
       maxDescriptionLength: { table: { max: maxOracleCommentBytes, unit: 'bytes' }, column: { max: maxOracleCommentBytes, unit: 'bytes' } },
     })
+    this.names = oracleNames(options.preserveIdentifierCase === true)
     const annotations = oracleHasAnnotations(options.version)
     this.unsupportedReasons = {
       description: 'Oracle has no comments on databases or schemas (a schema is a user; there is no COMMENT ON SCHEMA)',
@@ -52,6 +57,12 @@ export class OracleDialect extends CommentOnDialect {
     const ms = options.lockTimeoutMs
     if (!Number.isSafeInteger(ms) || ms < 0) throw new RevmetaError('VALUE_INVALID', `lockTimeoutMs must be a whole number of milliseconds, not ${String(ms)}`, { details: { engine: this.name } })
     return [`ALTER SESSION SET DDL_LOCK_TIMEOUT = ${Math.min(1_000_000, Math.ceil(ms / 1000))}`]
+  }
+
+  /** A catalog name part as Oracle stores it (`orders` → `"ORDERS"`, `Orders` stays `"Orders"`). */
+  protected override namePart(target: ObjectTarget, part: 'database' | 'schema' | 'table' | 'column'): string {
+    const name = target.asset[part]
+    return name === undefined ? super.namePart(target, part) : this.quoteIdentifier(this.names.toOracle(name))
   }
 
   protected override get maxIdentifierBytes(): number {
