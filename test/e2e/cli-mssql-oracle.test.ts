@@ -127,7 +127,10 @@ describe('SQL Server (mssql), planned offline', () => {
 
 describe('Oracle (oracle), planned offline', () => {
   it('comments on the table and the column, decoded back exactly; database and schema unsupported with the reason', () => {
-    expect(find('ora', 'table', 'description').statements).toEqual([`COMMENT ON TABLE "SALES"."${table}" IS '${text('table').replaceAll("'", "''")}'`])
+    // The text holds q'[z]', so the first delimiter that fits is {}.
+    const onTable = find('ora', 'table', 'description').statements
+    expect(onTable).toEqual([`COMMENT ON TABLE "SALES"."${table}" IS q'{${text('table')}}'`])
+    expect(onTable.map(interpretOracle)).toEqual([{ op: 'comment', keyword: 'TABLE', name: ['SALES', table], value: text('table') }])
     expect(find('ora', 'column', 'description').statements.map(interpretOracle)).toEqual([{ op: 'comment', keyword: 'COLUMN', name: ['SALES', table, column], value: text('column') }])
     for (const level of ['database', 'schema']) {
       const op = find('ora', level, 'description')

@@ -90,6 +90,19 @@ describe('oracle literals decode back exactly', () => {
     expect(effect).toMatchObject({ op: 'comment', keyword: 'COLUMN', name: ['SALES', 'ORDERS', 'EMAIL'], value: fitting })
   })
 
+  it("a value with a quote is written q'[...]' so the literal is no longer than the value; '' doubling when no delimiter fits", () => {
+    expect(dialect.quoteLiteral("it's")).toBe("q'[it's]'")
+    expect(dialect.quoteLiteral("a]' b")).toBe("q'{a]' b}'")
+    expect(dialect.quoteLiteral('no quote')).toBe("'no quote'")
+    const every = "]' }' >' )' !' #' |' ~'"
+    expect(dialect.quoteLiteral(every)).toBe(`'${every.replaceAll("'", "''")}'`)
+    expect(decodeOracleLiteral(dialect.quoteLiteral(every))).toBe(every)
+    // 4,000 bytes of quotes: doubled they would be an 8,002-character literal (ORA-01704).
+    const quotes = "'".repeat(4_000)
+    expect(dialect.quoteLiteral(quotes)).toHaveLength(4_005)
+    expect(decodeOracleLiteral(dialect.quoteLiteral(quotes))).toBe(quotes)
+  })
+
   it('& is left alone (drivers never substitute it; SQL*Plus users SET DEFINE OFF)', () => {
     expect(dialect.quoteLiteral('R&D')).toBe(`'R&D'`)
   })
@@ -151,7 +164,7 @@ describe('oracle tags: schema annotations on 23ai and 19.28+', () => {
     expect(texts(tags.render(relation('table'), { add: [{ key: 'PII', value: "it's & more" }], remove: [{ key: 'Tier', value: 'Gold' }] }))).toEqual([
       `ALTER TABLE "SALES"."ORDERS" ANNOTATIONS (DROP IF EXISTS "Tier")`,
       `ALTER TABLE "SALES"."ORDERS" ANNOTATIONS (DROP IF EXISTS "PII")`,
-      `ALTER TABLE "SALES"."ORDERS" ANNOTATIONS (ADD "PII" 'it''s & more')`,
+      `ALTER TABLE "SALES"."ORDERS" ANNOTATIONS (ADD "PII" q'[it's & more]')`,
     ])
     expect(texts(tags.render(relation('view'), { add: [{ key: 'PII', value: 'x' }], remove: [] }))[1]).toBe(`ALTER VIEW "SALES"."ORDERS" ANNOTATIONS (ADD "PII" 'x')`)
     expect(texts(tags.render(relation('materialized_view'), { add: [], remove: [{ key: 'PII', value: 'x' }] }))).toEqual([`ALTER MATERIALIZED VIEW "SALES"."ORDERS" ANNOTATIONS (DROP IF EXISTS "PII")`])

@@ -9,6 +9,9 @@ export const maxOracleCommentBytes = 4_000
 /** ANNOTATION_VALUE is VARCHAR2(4000), ANNOTATION_NAME VARCHAR2(1024). */
 export const maxAnnotationValueBytes = 4_000
 export const maxAnnotationNameBytes = 1_024
+/** Delimiters of q'...' literals, tried in order. */
+const qDelimiters: readonly (readonly [string, string])[] = [['[', ']'], ['{', '}'], ['<', '>'], ['(', ')'], ['!', '!'], ['#', '#'], ['|', '|'], ['~', '~']]
+
 /** Identifiers since 12.2. */
 export const maxOracleIdentifierBytes = 128
 
@@ -72,6 +75,18 @@ export class OracleDialect extends CommentOnDialect {
   override quoteIdentifier(name: string): string {
     if (name.includes('"')) throw new RevmetaError('VALUE_INVALID', `The name ${JSON.stringify(name)} holds a double quote, which an Oracle identifier cannot hold`, { details: { engine: this.name } })
     return super.quoteIdentifier(name)
+  }
+
+  /**
+   * A value holding a quote is written in the alternative form `q'[...]'` (the first bracket pair
+   * whose closing `]'` the value does not contain): doubling would make the literal longer than
+   * the value, and a literal past 4,000 bytes is ORA-01704 even when the value fits. Otherwise,
+   * or when no delimiter fits, the standard form with `''`.
+   */
+  protected override escapeLiteral(value: string): string {
+    if (!value.includes("'")) return `'${value}'`
+    const pair = qDelimiters.find(([, close]) => !value.includes(`${close}'`))
+    return pair === undefined ? `'${value.replaceAll("'", "''")}'` : `q'${pair[0]}${value}${pair[1]}'`
   }
 
   /** '' removes the comment; Oracle documents no other form (IS NULL is not one). */
