@@ -96,6 +96,16 @@ describe('mssql client', () => {
     await client.close()
   })
 
+  it('catalog text that looks like a placeholder stays a bound value, never renamed or run', async () => {
+    const client = await mssqlConnector.createClient(connection, { service: 's', dialect })
+    const sly = "@rm_value @rm0_name'); DROP TABLE x; --"
+    await client.execute('Shop', [describe1(sly, sly), describe1('b', sly)])
+    expect(sent).toHaveLength(1)
+    expect(sent[0]!.text).not.toContain('DROP TABLE')
+    expect(sent[0]!.inputs.filter(([, , value]) => value === sly).map(([name]) => name)).toEqual(['rm0_value', 'rm0_level1name', 'rm1_value'])
+    await client.close()
+  })
+
   it('a statement routed to another database is refused before anything is sent', async () => {
     const client = await mssqlConnector.createClient(connection, { service: 's', dialect })
     const [result] = await client.execute('Other', [describe1('a', 'x')])
