@@ -12,7 +12,7 @@
 // Layers below the orchestration: plain data, parsing, rendering of templates, planning.
 const lower = '^src/(model|inputs|planning|channels|templates|tags|owners|descriptions|retry|fields|openmetadata)/'
 // Everything above the orchestration, which no lower layer nor the orchestration may import.
-const aboveEngine = '^src/(store|execution|intake|sync|catalog|catalogs|server|cli)/'
+const aboveEngine = '^src/(store|execution|intake|sync|check|catalog|catalogs|server|cli)/'
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -99,7 +99,7 @@ module.exports = {
       comment: 'execution sits under the catalog, server and CLI.',
       severity: 'error',
       from: { path: '^src/execution/' },
-      to: { path: '^src/(sync|catalog|catalogs|server|cli)/' },
+      to: { path: '^src/(sync|check|catalog|catalogs|server|cli)/' },
     },
     {
       name: 'http-helpers-not-upward',

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import { ingest } from '../catalog/ingest.js'
 import { openCatalog } from '../catalog/open-catalog.js'
 import { configuredAllowlist } from '../catalog/subscription-allowlist.js'
@@ -10,6 +11,9 @@ export const builtinBackend: CatalogBackend = {
     return [(await import('../catalog/catalog-routes.js')).catalogRoutes()]
   },
   webhookAdmissionWithoutSecret: "an editor token, or the built-in catalog's own signature",
+  defaultWebhookSecret: () => randomBytes(32).toString('base64url'),
+  // Its bot token is the one its own clients present to this server.
+  apiTokenOf: (config) => config.catalog.token,
   // Its edits reach the server through its own webhook subscription: nothing to poll.
   pollClient: () => undefined,
   async openReader(_config, store) {

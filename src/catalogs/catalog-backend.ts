@@ -21,6 +21,17 @@ export interface CatalogBackend {
   routePlugins(): Promise<RoutePlugin[]>
   /** `serve`: how the webhook admits a request when catalog.webhookSecret is not set (log line). */
   readonly webhookAdmissionWithoutSecret: string
+  /**
+   * `serve`: the secret webhook signatures are checked with when catalog.webhookSecret is not set.
+   * The built-in catalog signs its own deliveries with a random one made per process, so outsiders
+   * cannot pass for it; a catalog that cannot share a secret unasked gives undefined (tokens only).
+   */
+  defaultWebhookSecret(): string | undefined
+  /**
+   * `serve`: catalog.token when this catalog's own client calls revmeta's API with it (the built-in
+   * catalog's bot acts as an editor); undefined where the token is a credential revmeta sends out.
+   */
+  apiTokenOf(config: RevmetaConfig): string | undefined
   /** `serve`: the client the poller reads events with, when this catalog is polled (else undefined). */
   pollClient(config: RevmetaConfig): OpenMetadataClient | undefined
   /** `sync`: the reader of the catalog's desired state. */

@@ -10,6 +10,10 @@ export const openMetadataBackend: CatalogBackend = {
   type: 'openmetadata',
   routePlugins: async () => [],
   webhookAdmissionWithoutSecret: 'an editor token (no catalog.webhookSecret set)',
+  // OpenMetadata's subscription holds the secret the operator gives both sides; none is invented.
+  defaultWebhookSecret: () => undefined,
+  // catalog.token is revmeta's credential towards OpenMetadata, never one revmeta accepts.
+  apiTokenOf: () => undefined,
   pollClient: (config) => (config.catalog.poll ? clientOf(config) : undefined),
   openReader: async (config) => ({ reader: clientOf(config), close: async () => {} }),
   // No ingest: OpenMetadata has its own ingestion framework.

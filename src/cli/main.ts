@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander'
 import { isRevmetaError } from '../errors/revmeta-error.js'
 import { registerApply } from './commands/apply.js'
+import { registerCheck } from './commands/check.js'
 import { registerDemo } from './commands/demo.js'
 import { registerIngest } from './commands/ingest.js'
 import { registerPlan } from './commands/plan.js'
@@ -37,6 +38,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerSync(program, done)
   registerIngest(program, done)
   registerToken(program, done)
+  registerCheck(program, done)
   try {
     await program.parseAsync([...argv])
     return await result

@@ -79,6 +79,9 @@ export const serverTimeoutsSchema = z
   })
   .prefault({})
 
+/** The catalog keys each kind of catalog cannot work without: declared as data, so no code branches on the type. */
+const catalogRequires: Readonly<Record<string, readonly ('url' | 'token')[]>> = { builtin: [], openmetadata: ['url'] }
+
 export const configSchema = z.strictObject({
   catalog: z
     .strictObject({
@@ -108,6 +111,11 @@ export const configSchema = z.strictObject({
           allow: z.array(z.string().url()).default([]),
         })
         .prefault({}),
+    })
+    .superRefine((catalog, ctx) => {
+      for (const key of catalogRequires[catalog.type] ?? []) {
+        if (catalog[key] === undefined) ctx.addIssue({ code: 'custom', path: [key], message: `required when catalog.type is ${catalog.type}` })
+      }
     })
     .prefault({}),
   server: z

@@ -82,8 +82,6 @@ export async function resolveConfig(tree: unknown, options: { source: string; ba
   }
   if (problems.length > 0) throw invalid(problems, options.source)
   const store = raw.store.url === undefined ? { ...raw.store, dir: path.resolve(options.baseDir, raw.store.dir) } : raw.store
-  if (raw.catalog.type === 'openmetadata' && raw.catalog.url === undefined) problems.push('catalog.url: required when catalog.type is openmetadata')
-  if (problems.length > 0) throw invalid(problems, options.source)
   return deepFreeze({ catalog: raw.catalog, store, execution: raw.execution, server: raw.server, input: raw.input, services, channels, warnings: overlapWarnings(channels), baseDir: options.baseDir })
 }
 

@@ -2,6 +2,9 @@ import type { z } from 'zod'
 import type { Statement } from '../model/statement.js'
 import type { RevmetaError } from '../errors/revmeta-error.js'
 import type { AssetRef, Level } from '../model/asset.js'
+import type { PrivilegeNeed, PrivilegeReport } from '../model/privilege.js'
+
+export type { PrivilegeFinding, PrivilegeKind, PrivilegeNeed, PrivilegeReport } from '../model/privilege.js'
 
 /**
  * Object types every engine may share, with the level each sits at. An engine may read back a type
@@ -223,6 +226,13 @@ export interface ConnectorClient {
   listSchemas?(database: string): Promise<string[]>
   /** Facts the dialect must follow for this session; engines whose SQL never depends on the session omit it. */
   sessionFacts?(): Promise<SessionFacts>
+  /**
+   * `revmeta check`: the engine's version and, for every need (kind × level), whether this
+   * connection holds what writing it takes, with the statement that would grant what is missing.
+   * The queries and the rows → findings step are pure, in the connector's `<name>-privileges.ts`;
+   * the client only runs them. Absent: the connector cannot check (reported, not guessed).
+   */
+  checkPrivileges?(needs: readonly PrivilegeNeed[]): Promise<PrivilegeReport>
   close(): Promise<void>
 }
 

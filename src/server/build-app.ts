@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto'
 import Fastify, { type FastifyInstance, type FastifyReply, type RouteOptions } from 'fastify'
 import { errorReport } from '../model/report.js'
 import { RevmetaError } from '../errors/revmeta-error.js'
 import { TokenStore } from '../store/token-store.js'
+import { loadCatalogBackend } from '../catalogs/registry.js'
 import { installAuth } from './auth/auth-hook.js'
 import type { RoutePlugin as HttpRoutePlugin } from '../http/route-plugin.js'
 import { badUrl, clientError, internalErrorLine, sendCoded } from '../http/http-errors.js'
@@ -20,11 +20,12 @@ export type RoutePlugin = HttpRoutePlugin<ServerContext>
  */
 export async function buildApp(given: ServerContext, extra: readonly RoutePlugin[] = [], options: { onRoute?: (route: RouteOptions) => void } = {}): Promise<FastifyInstance> {
   const { config } = given
+  // What differs between kinds of catalog is the backend's to say, not a branch here.
+  const catalog = await loadCatalogBackend(config.catalog.type)
   const context: ServerContext = {
     ...given,
     log: given.log ?? ((line: string) => process.stderr.write(`revmeta serve: ${line}\n`)),
-    // The built-in catalog signs its deliveries to this server, so outsiders cannot pass for it.
-    webhookSecret: given.webhookSecret ?? config.catalog.webhookSecret ?? (config.catalog.type === 'builtin' ? randomBytes(32).toString('base64url') : undefined),
+    webhookSecret: given.webhookSecret ?? config.catalog.webhookSecret ?? catalog.defaultWebhookSecret(),
   }
   const log = context.log!
   const app = Fastify({
@@ -34,7 +35,7 @@ export async function buildApp(given: ServerContext, extra: readonly RoutePlugin
   })
   // Tests list every route this way, so a route added later cannot escape the access test.
   if (options.onRoute) app.addHook('onRoute', options.onRoute)
-  installAuth(app, context, TokenStore.of(context.store))
+  installAuth(app, context, TokenStore.of(context.store), catalog.apiTokenOf(config))
   app.setErrorHandler((error: Error, request, reply) => {
     const refused = clientError(error)
     if (refused !== undefined) return sendCoded(reply, refused)

@@ -3,8 +3,8 @@ import type { ServerMetrics } from './metrics.js'
 
 /**
  * What every route plugin of the server is given: the frozen config, the store (RouteContext),
- * and the metrics. `webhookSecret` is catalog.webhookSecret, or for the built-in catalog without
- * one, a random secret buildApp makes for this process's self-subscription.
+ * and the metrics. `webhookSecret` is catalog.webhookSecret, or else the catalog backend's
+ * default (the built-in catalog's random one, made per process for its self-subscription).
  */
 export interface ServerContext extends RouteContext {
   readonly metrics: ServerMetrics

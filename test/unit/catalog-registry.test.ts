@@ -28,4 +28,17 @@ describe('catalog registry', () => {
     expect(om.pollClient(omConfig(false))).toBeUndefined()
     expect(om.pollClient(omConfig(true))).toBeDefined()
   })
+
+  it('the server asks the backend what differs: a webhook secret of its own, and whether catalog.token is accepted', async () => {
+    const withToken = { catalog: { type: 'x', token: 'bot-secret' } } as unknown as RevmetaConfig
+    const builtin = await loadCatalogBackend('builtin')
+    const a = builtin.defaultWebhookSecret()
+    expect(a).toMatch(/^[A-Za-z0-9_-]{43}$/)
+    expect(builtin.defaultWebhookSecret()).not.toBe(a)
+    expect(builtin.apiTokenOf(withToken)).toBe('bot-secret')
+    const om = await loadCatalogBackend('openmetadata')
+    expect(om.defaultWebhookSecret()).toBeUndefined()
+    // revmeta's credential towards OpenMetadata must never open revmeta's own API.
+    expect(om.apiTokenOf(withToken)).toBeUndefined()
+  })
 })

@@ -5,6 +5,7 @@ import { loadConfig } from '../../config/load-config.js'
 import { RevmetaError } from '../../errors/revmeta-error.js'
 import { exitCodes } from '../exit-codes.js'
 import { withStore } from '../with-store.js'
+import { collectService, selectedServices } from '../selected-services.js'
 
 interface IngestFlags {
   config: string
@@ -19,11 +20,7 @@ async function runIngest(flags: IngestFlags): Promise<number> {
   if (!fill) {
     throw new RevmetaError('CONFIG_INVALID', `revmeta ingest fills the built-in catalog, but catalog.type is ${catalog.type}: use that catalog's own ingestion there.`, { details: { key: 'catalog.type' } })
   }
-  for (const name of flags.service) {
-    if (!config.services.some((s) => s.name === name)) {
-      throw new RevmetaError('CONFIG_INVALID', `--service ${name}: no such service; configured: ${config.services.map((s) => s.name).join(', ')}`, { details: { service: name } })
-    }
-  }
+  selectedServices(config, flags.service)
   const log = (line: string) => process.stderr.write(`revmeta ingest: ${line}\n`)
   const summaries = await withStore(config, (store) => fill.call(catalog, config, store, { services: flags.service, log }))
   if (flags.json) process.stdout.write(`${JSON.stringify({ services: summaries }, null, 2)}\n`)
@@ -51,7 +48,7 @@ export function registerIngest(program: Command, done: (code: Promise<number>) =
     .command('ingest')
     .description("read databases, schemas, tables and columns from the configured services into the built-in catalog (the catalog's own descriptions, tags and owners are kept)")
     .requiredOption('-c, --config <file>', 'revmeta YAML configuration')
-    .option('-s, --service <name>', 'only this service (repeatable)', (value: string, previous: string[]) => [...previous, value], [] as string[])
+    .option('-s, --service <name>', 'only this service (repeatable)', collectService, [] as string[])
     .option('--json', 'print one JSON object')
     .action((flags: IngestFlags) => done(runIngest(flags)))
 }

@@ -1,10 +1,10 @@
 import type { Command } from 'commander'
 import { loadCatalogBackend } from '../../catalogs/registry.js'
 import { loadConfig } from '../../config/load-config.js'
-import { RevmetaError } from '../../errors/revmeta-error.js'
 import { syncRun } from '../../sync/sync-run.js'
 import { printReport } from '../run-command.js'
 import { withStore } from '../with-store.js'
+import { collectService, selectedServices } from '../selected-services.js'
 
 interface SyncFlags {
   config: string
@@ -15,10 +15,7 @@ interface SyncFlags {
 
 async function sync(flags: SyncFlags): Promise<number> {
   const config = await loadConfig(flags.config)
-  for (const name of flags.service) {
-    if (!config.services.some((s) => s.name === name)) throw new RevmetaError('CONFIG_INVALID', `--service ${name}: no such service; configured: ${config.services.map((s) => s.name).join(', ')}`)
-  }
-  const services = flags.service.length > 0 ? flags.service : config.services.map((s) => s.name)
+  const services = selectedServices(config, flags.service)
   const backend = await loadCatalogBackend(config.catalog.type)
   const report = await withStore(config, async (store) => {
     const catalog = await backend.openReader(config, store)
@@ -36,7 +33,7 @@ export function registerSync(program: Command, done: (code: Promise<number>) => 
     .command('sync')
     .description('batch: the catalog state of every asset against the actual state; write only the difference (drift)')
     .requiredOption('-c, --config <file>', 'revmeta YAML configuration')
-    .option('--service <name>', 'only this service (repeatable)', (value: string, all: string[]) => [...all, value], [] as string[])
+    .option('--service <name>', 'only this service (repeatable)', collectService, [] as string[])
     .option('--dry-run', 'list the drift, write nothing')
     .option('--json', 'print one JSON object')
     .action((flags: SyncFlags) => done(sync(flags)))

@@ -1,7 +1,16 @@
 import { RevmetaError } from '../../errors/revmeta-error.js'
 import type { AssetRef } from '../../model/asset.js'
-import type { ClientContext, ConnectorClient, SqlStatement, StateSnapshot, UnitResult } from '../connector.js'
+import type { ClientContext, ConnectorClient, PrivilegeNeed, PrivilegeReport, SqlStatement, StateSnapshot, UnitResult } from '../connector.js'
 import type { ClickhouseConnection } from './clickhouse-connection.js'
+import {
+  clickhouseGrantsSql,
+  clickhouseHierarchySql,
+  clickhouseIdentitySql,
+  clickhouseObjectsSql,
+  clickhousePrivilegeFindings,
+  type ClickhouseHierarchyRow,
+  type ClickhouseObjectRow,
+} from './clickhouse-privileges.js'
 import { classifyClickhouseError } from './clickhouse-errors.js'
 import {
   buildSnapshot,
@@ -99,6 +108,20 @@ export class ClickhouseClient implements ConnectorClient {
     this.assertOpen()
     try {
       return (await this.runner.rows<SchemaNameRow>(schemaListSql, {})).map((row) => row.name)
+    } catch (error) {
+      throw classifyClickhouseError(error, this.runner.context)
+    }
+  }
+
+  /** `revmeta check`: four catalog queries; the findings are worked out in clickhouse-privileges.ts. */
+  async checkPrivileges(needs: readonly PrivilegeNeed[]): Promise<PrivilegeReport> {
+    this.assertOpen()
+    try {
+      const [identity] = await this.runner.rows<{ principal: string; version: string }>(clickhouseIdentitySql, {})
+      const hierarchy = await this.runner.rows<ClickhouseHierarchyRow>(clickhouseHierarchySql, {})
+      const grants = (await this.runner.rows<Record<string, string>>(clickhouseGrantsSql, {})).map((row) => String(Object.values(row)[0]))
+      const objects = await this.runner.rows<ClickhouseObjectRow>(clickhouseObjectsSql, {})
+      return clickhousePrivilegeFindings(needs, identity!, hierarchy, grants, objects, (name) => this.context.dialect.quoteIdentifier(name))
     } catch (error) {
       throw classifyClickhouseError(error, this.runner.context)
     }

@@ -1,10 +1,11 @@
-import { existsSync } from 'node:fs'
-import { mkdir, readFile, rm } from 'node:fs/promises'
+import { constants, existsSync } from 'node:fs'
+import { access, mkdir, readFile, rm } from 'node:fs/promises'
 import path from 'node:path'
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api'
 import { RevmetaError } from '../../errors/revmeta-error.js'
 import type { AssetRef } from '../../model/asset.js'
-import type { ClientContext, ConnectorClient, ObjectState, StateSnapshot, Statement, UnitResult } from '../connector.js'
+import type { ClientContext, ConnectorClient, ObjectState, PrivilegeNeed, PrivilegeReport, StateSnapshot, Statement, UnitResult } from '../connector.js'
+import { duckdbPrivilegeFindings, duckdbPrivilegeSql, type DuckdbDatabaseRow } from './duckdb-privileges.js'
 import { groupReadBackTargets } from '../kit/read-back-targets.js'
 import { executeSqlBatches } from '../kit/sql-batch.js'
 import { isMemoryPath, type DuckdbConnection } from './duckdb-connection.js'
@@ -152,6 +153,23 @@ class DuckdbClient implements ConnectorClient {
       await this.conn.run('ROLLBACK').catch(() => undefined)
       throw error
     }
+  }
+
+  /** `revmeta check`: the catalogs attached and whether each is writable; findings in duckdb-privileges.ts. */
+  async checkPrivileges(needs: readonly PrivilegeNeed[]): Promise<PrivilegeReport> {
+    return this.exclusive(async () => {
+      let rows: DuckdbDatabaseRow[]
+      try {
+        rows = (await this.conn.runAndReadAll(duckdbPrivilegeSql)).getRowObjectsJS() as unknown as DuckdbDatabaseRow[]
+      } catch (error) {
+        throw this.classify(error, undefined)
+      }
+      const writable = new Map<string, boolean>()
+      for (const row of rows) {
+        if (row.path) writable.set(row.path, await access(row.path, constants.W_OK).then(() => true, () => false))
+      }
+      return duckdbPrivilegeFindings(needs, rows, writable, this.catalog)
+    })
   }
 
   private async catalogs(): Promise<string[]> {

@@ -3,8 +3,9 @@ import { KnownSecrets } from '../kit/known-secrets.js'
 import type { Pool, PoolConnection, PoolOptions, RowDataPacket } from 'mysql2/promise'
 import { RevmetaError } from '../../errors/revmeta-error.js'
 import type { AssetRef } from '../../model/asset.js'
-import type { ClientContext, ConnectorClient, SessionFacts, StateSnapshot, Statement, UnitResult } from '../connector.js'
+import type { ClientContext, ConnectorClient, PrivilegeNeed, PrivilegeReport, SessionFacts, StateSnapshot, Statement, UnitResult } from '../connector.js'
 import { executeMysqlBatches, unitMarker, type ScriptOutcome } from './mysql-batch.js'
+import { mysqlAlterGrantsSql, mysqlIdentitySql, mysqlObjectsSql, mysqlPrivilegeFindings, type MysqlGrantRow, type MysqlIdentityRow, type MysqlObjectRow } from './mysql-privileges.js'
 import type { MysqlConnection } from './mysql-connection.js'
 import { columnDefinitions } from './mysql-create-table.js'
 import { hasSchemaComments } from './mysql-dialect.js'
@@ -129,6 +130,18 @@ class MysqlClient implements ConnectorClient {
       const [rows] = await conn.execute<RowDataPacket[]>(this.bounded(schemaListSql))
       return rows.map((row) => String(row.schema_name))
     })
+  }
+
+  /** `revmeta check`: three information_schema queries; the findings are worked out in mysql-privileges.ts. */
+  async checkPrivileges(needs: readonly PrivilegeNeed[]): Promise<PrivilegeReport> {
+    const rows = await this.onConnection(async (conn) => {
+      const [identity] = await conn.query<RowDataPacket[]>(this.bounded(mysqlIdentitySql))
+      const [objects] = await conn.query<RowDataPacket[]>(this.bounded(mysqlObjectsSql))
+      const [grants] = await conn.query<RowDataPacket[]>(this.bounded(mysqlAlterGrantsSql))
+      return { identity: identity[0] as MysqlIdentityRow, objects: objects as MysqlObjectRow[], grants: grants as MysqlGrantRow[] }
+    })
+    const { dialect } = this.context
+    return mysqlPrivilegeFindings(needs, rows.identity, rows.objects, rows.grants, { identifier: (n) => dialect.quoteIdentifier(n), literal: (v) => dialect.quoteLiteral(v) })
   }
 
   /** Runs `fn` on a pooled connection, errors coded; a connection lost meanwhile is destroyed, not reused. */

@@ -5,7 +5,8 @@ import path from 'node:path'
 import type { PGlite } from '@electric-sql/pglite'
 import { RevmetaError } from '../../errors/revmeta-error.js'
 import type { AssetRef } from '../../model/asset.js'
-import type { ClientContext, ConnectorClient, ObjectState, StateSnapshot, Statement, UnitResult } from '../connector.js'
+import type { ClientContext, ConnectorClient, ObjectState, PrivilegeNeed, PrivilegeReport, StateSnapshot, Statement, UnitResult } from '../connector.js'
+import { postgresPrivilegeFindings, type PrivilegeIdentityRow, type PrivilegeObjectRow } from '../postgres/postgres-privileges.js'
 import { classifyPostgresError } from '../postgres/postgres-errors.js'
 import {
   addDatabaseRows,
@@ -16,6 +17,7 @@ import {
   type DatabaseRow,
   type ObjectRow,
   type SchemaNameRow,
+  postgresQueries,
 } from '../postgres/postgres-read-back.js'
 import { executeSqlBatches } from '../kit/sql-batch.js'
 import type { PgliteConnection } from './pglite-connection.js'
@@ -108,6 +110,18 @@ class PgliteClient implements ConnectorClient {
       return (await this.db.query<SchemaNameRow>(schemaListSql)).rows.map((row) => row.schema_name)
     } catch (error) {
       throw classifyPostgresError(error, { engine, phase: 'query', database })
+    }
+  }
+
+  /** `revmeta check`: PostgreSQL's own queries, on the one database PGlite holds. */
+  async checkPrivileges(needs: readonly PrivilegeNeed[]): Promise<PrivilegeReport> {
+    const { privileges } = postgresQueries
+    try {
+      const identity = (await this.db.query<PrivilegeIdentityRow>(privileges.identitySql)).rows[0]!
+      const objects = (await this.db.query<PrivilegeObjectRow>(privileges.objectsSql)).rows
+      return postgresPrivilegeFindings(needs, identity, objects, privileges, (name) => this.context.dialect.quoteIdentifier(name))
+    } catch (error) {
+      throw classifyPostgresError(error, { engine, phase: 'query', database: this.connection.database })
     }
   }
 

@@ -6,6 +6,8 @@ import type { AssetRef } from '../../model/asset.js'
 import type { ClientContext, ConnectorClient, ObjectState, StateSnapshot, Statement, UnitResult } from '../connector.js'
 import { executeSqlBatches } from '../kit/sql-batch.js'
 import type { PostgresConnection } from './postgres-connection.js'
+import type { PrivilegeNeed, PrivilegeReport } from '../connector.js'
+import { postgresPrivilegeFindings, type PrivilegeIdentityRow, type PrivilegeObjectRow } from './postgres-privileges.js'
 import { classifyPostgresError } from './postgres-errors.js'
 import {
   addDatabaseRows,
@@ -98,6 +100,19 @@ class PostgresClient implements ConnectorClient {
   async listSchemas(database: string): Promise<string[]> {
     const rows = await this.query<SchemaNameRow>(database, this.queries.schemaListSql)
     return rows === undefined ? [] : rows.map((row) => row.schema_name)
+  }
+
+  /** `revmeta check`: two catalog queries on the configured database; the findings are worked out in postgres-privileges.ts. */
+  async checkPrivileges(needs: readonly PrivilegeNeed[]): Promise<PrivilegeReport> {
+    const { privileges } = this.queries
+    const database = this.connection.database
+    const found = await this.onDatabase(database, async (client) => {
+      const identity = (await client.query<PrivilegeIdentityRow>(privileges.identitySql)).rows[0]
+      const objects = (await client.query<PrivilegeObjectRow>(privileges.objectsSql)).rows
+      return { identity, objects }
+    })
+    if (found?.identity === undefined) throw new RevmetaError('DATABASE_UNREACHABLE', `Database ${JSON.stringify(database)} does not exist on ${this.connection.host}:${this.connection.port}`, { details: { database } })
+    return postgresPrivilegeFindings(needs, found.identity, found.objects, privileges, (name) => this.context.dialect.quoteIdentifier(name))
   }
 
   async close(): Promise<void> {

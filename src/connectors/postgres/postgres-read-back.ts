@@ -3,6 +3,7 @@ import { isRevmetaError, RevmetaError } from '../../errors/revmeta-error.js'
 import type { AssetRef } from '../../model/asset.js'
 import { assetFqn, childFqn } from '../../model/fqn.js'
 import type { ObjectState, ObjectType } from '../connector.js'
+import { postgresPrivilegeQueries, type PostgresPrivilegeQueries } from './postgres-privileges.js'
 
 /**
  * Read-back SQL and row mapping shared by every PostgreSQL-protocol connector. No driver here:
@@ -75,6 +76,8 @@ export interface ReadBackQuery {
  * own and the shared client runs them. Builders are pure: they get names only as bound values.
  */
 export interface PostgresProtocolQueries {
+  /** `revmeta check`: who the connection is, and what it holds on each object (postgres-privileges.ts). */
+  readonly privileges: PostgresPrivilegeQueries
   /** Lists the connected database's schemas without the engine's system ones (a {@link SchemaNameRow} each). */
   readonly schemaListSql: string
   /** Owner and comment of `database` ({@link DatabaseRow}), run on a connection to that database. */
@@ -115,6 +118,7 @@ export const schemaListSql = schemaListSqlExcluding(postgresSystemSchemas)
 /** PostgreSQL's read-back: each query binds one text[] array, so one query covers any number of schemas. */
 export const postgresQueries: PostgresProtocolQueries = {
   schemaListSql,
+  privileges: postgresPrivilegeQueries(schemaListSql),
   databaseReadBack: (database) => ({ text: databaseReadBackSql, values: [[database]] }),
   schemaReadBack: (schemas) => [{ text: schemaReadBackSql, values: [schemas] }],
 }

@@ -1,4 +1,5 @@
 import { RevmetaError } from '../../errors/revmeta-error.js'
+import { redshiftPrivilegeQueries } from '../postgres/postgres-privileges.js'
 import { postgresSystemSchemas, schemaListSqlExcluding, type PostgresProtocolQueries, type ReadBackQuery } from '../postgres/postgres-read-back.js'
 
 /**
@@ -123,6 +124,7 @@ export function redshiftSchemaReadBack(schemas: readonly string[]): ReadBackQuer
 /** What the shared PostgreSQL-protocol client runs for Redshift. */
 export const redshiftQueries: PostgresProtocolQueries = {
   schemaListSql: redshiftSchemaListSql,
+  privileges: redshiftPrivilegeQueries(redshiftSchemaListSql),
   databaseReadBack: (database) => ({ text: redshiftDatabaseReadBackSql, values: [database] }),
   schemaReadBack: redshiftSchemaReadBack,
 }

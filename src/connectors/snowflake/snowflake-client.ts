@@ -2,7 +2,7 @@ import type { Connection, ConnectionOptions } from 'snowflake-sdk'
 import { RevmetaError } from '../../errors/revmeta-error.js'
 import type { AssetRef } from '../../model/asset.js'
 import { displayOf } from '../../model/statement.js'
-import type { ClientContext, ConnectorClient, ObjectState, StateSnapshot, Statement, UnitResult } from '../connector.js'
+import type { ClientContext, ConnectorClient, ObjectState, PrivilegeNeed, PrivilegeReport, StateSnapshot, Statement, UnitResult } from '../connector.js'
 import { KnownSecrets } from '../kit/known-secrets.js'
 import { readSecretFile } from '../kit/secret-file.js'
 import { checkUnit } from '../kit/sql-batch.js'
@@ -10,6 +10,7 @@ import { planSnowflakeBatches } from './snowflake-batch.js'
 import type { SnowflakeConnection } from './snowflake-connection.js'
 import type { SnowflakeDialect } from './snowflake-dialect.js'
 import { classifySnowflakeError } from './snowflake-errors.js'
+import { snowflakeIdentitySql, snowflakeOwnersSql, snowflakePrivilegeFindings, snowflakeRoleGrantsSql } from './snowflake-privileges.js'
 import { groupSnowflakeTargets, snowflakeAccountTagQuery, snowflakeContainerTagQuery, snowflakeReadBackQueries, snowflakeSnapshot, snowflakeTagQueries, type Row } from './snowflake-read-back.js'
 
 type SnowflakeSdk = typeof import('snowflake-sdk')
@@ -114,6 +115,23 @@ class SnowflakeClient implements ConnectorClient {
   async listSchemas(database: string): Promise<string[]> {
     const rows = await this.query(`SELECT SCHEMA_NAME FROM ${this.dialect.quoteIdentifier(database)}.INFORMATION_SCHEMA.SCHEMATA WHERE SCHEMA_NAME <> 'INFORMATION_SCHEMA' ORDER BY SCHEMA_NAME`, database)
     return rows.map((row) => String(row.SCHEMA_NAME))
+  }
+
+  /**
+   * `revmeta check`: who the session is, the role's account grants, and per database one query
+   * for every owner; the findings are worked out in snowflake-privileges.ts.
+   */
+  async checkPrivileges(needs: readonly PrivilegeNeed[]): Promise<PrivilegeReport> {
+    const [identity] = await this.query(snowflakeIdentitySql, '')
+    const role = String(identity?.ROLE ?? '')
+    const grants = role === '' ? [] : await this.query(snowflakeRoleGrantsSql(this.dialect.quoteIdentifier(role)), '')
+    const objects: Row[] = []
+    if (needs.some((n) => n.kind !== 'tags')) {
+      for (const database of await this.listDatabases()) {
+        objects.push(...(await this.query(snowflakeOwnersSql(this.dialect.quoteIdentifier(database), this.dialect.quoteLiteral(database)), database)))
+      }
+    }
+    return snowflakePrivilegeFindings(needs, identity ?? {}, grants, objects, (name) => this.dialect.quoteIdentifier(name))
   }
 
   async close(): Promise<void> {

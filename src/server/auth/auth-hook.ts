@@ -38,10 +38,11 @@ async function bearer(request: FastifyRequest, tokens: TokenStore, catalogToken:
  * table in route-access.ts. Runs before any body is read, so a refused request never gets its body
  * buffered.
  */
-export function installAuth(app: FastifyInstance, context: ServerContext, tokens: TokenStore): void {
+export function installAuth(app: FastifyInstance, context: ServerContext, tokens: TokenStore, catalogApiToken?: string): void {
   const { config, metrics } = context
   const none = config.server.auth === 'none'
-  const catalogToken = config.catalog.type === 'builtin' && config.catalog.token ? Buffer.from(config.catalog.token) : undefined
+  // The catalog backend says whether catalog.token is a credential its clients present here.
+  const catalogToken = catalogApiToken ? Buffer.from(catalogApiToken) : undefined
   app.decorateRequest('principal', null)
   app.decorateRequest('webhookAuth', null)
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
