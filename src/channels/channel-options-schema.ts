@@ -18,6 +18,11 @@ export const channelOptionsSchema = z
       .strictObject({
         /** Which owner a one-owner engine gets when the catalog lists several. */
         choose: z.enum(['first-user', 'first-team', 'first']).default('first-user'),
+        /**
+         * Engines that drop an object's permissions when its owner changes (SQL Server) write
+         * owners only when this is true; each such change is still announced in the plan.
+         */
+        allowPermissionDrop: z.boolean().default(false),
       })
       .prefault({}),
   })

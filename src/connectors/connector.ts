@@ -39,7 +39,11 @@ export function objectTypeLevel(objectType: ObjectType): Level | undefined {
 /** The type assumed for an asset when nothing was read back (planning offline). */
 export const assumedObjectType: Readonly<Record<Level, ObjectType>> = { database: 'database', schema: 'schema', table: 'table', column: 'column' }
 
-export type LengthLimit = { readonly max: number; readonly unit: 'characters' | 'bytes' }
+/**
+ * `characters` are code points, `bytes` UTF-8 bytes, `utf16-bytes` the bytes of UTF-16 text
+ * (SQL Server's nvarchar: two per code unit, four per emoji).
+ */
+export type LengthLimit = { readonly max: number; readonly unit: 'characters' | 'bytes' | 'utf16-bytes' }
 
 /**
  * What an engine can hold, derived from its dialect's renderers by capabilitiesOf(): core code
@@ -66,6 +70,8 @@ export interface Capabilities {
    * to a top-level column of the same name. Absent when none (most engines).
    */
   readonly nestedFieldKinds?: readonly ('description' | 'tags')[]
+  /** Levels where a new owner also loses the object every permission granted on it (SQL Server); absent: none. */
+  readonly ownerChangeDropsPermissions?: readonly Level[]
 }
 
 /** The object a statement acts on, with its type as read back (or assumed when offline). */
@@ -133,6 +139,10 @@ export interface OwnerRenderer extends KindRenderer<string> {
    * every object (a configured fallback); absent: such a removal is OWNER_REMOVAL_UNSUPPORTED.
    */
   readonly fallbackPrincipal?: string
+   * Levels where the engine drops every permission on an object when its owner changes (SQL
+   * Server's ALTER AUTHORIZATION): each such change is announced in the plan and refused unless
+   * the channel opts in (`options.owners.allowPermissionDrop`). Default: none.
+  readonly dropsPermissionsAt?: readonly Level[]
 }
 
 export interface TagRenderer extends KindRenderer<TagChange>, NestedFieldRenderer {
@@ -164,6 +174,8 @@ export interface Dialect {
   readonly owners?: OwnerRenderer
   /** The client reads current metadata back (skip what is in place, verify what was written). Default: true. */
   readonly readBack?: boolean
+  /** Why a kind is missing or limited in this engine, added to its `unsupported` reports (Oracle: an object's owner is its schema). */
+  readonly unsupportedReasons?: Partial<Record<'description' | 'tags' | 'owners', string>>
 }
 
 const allLevels: readonly Level[] = ['database', 'schema', 'table', 'column']
@@ -187,6 +199,7 @@ export function capabilitiesOf(dialect: Dialect): Capabilities {
       ...(description?.nestedFields || tags?.nestedFields
         ? { nestedFieldKinds: [...(description?.nestedFields ? ['description' as const] : []), ...(tags?.nestedFields ? ['tags' as const] : [])] }
         : {}),
+      ...(owners?.dropsPermissionsAt?.length ? { ownerChangeDropsPermissions: owners.dropsPermissionsAt } : {}),
     })
     derived.set(dialect, caps)
   }

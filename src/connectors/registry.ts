@@ -13,6 +13,8 @@ const loaders: Record<string, () => Promise<Connector<any>>> = {
   'unity-catalog': async () => (await import('./unity-catalog/index.js')).unityCatalogConnector,
   athena: async () => (await import('./athena/index.js')).athenaConnector,
   bigquery: async () => (await import('./bigquery/index.js')).bigqueryConnector,
+  mssql: async () => (await import('./mssql/index.js')).mssqlConnector,
+  oracle: async () => (await import('./oracle/index.js')).oracleConnector,
 }
 
 export const connectorNames = Object.keys(loaders)

@@ -1,6 +1,6 @@
 import { RevmetaError } from '../errors/revmeta-error.js'
 
-export type LengthUnit = 'characters' | 'bytes'
+export type LengthUnit = 'characters' | 'bytes' | 'utf16-bytes'
 
 export interface FittedText {
   readonly text: string
@@ -13,9 +13,10 @@ const ellipsis = '…'
 const encoder = new TextEncoder()
 const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' })
 
-/** Engines count code points (MySQL's characters) or UTF-8 bytes, never UTF-16 units. */
-function measure(text: string, unit: LengthUnit): number {
+/** Engines count code points (MySQL's characters), UTF-8 bytes, or UTF-16 bytes (SQL Server's nvarchar). */
+export function measureLength(text: string, unit: LengthUnit): number {
   if (unit === 'bytes') return encoder.encode(text).length
+  if (unit === 'utf16-bytes') return text.length * 2
   let count = 0
   for (const _ of text) count++
   return count
@@ -27,7 +28,7 @@ function measure(text: string, unit: LengthUnit): number {
  * counted within the limit.
  */
 export function fitLength(text: string, max: number, unit: LengthUnit, onTooLong: 'truncate' | 'fail'): FittedText {
-  const originalLength = measure(text, unit)
+  const originalLength = measureLength(text, unit)
   if (originalLength <= max) return { text, truncated: false, originalLength }
   if (onTooLong === 'fail') {
     throw new RevmetaError(
@@ -36,13 +37,13 @@ export function fitLength(text: string, max: number, unit: LengthUnit, onTooLong
       { details: { length: originalLength, max, unit } },
     )
   }
-  const budget = max - measure(ellipsis, unit)
+  const budget = max - measureLength(ellipsis, unit)
   // A limit too small for the ellipsis itself leaves nothing that could honestly be written.
   if (budget < 0) return { text: '', truncated: true, originalLength }
   let kept = ''
   let used = 0
   for (const { segment } of segmenter.segment(text)) {
-    const size = measure(segment, unit)
+    const size = measureLength(segment, unit)
     if (used + size > budget) break
     kept += segment
     used += size

@@ -73,6 +73,8 @@ export const errorCodes = {
   API_CONFLICT: { retryable: true, summary: 'The object changed between reading it and writing it (HTTP 412 on If-Match) more times than conflictRetries allows, or a planned whole-schema update no longer matches the table.', fix: 'Someone else is changing the table: retry later, or plan again.' },
   API_REQUEST_FAILED: { retryable: false, summary: 'The engine\'s API rejected the request for a reason revmeta does not classify further (HTTP 400 invalid, a used-up quota).', fix: 'Read the API\'s message, which is kept in full with the request that failed.' },
   LABEL_INVALID: { retryable: false, summary: 'A tag or owner cannot become a BigQuery label: after mapping (lowercase; characters other than letters, digits, _ and - become _) the key is empty, longer than 63 characters or does not start with a letter, or the value is longer than 63 characters; an owner must already be a valid label value.', fix: 'Shorten or rename the tag in the catalog, add a rename rule to the channel\'s tag mapping, or map owners to label-safe names (owners.strategy, owners.case, owners.map).' },
+  // SQL Server and Oracle connectors (issue 14)
+  OWNER_DROPS_PERMISSIONS: { retryable: false, summary: 'Changing this owner would make the engine drop every permission granted on the object (SQL Server ALTER AUTHORIZATION on a schema, table or view), and the channel has not accepted that.', fix: 'Set options.owners.allowPermissionDrop: true on the channel once you have a plan to grant the permissions again, or leave owners out of the channel (sync.owners: false).' },
   INTERNAL: { retryable: false, summary: 'A bug in revmeta.', fix: 'Report it with the message and the input.' },
 } as const satisfies Record<string, ErrorCodeInfo>
 

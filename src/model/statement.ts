@@ -3,11 +3,28 @@
  * data (it is stored with reports and sent through the durable queue), built by the dialect.
  */
 
-/** SQL to run on a connection to `database` (the engine's own database name). A person reads the SQL itself. */
+/** A value bound to a named placeholder (`@name` in `sql`) instead of being pasted into the text. */
+export interface BoundParam {
+  /** The placeholder's name without its sigil, unique within one statement. */
+  readonly name: string
+  readonly value: string | null
+  /** The engine's declared type of the placeholder (`nvarchar(4000)`), as the driver must bind it. */
+  readonly type: string
+}
+
+/**
+ * SQL to run on a connection to `database` (the engine's own database name). A person reads the
+ * SQL itself, or, when values are bound, `display`: the same SQL preceded by the bound values
+ * written as literals, runnable as it stands in the engine's own console.
+ */
 export interface SqlStatement {
   readonly kind: 'sql'
   readonly database: string
   readonly sql: string
+  /** Values the driver binds to placeholders of `sql` (SQL Server's stored procedures take them). */
+  readonly params?: readonly BoundParam[]
+  /** Present with `params`: what a plan shows, built by the dialect with its own literal quoting. */
+  readonly display?: string
 }
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
@@ -34,6 +51,14 @@ export function sqlStatement(database: string, sql: string): SqlStatement {
   return { kind: 'sql', database, sql }
 }
 
+/**
+ * SQL whose values travel as bound parameters. `display` must state the same values (the
+ * dialect builds both from one list, and golden tests decode one back to the other).
+ */
+export function boundSqlStatement(database: string, sql: string, params: readonly BoundParam[], display: string): SqlStatement {
+  return { kind: 'sql', database, sql, params, display }
+}
+
 /** Builds an API statement with its display text, so the text always matches what is sent. */
 export function apiStatement(request: { endpoint: string; method: HttpMethod; path: string; body?: unknown }): ApiStatement {
   const head = `${request.method} ${request.path}`
@@ -45,7 +70,7 @@ export function apiStatement(request: { endpoint: string; method: HttpMethod; pa
 
 /** The text a person reads in a plan, and what `--json` prints: the SQL, or `METHOD path {body}`. */
 export function displayOf(statement: Statement): string {
-  return statement.kind === 'sql' ? statement.sql : statement.display
+  return statement.kind === 'sql' ? (statement.display ?? statement.sql) : statement.display
 }
 
 /** Where a statement goes: the database of SQL, the endpoint of a request. Units are sent per route. */

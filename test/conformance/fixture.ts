@@ -1,3 +1,4 @@
+import type { Connector } from '../../src/connectors/connector.js'
 import type { Level } from '../../src/model/asset.js'
 
 export type Kind = 'description' | 'tags' | 'owners'
@@ -77,6 +78,12 @@ export interface ConformanceFixture {
   readonly standInGaps?: Readonly<Record<string, { readonly code: string; readonly why: string }>>
   /** How the engine holds a tag written as `tagFQN`, when it rewrites tags (BigQuery's lowercase labels); default: as written. */
   readonly storedTag?: (tagFQN: string) => string
+  /**
+   * Golden tier: the client used in place of the driver's (no server runs here), over a model of
+   * the engine that takes statements through the golden decoder; the suite swaps it in through
+   * the registry. Live and wire fixtures leave it out.
+   */
+  readonly standInClient?: Connector['createClient']
   /** A fresh target holding the odd-named objects and the hostile table (one text column per case). */
   open(hostileColumns: readonly string[]): Promise<ConformanceTarget>
 }

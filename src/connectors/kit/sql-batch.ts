@@ -10,7 +10,12 @@ export interface SqlBatchOptions {
    * Runs a script of several statements as one implicit transaction (PostgreSQL's simple-query
    * protocol does): when it throws, nothing in it took effect.
    */
-  readonly runScript: (sql: string) => Promise<void>
+  readonly runScript?: (sql: string) => Promise<void>
+  /**
+   * Runs statements as one request that is all or nothing, for drivers that send bound values
+   * beside the text (SQL Server): used instead of runScript when given.
+   */
+  readonly runStatements?: (statements: readonly Statement[]) => Promise<void>
   /** Turns whatever the driver threw into a coded error. */
   readonly classify: (error: unknown) => RevmetaError
 }
@@ -26,6 +31,8 @@ export function joinScript(statements: readonly Statement[]): string {
 /** checkUnit turns away API requests before any script is built, so this never throws in practice. */
 function sqlOf(statement: Statement): string {
   if (statement.kind !== 'sql') throw new RevmetaError('INTERNAL', `An API request (${statement.display}) cannot run as SQL`)
+  // Bound values live beside the text: pasted into a script they would be lost.
+  if (statement.params !== undefined) throw new RevmetaError('INTERNAL', 'A statement with bound values cannot join a plain SQL script')
   return statement.sql
 }
 
@@ -37,6 +44,11 @@ function sqlOf(statement: Statement): string {
  */
 export async function executeSqlBatches(units: readonly (readonly Statement[])[], options: SqlBatchOptions): Promise<UnitResult[]> {
   const results: (UnitResult | undefined)[] = units.map((unit) => checkUnit(unit, options.database))
+  const send = async (statements: readonly Statement[]): Promise<void> => {
+    if (options.runStatements !== undefined) return options.runStatements(statements)
+    if (options.runScript === undefined) throw new RevmetaError('INTERNAL', 'executeSqlBatches needs runScript or runStatements')
+    return options.runScript(joinScript(statements))
+  }
   let lost: RevmetaError | undefined
 
   const runUnits = async (indexes: readonly number[]): Promise<void> => {
@@ -47,7 +59,7 @@ export async function executeSqlBatches(units: readonly (readonly Statement[])[]
       }
       const unit = units[index] ?? []
       try {
-        await options.runScript(joinScript(unit))
+        await send(unit)
         results[index] = { ok: true }
       } catch (error) {
         const coded = options.classify(error)
@@ -63,7 +75,7 @@ export async function executeSqlBatches(units: readonly (readonly Statement[])[]
       continue
     }
     try {
-      await options.runScript(joinScript(batch.flatMap((index) => units[index] ?? [])))
+      await send(batch.flatMap((index) => units[index] ?? []))
       for (const index of batch) results[index] = { ok: true }
     } catch (error) {
       const coded = options.classify(error)

@@ -1,10 +1,10 @@
-import { readFile } from 'node:fs/promises'
 import type { Connection, ConnectionOptions } from 'snowflake-sdk'
 import { RevmetaError } from '../../errors/revmeta-error.js'
 import type { AssetRef } from '../../model/asset.js'
 import { displayOf } from '../../model/statement.js'
 import type { ClientContext, ConnectorClient, ObjectState, PrivilegeNeed, PrivilegeReport, StateSnapshot, Statement, UnitResult } from '../connector.js'
 import { KnownSecrets } from '../kit/known-secrets.js'
+import { readSecretFile } from '../kit/secret-file.js'
 import { checkUnit } from '../kit/sql-batch.js'
 import { planSnowflakeBatches } from './snowflake-batch.js'
 import type { SnowflakeConnection } from './snowflake-connection.js'
@@ -252,15 +252,6 @@ class SnowflakeClient implements ConnectorClient {
 
   private classify(error: unknown, phase: 'connect' | 'query', database?: string): RevmetaError {
     return classifySnowflakeError(error, { engine: 'snowflake', phase, ...(database !== undefined ? { database } : {}), host: this.host, secrets: this.secrets.list })
-  }
-}
-
-async function readSecretFile(file: string, key: string): Promise<string> {
-  try {
-    return (await readFile(file, 'utf8')).replace(/\r?\n$/, '')
-  } catch (error) {
-    const why = (error as NodeJS.ErrnoException).code ?? 'unreadable'
-    throw new RevmetaError('CONNECTION_FAILED', `Cannot read ${key} ${file} (${why})`, { retryable: false, details: { [key]: file } })
   }
 }
 

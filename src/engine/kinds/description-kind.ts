@@ -9,7 +9,7 @@ import { renderTemplate } from './render-template.js'
 export function describeDescription({ op, dialect, channel }: KindContext<DescriptionOperation>): Desired {
   const caps = capabilitiesOf(dialect)
   const template = channel.compiled.description
-  if (!template && !caps.descriptionLevels.includes(op.asset.level)) throw unsupported(op, `${dialect.name} has no ${op.asset.level} descriptions`)
+  if (!template && !caps.descriptionLevels.includes(op.asset.level)) throw unsupported(op, `${dialect.name} has no ${op.asset.level} descriptions`, dialect)
   if (op.asset.path !== undefined && !caps.nestedFieldKinds?.includes('description')) throw nestedUnsupported(op, dialect.name)
   const warnings: string[] = []
   let text = op.description

@@ -33,20 +33,36 @@ function setOwner({ op, dialect }: KindContext<OwnersOperation>, principal: stri
   return { value: principal, warnings, read: (s) => s.owner, render: (objectType, definition) => dialect.owners!.render({ asset: op.asset, objectType, definition }, principal) }
 }
 
+/**
+ * Where the engine drops an object's permissions with its owner, the change is announced loudly
+ * and refused unless the channel opted in: a lost GRANT is an outage nobody asked for.
+ */
+function permissionDropWarnings({ op, dialect, channel }: KindContext<OwnersOperation>): string[] {
+  if (!(capabilitiesOf(dialect).ownerChangeDropsPermissions ?? []).includes(op.asset.level)) return []
+  const what = `changing the owner of ${assetFqn(op.asset)} makes ${dialect.name} DROP EVERY PERMISSION granted on it`
+  if (!channel.options.owners.allowPermissionDrop) {
+    throw new RevmetaError('OWNER_DROPS_PERMISSIONS', `Not written: ${what}; set options.owners.allowPermissionDrop: true on channel ${channel.name} to accept that`, {
+      details: { asset: assetFqn(op.asset), engine: dialect.name, channel: channel.name },
+    })
+  }
+  return [`${what} (allowed by options.owners.allowPermissionDrop): grant them again afterwards`]
+}
+
 export function describeOwners(ctx: KindContext<OwnersOperation>): Desired {
   const custom = templated(ctx)
   if (custom) return custom
   const { op, dialect, owners, channel } = ctx
-  if (!capabilitiesOf(dialect).ownerLevels.includes(op.asset.level)) throw unsupported(op, `${dialect.name} has no ${op.asset.level} owners`)
-  if (op.principal !== undefined) return setOwner(ctx, op.principal, [])
+  if (!capabilitiesOf(dialect).ownerLevels.includes(op.asset.level)) throw unsupported(op, `${dialect.name} has no ${op.asset.level} owners`, dialect)
+  const loud = permissionDropWarnings(ctx)
+  if (op.principal !== undefined) return setOwner(ctx, op.principal, loud)
   const fallback = dialect.owners?.fallbackPrincipal
-  if (op.add.length === 0 && fallback !== undefined) return setOwner(ctx, fallback, [`every owner was removed: ${dialect.name} keeps one owner, so the configured fallback ${fallback} is set`])
+  if (op.add.length === 0 && fallback !== undefined) return setOwner(ctx, fallback, [...loud, `every owner was removed: ${dialect.name} keeps one owner, so the configured fallback ${fallback} is set`])
   if (op.add.length === 0) {
     throw new RevmetaError('OWNER_REMOVAL_UNSUPPORTED', `Owners were only removed from ${assetFqn(op.asset)}; ${dialect.name} keeps one owner on every object, so the current owner stays`, {
       details: { asset: assetFqn(op.asset), removed: op.remove.map((o) => o.name).join(', ') },
     })
   }
   const { chosen, dropped } = chooseSingleOwner(op.add, channel.options.owners.choose)
-  const warnings = dropped.length > 0 ? [`${dialect.name} keeps one owner per object: set ${label(chosen!)}, not ${dropped.map(label).join(', ')}`] : []
+  const warnings = [...loud, ...(dropped.length > 0 ? [`${dialect.name} keeps one owner per object: set ${label(chosen!)}, not ${dropped.map(label).join(', ')}`] : [])]
   return setOwner(ctx, mapOwner(chosen!, owners), warnings)
 }

@@ -1,4 +1,5 @@
 import { capabilitiesOf, type LengthLimit, type NativeTag, type ObjectState, type TagRenderer } from '../../connectors/connector.js'
+import { measureLength } from '../../descriptions/fit-length.js'
 import { RevmetaError } from '../../errors/revmeta-error.js'
 import { assetFqn } from '../../model/fqn.js'
 import type { TagLabel } from '../../model/change.js'
@@ -37,7 +38,7 @@ export function describeTags({ op, dialect, channel, state }: KindContext<TagsOp
   const templated = added !== undefined || removed !== undefined
   const caps = capabilitiesOf(dialect)
   if (!templated && !caps.tagLevels.includes(op.asset.level)) {
-    throw unsupported(op, `${dialect.name} has no native tags${caps.tagLevels.length > 0 ? ` at ${op.asset.level} level` : ''}; a tags template can write them elsewhere`)
+    throw unsupported(op, `${dialect.name} has no native tags${caps.tagLevels.length > 0 ? ` at ${op.asset.level} level` : ''}; a tags template can write them elsewhere`, dialect)
   }
   if (op.asset.path !== undefined && !caps.nestedFieldKinds?.includes('tags')) throw nestedUnsupported(op, dialect.name)
   const mapping = channel.options.tags
@@ -77,7 +78,7 @@ export function describeTags({ op, dialect, channel, state }: KindContext<TagsOp
  * back and no removed one is; the report's `current` then lists the tags read back.
  */
 function nativeTags(op: TagsOperation, renderer: TagRenderer, add: EngineTag[], remove: EngineTag[], value: string | null, warnings: string[], limit: LengthLimit | undefined): Desired {
-  const tooLong = limit === undefined ? undefined : add.find((t) => measure(t.value, limit.unit) > limit.max)
+  const tooLong = limit === undefined ? undefined : add.find((t) => measureLength(t.value, limit.unit) > limit.max)
   if (tooLong !== undefined && limit !== undefined) {
     throw new RevmetaError('VALUE_INVALID', `Tag ${tooLong.tagFQN} on ${assetFqn(op.asset)}: its value is longer than the ${limit.max} ${limit.unit} the engine keeps`, {
       details: { asset: assetFqn(op.asset), tag: tooLong.tagFQN, max: limit.max, unit: limit.unit },
@@ -93,4 +94,3 @@ function nativeTags(op: TagsOperation, renderer: TagRenderer, add: EngineTag[], 
   return { value, warnings, read, render: (objectType, definition) => renderer.render({ asset: op.asset, objectType, definition }, { add, remove }) }
 }
 
-const measure = (text: string, unit: LengthLimit['unit']) => (unit === 'bytes' ? Buffer.byteLength(text, 'utf8') : [...text].length)
