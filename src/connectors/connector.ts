@@ -139,9 +139,11 @@ export interface OwnerRenderer extends KindRenderer<string> {
    * every object (a configured fallback); absent: such a removal is OWNER_REMOVAL_UNSUPPORTED.
    */
   readonly fallbackPrincipal?: string
+  /**
    * Levels where the engine drops every permission on an object when its owner changes (SQL
    * Server's ALTER AUTHORIZATION): each such change is announced in the plan and refused unless
    * the channel opts in (`options.owners.allowPermissionDrop`). Default: none.
+   */
   readonly dropsPermissionsAt?: readonly Level[]
 }
 
