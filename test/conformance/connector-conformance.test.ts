@@ -71,7 +71,7 @@ describe.each(fixtures.map((f) => [`${f.engine} (${f.tier})`, f] as const))('%s'
     const caps = capabilitiesOf(connector.createDialect(connection, facts))
     supported = { description: caps.descriptionLevels, tags: caps.tagLevels, owners: caps.ownerLevels }
     list = probes(target.owner, fixture.hasView)
-    const pipeline = pipelineOf(String(target.service.name), target.database, list, target.schema)
+    const pipeline = pipelineOf(String(target.service.name), target.database, list, target.schema, target.names)
     const input = () => ({ items: pipeline.operations.length, normalized: normalizePipeline(pipeline) })
     first = await run(config, input(), { apply: true, offline: false })
     second = await run(config, input(), { apply: true, offline: false })

@@ -40,6 +40,11 @@ export interface ConformanceTarget {
   readonly database: string
   /** The odd-named schema, where it must be unique on a shared server (MariaDB: a schema is a database); default `oddNames.schema`. */
   readonly schema?: string
+  /**
+   * The odd table, view and column names, where the engine cannot hold one of oddNames' characters
+   * (an Oracle identifier cannot hold a double quote); default `oddNames`.
+   */
+  readonly names?: { readonly table: string; readonly view: string; readonly column: string }
   /** The principal owners are set to, as sent and as read back. */
   readonly owner: string
   /** The engine's description of a place (null for none); '' where the engine stores "no description" as ''. */

@@ -36,18 +36,21 @@ export function probes(owner: string, hasView: boolean): Probe[] {
   return out
 }
 
+/** The odd table, view and column names a target uses. */
+export interface OddObjectNames { readonly table: string; readonly view: string; readonly column: string }
+
 /** The probes as one OpenMetadata ReverseIngestionPipeline for `service`. */
-export function pipelineOf(service: string, database: string, list: readonly Probe[], schema: string = oddNames.schema) {
+export function pipelineOf(service: string, database: string, list: readonly Probe[], schema: string = oddNames.schema, names: OddObjectNames = oddNames) {
   const operations = list.map((p) => {
     const { level } = p.place
-    const relation = p.place.hostileColumn !== undefined ? oddNames.hostileTable : p.place.view ? oddNames.view : oddNames.table
+    const relation = p.place.hostileColumn !== undefined ? oddNames.hostileTable : p.place.view ? names.view : names.table
     const asset: AssetRef = {
       level,
       service,
       database,
       ...(level === 'database' ? {} : { schema }),
       ...(level === 'table' || level === 'column' ? { table: relation } : {}),
-      ...(level === 'column' ? { column: p.place.hostileColumn ?? oddNames.column } : {}),
+      ...(level === 'column' ? { column: p.place.hostileColumn ?? names.column } : {}),
     }
     const entityLink = p.place.unquoted ? unquotedColumnLink(asset, fieldOf[p.kind]) : buildEntityLink(asset, fieldOf[p.kind])
     const parameters =

@@ -50,7 +50,8 @@ describe('three workers on one PostgreSQL store', () => {
     const finished = await Promise.all(workers.map((w) => w.exited))
     const ids = finished.map((f) => {
       expect(f.code, f.stderr).toBe(0)
-      return /revmeta worker: (\S+) started/.exec(f.stderr)![1]!
+      // pino's JSON line off a terminal: {"name":"revmeta worker",...,"msg":"<id> started"}
+      return /"msg":"(\S+) started"/.exec(f.stderr)![1]!
     })
     expect(new Set(ids).size).toBe(3)
 

@@ -166,7 +166,7 @@ describe('ClickHouse client on chdb (live, in process)', () => {
     expect(rows(`SELECT comment FROM system.databases WHERE name = ${dialect.quoteLiteral(weirdDb)}`)).toEqual([{ comment: 'weird db' }])
     expect(columnComment(weirdDb, 'Tab.le `x`', 'col umn\\')).toBe('weird column')
     const snapshot = await client.readBack([db.asset, column.asset])
-    expect(fqn(column.asset)).toBe('ch.default."we`ird.db \\ x"."Tab.le `x`".col umn\\')
+    expect(fqn(column.asset)).toBe('ch.default."we`ird.db \\\\ x"."Tab.le `x`".col umn\\')
     expect(snapshot.get(fqn(db.asset))?.description).toBe('weird db')
     expect(snapshot.get(fqn(table.asset))?.description).toBe('weird table')
     expect(snapshot.get(fqn(column.asset))?.description).toBe('weird column')
