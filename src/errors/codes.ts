@@ -54,6 +54,9 @@ export const errorCodes = {
   SUBSCRIPTION_REFUSED: { retryable: false, summary: "A webhook subscription's endpoint is not on the allowlist (catalog.subscriptions.allow; by default only revmeta's own webhook).", fix: 'Add the URL prefix to catalog.subscriptions.allow if the catalog should send its changes there.' },
   TOKEN_NOT_FOUND: { retryable: false, summary: 'No API token has this id or name.', fix: 'revmeta token list shows the ids and names.' },
   TOKEN_NAME_TAKEN: { retryable: false, summary: 'An API token of this name exists already (names stay taken after a revoke, so the audit trail stays unambiguous).', fix: 'Choose another --name, or leave it out for a generated one.' },
+  // Snowflake native tags (issue 11): allowed values read back, the tag schema of a database's tags.
+  TAG_VALUE_NOT_ALLOWED: { retryable: false, summary: "A tag value is not among the tag's allowed values as read back from the engine (Snowflake ALLOWED_VALUES); nothing was sent for that operation.", fix: 'Use one of the allowed values the message lists, or add the value to the tag (ALTER TAG ... ADD ALLOWED_VALUES).' },
+  TAG_SCHEMA_UNKNOWN: { retryable: false, summary: "No schema for a tag on a database: tagSchema is not set, and the database holds no tag of that name, or holds several, or nothing was read back (offline plans). Reported as unsupported.", fix: 'Set tagSchema ({ database, schema }) on the service, or create the tag in exactly one schema of the database.' },
   INTERNAL: { retryable: false, summary: 'A bug in revmeta.', fix: 'Report it with the message and the input.' },
 } as const satisfies Record<string, ErrorCodeInfo>
 
