@@ -20,6 +20,8 @@ let endpoint: SnowflakeEndpoint
 let model: SnowflakeModel
 let config: string
 let events: string
+/** When set, SHOW TAGS times out (000630, retryable): the read-back fails. */
+let showTimesOut = false
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'revmeta-snowflake-tags-'))
@@ -38,7 +40,9 @@ beforeAll(async () => {
     // Two schemas hold a tag of one name: which one a database tag means cannot be told.
     .defineTag(['OTHER', 'A', 'DUP'])
     .defineTag(['OTHER', 'B', 'DUP'])
-  endpoint = await startSnowflakeEndpoint(model.answer)
+  endpoint = await startSnowflakeEndpoint((sql) =>
+    showTimesOut && sql.startsWith('SHOW TAGS') ? { error: { code: '000630', message: 'Statement reached its statement or warehouse timeout of 60 second(s) and was canceled.' } } : model.answer(sql),
+  )
   config = path.join(dir, 'revmeta.yaml')
   const connection = { account: 'revmeta_test', accessUrl: endpoint.url, username: 'loader', password: 'pw', warehouse: 'WH', role: 'SYSADMIN', maxRetries: 1 }
   await writeFile(config, stringify({ services: [{ name: 'snow', type: 'snowflake', connection }], channels: [{ name: 'tags', sync: { descriptions: true, tags: true, owners: false } }] }))
@@ -114,5 +118,15 @@ describe('Snowflake allowed tag values and database tags (wire tier)', () => {
     expect(new Set(shows)).toEqual(new Set(['SHOW TAGS IN DATABASE "SALES"', 'SHOW TAGS IN DATABASE "OTHER"', 'SHOW TAGS IN DATABASE "EMPTY"']))
     const readBacks = endpoint.executed().filter((sql) => sql.includes(`INFORMATION_SCHEMA.DATABASES WHERE DATABASE_NAME = 'SALES'`))
     expect(shows.filter((sql) => sql === 'SHOW TAGS IN DATABASE "SALES"')).toHaveLength(readBacks.length)
+  })
+
+  it('when the read-back itself fails, a database tag reports that (retryable) failure, not unsupported', async () => {
+    showTimesOut = true
+    const { code, stdout, stderr } = await revmeta('apply', '--no-store', '--config', config, '--events', events, '--json')
+    showTimesOut = false
+    expect(code, stdout + stderr).toBe(1)
+    const ops = byAsset(JSON.parse(stdout).operations)
+    // Unsupported only for want of the read-back: a later retry, with it, decides.
+    for (const db of ['SALES', 'OTHER', 'EMPTY']) expect(ops[`snow.${db}:tags`]?.slice(0, 2)).toEqual(['failed', 'LOCK_TIMEOUT'])
   })
 })
