@@ -108,6 +108,18 @@ describe('tags on a database', () => {
     expect(codeOf(() => renderSnowflakeTags(dialect, database(read), { add: [{ key: 'PII', value: 'phone' }], remove: [] }))).toBe('TAG_VALUE_NOT_ALLOWED')
   })
 
+  it('names with dots, quotes and spaces are matched as stored and quoted in the statement', () => {
+    const odd = defs(['Tier "x".y', 'Sales.EU', 'Go"v ern', ['a\\b']])
+    const target: ObjectTarget = { asset: { service: 'snow', database: 'Sales.EU', level: 'database' }, objectType: 'database', tagDefinitions: odd }
+    expect(sqlOf(renderSnowflakeTags(dialect, target, { add: [{ key: 'Tier "x".y', value: 'a\\b' }], remove: [] }))).toEqual([
+      `ALTER DATABASE "Sales.EU" SET TAG "Sales.EU"."Go""v ern"."Tier ""x"".y" = 'a\\\\b'`,
+    ])
+    expect(codeOf(() => renderSnowflakeTags(dialect, target, { add: [{ key: 'Tier "x".y', value: 'a\\\\b' }], remove: [] }))).toBe('TAG_VALUE_NOT_ALLOWED')
+    // The same name in another database is not this database's tag.
+    const elsewhere: ObjectTarget = { ...target, asset: { service: 'snow', database: 'Sales', level: 'database' } }
+    expect(codeOf(() => renderSnowflakeTags(dialect, elsewhere, { add: [{ key: 'Tier "x".y', value: 'a' }], remove: [] }))).toBe('TAG_SCHEMA_UNKNOWN')
+  })
+
   it('none, several, or nothing read back: TAG_SCHEMA_UNKNOWN with the reason', () => {
     const twice = defs(['COST', 'SALES', 'A'], ['COST', 'SALES', 'B'])
     expect(thrown(() => renderSnowflakeTags(dialect, database(twice), { add: [{ key: 'COST', value: 'x' }], remove: [] })).message).toMatch(/holds tags of that name in schemas "A", "B"$/)
