@@ -83,7 +83,24 @@ export interface ObjectTarget {
    * (MySQL's MODIFY COLUMN restates the whole column). Absent offline.
    */
   readonly definition?: string
+  /** Tags the engine holds that may be set on the object, as read back (see TagDefinition). Absent offline. */
+  readonly tagDefinitions?: TagDefinitions
 }
+
+/**
+ * A tag the engine defines (Snowflake: a schema-level object), as read back: where it lives and,
+ * when restricted, the only values it accepts. A renderer refuses a value outside them before
+ * anything is sent; a tag not read back (offline, or not created yet) has no known restriction.
+ */
+export interface TagDefinition {
+  /** The container the tag lives in, outermost first (Snowflake: database, schema). */
+  readonly home: readonly string[]
+  /** Absent: any value. */
+  readonly allowedValues?: readonly string[]
+}
+
+/** Tag definitions by tag name; several when tags of one name live in several places. */
+export type TagDefinitions = ReadonlyMap<string, readonly TagDefinition[]>
 
 export type { ApiStatement, HttpMethod, SqlStatement, Statement } from '../model/statement.js'
 
@@ -221,6 +238,8 @@ export interface ObjectState {
   readonly tags?: readonly { readonly key: string; readonly value: string; readonly inherited?: boolean }[]
   /** Engine-specific definition the dialect needs to restate the object (see ObjectTarget). */
   readonly definition?: string
+  /** The tags that may be set on the object, where the engine defines tags apart from objects. */
+  readonly tagDefinitions?: TagDefinitions
 }
 
 /**

@@ -23,7 +23,12 @@ export interface PreparedOperation {
   readonly inPlace?: (state: ObjectState | undefined) => boolean
 }
 
-const notPossible = new Set(['UNSUPPORTED', 'OWNER_REMOVAL_UNSUPPORTED'])
+const notPossible = new Set(['UNSUPPORTED', 'OWNER_REMOVAL_UNSUPPORTED', 'TAG_SCHEMA_UNKNOWN'])
+/**
+ * Codes a renderer throws when it finds, only with the object's read-back facts, that it cannot
+ * write the object at all. Other render-time refusals stay failures (a MySQL column offline).
+ */
+export const unsupportedWhenRendered = new Set(['TAG_SCHEMA_UNKNOWN'])
 
 const templateKey = { description: 'description', tags: 'tags', owners: 'owners' } as const
 
@@ -81,7 +86,8 @@ export function prepareOperation(spelled: Operation, dialect: Dialect, owners: O
     const statements = desired.render(state?.objectType ?? assumedObjectType[op.asset.level], state?.definition)
     return prepared(op, 'ready', statements, value, current, undefined, warnings, inPlace)
   } catch (err) {
-    return prepared(op, 'failed', none, value, current, toRevmetaError(err), warnings, inPlace)
+    const error = toRevmetaError(err)
+    return prepared(op, unsupportedWhenRendered.has(error.code) ? 'unsupported' : 'failed', none, value, current, error, warnings, inPlace)
   }
 }
 

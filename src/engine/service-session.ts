@@ -8,7 +8,7 @@ import { setImmediate } from 'node:timers/promises'
 import { executeUnits, type Paced, type RetryPolicy } from './execute-units.js'
 import { KeyedPacer } from '../retry/keyed-pacer.js'
 import { groupBy } from './group-by.js'
-import { prepareOperation, type PreparedOperation } from './prepare-operation.js'
+import { prepareOperation, unsupportedWhenRendered, type PreparedOperation } from './prepare-operation.js'
 import { errorReport, type OperationReport } from '../model/report.js'
 import { displayOf, routeOf } from '../model/statement.js'
 
@@ -123,7 +123,9 @@ export class ServiceSession {
         // Prepared without a read-back, an operation may fail only for want of one (a MySQL column
         // needs its definition): while the read-back's own failure is retryable, that is the error
         // to report, or a dropped connection would turn into a dead letter.
-        if (report.status === 'planned' || (report.status === 'failed' && error.retryable)) fail(report, error)
+        // The same holds for what a renderer finds unsupported only for want of read-back facts.
+        const forWantOfReadBack = report.status === 'failed' || (report.status === 'unsupported' && unsupportedWhenRendered.has(report.error?.code ?? ''))
+        if (report.status === 'planned' || (forWantOfReadBack && error.retryable)) fail(report, error)
         return report
       })
     }

@@ -29,6 +29,15 @@ export class SnowflakeModel {
   /** Direct tags per object (same keys), each keyed by JSON of the tag's qualified name. */
   readonly tags = new Map<string, Map<string, SnowflakeTagValue>>()
 
+  /** Tags defined (CREATE TAG), keyed by JSON of [database, schema, name]: their allowed values, or null for any. */
+  readonly definitions = new Map<string, readonly string[] | null>()
+
+  /** Defines a tag, as `CREATE TAG "D"."S"."N" [ALLOWED_VALUES ...]` would; SHOW TAGS lists it. */
+  defineTag(tag: [database: string, schema: string, name: string], allowedValues: readonly string[] | null = null): this {
+    this.definitions.set(JSON.stringify(tag), allowedValues)
+    return this
+  }
+
   /** Sets a tag directly on an object, as `ALTER ... SET TAG` would. */
   tag(parts: string[], tag: [database: string, schema: string, name: string], value: string): this {
     const key = JSON.stringify(parts)
@@ -55,6 +64,7 @@ export class SnowflakeModel {
   /** The endpoint's answer function. */
   readonly answer = (sql: string): SnowflakeReply | undefined => {
     try {
+      if (sql.startsWith('SHOW TAGS IN ')) return this.showTags(sql)
       return sql.startsWith('SELECT') ? this.select(sql) : this.apply(sql)
     } catch (error) {
       return { error: { code: (error as { code?: string }).code ?? '001003', message: (error as Error).message, sqlState: '42000' } }
@@ -166,6 +176,25 @@ export class SnowflakeModel {
       }
     }
     return { columns: tagColumns, rows }
+  }
+
+  /**
+   * `SHOW TAGS IN SCHEMA "D"."S"` or `IN DATABASE "D"`: Snowflake's lower-case columns, allowed
+   * values as the JSON array text it prints. A container that does not exist fails with 002003.
+   */
+  private showTags(sql: string): SnowflakeReply {
+    const p = new Parser(sql)
+    p.expect('SHOW TAGS IN ')
+    const keyword = p.keyword()
+    const scope = p.names()
+    p.end()
+    if ((keyword !== 'SCHEMA' && keyword !== 'DATABASE') || scope.length !== (keyword === 'SCHEMA' ? 2 : 1)) throw syntax(sql)
+    this.find(scope, keyword)
+    const rows = [...this.definitions]
+      .map(([key, allowed]) => ({ tag: JSON.parse(key) as string[], allowed }))
+      .filter(({ tag }) => scope.every((part, i) => tag[i] === part))
+      .map(({ tag, allowed }) => ({ created_on: '2026-01-01 00:00:00.000 -0800', name: tag[2] ?? '', database_name: tag[0] ?? '', schema_name: tag[1] ?? '', owner: 'SYSADMIN', comment: '', allowed_values: allowed === null ? null : JSON.stringify(allowed), owner_role_type: 'ROLE' }))
+    return { columns: ['created_on', 'name', 'database_name', 'schema_name', 'owner', 'comment', 'allowed_values', 'owner_role_type'], rows }
   }
 
   private find(name: string[], keyword: string): SnowflakeObject {

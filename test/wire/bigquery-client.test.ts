@@ -211,19 +211,19 @@ describe('BigQuery concurrency, throttling and errors', () => {
     expect(after.labels).toEqual({ env: 'prod', tier: 'gold', added: 'meanwhile' })
   })
 
-  it('412 every time: a coded API_CONFLICT after conflictRetries, nothing overwritten', async () => {
+  it('412 every time: a coded CONCURRENT_MODIFICATION after conflictRetries, nothing overwritten', async () => {
     await open({ conflictRetries: 1 })
     const unit = await columnUnit('orders', 'id', 'Mine')
     endpoint.fail({ status: 412, reason: 'conditionNotMet', method: 'PATCH', count: 5 })
     const [result] = await client.execute('bigquery', [unit])
     expect(result!.ok).toBe(false)
-    expect(!result!.ok && result!.error.code).toBe('API_CONFLICT')
+    expect(!result!.ok && result!.error.code).toBe('CONCURRENT_MODIFICATION')
     expect(endpoint.received.filter((r) => r.method === 'PATCH')).toHaveLength(2)
   })
 
   it.each([
-    [429, 'rateLimitExceeded', 'API_RATE_LIMITED'],
-    [403, 'rateLimitExceeded', 'API_RATE_LIMITED'],
+    [429, 'rateLimitExceeded', 'THROTTLED'],
+    [403, 'rateLimitExceeded', 'THROTTLED'],
     [503, 'backendError', 'CONNECTION_FAILED'],
   ])('HTTP %i %s is retried with backoff by the executor and lands', async (status, reason, code) => {
     endpoint.fail({ status, reason, method: 'PATCH' })
@@ -259,7 +259,7 @@ describe('BigQuery concurrency, throttling and errors', () => {
     endpoint.fail({ status: 429, reason: 'rateLimitExceeded', method: 'PATCH' })
     const units = [await columnUnit('orders', 'id', 'Id'), await columnUnit('orders', 'ordered_at', 'When')]
     const results = await client.execute('bigquery', units)
-    expect(results.map((r) => (r.ok ? 'ok' : `${r.error.code} ${r.error.retryable}`))).toEqual(['API_RATE_LIMITED true', 'API_RATE_LIMITED true'])
+    expect(results.map((r) => (r.ok ? 'ok' : `${r.error.code} ${r.error.retryable}`))).toEqual(['THROTTLED true', 'THROTTLED true'])
     expect(endpoint.received.filter((r) => r.method === 'PATCH')).toHaveLength(1)
   })
 
@@ -302,7 +302,7 @@ describe('BigQuery client: bounds and plans made elsewhere', () => {
     expect(endpoint.received.filter((r) => r.method === 'PATCH').map((r) => r.ifMatch)).toEqual([(planned[0] as { body: { etag: string } }).body.etag])
     // `other` was planned from the same read, which the first write made stale.
     const [result] = await client.execute('bigquery', [other])
-    expect(!result!.ok && [result!.error.code, result!.error.retryable]).toEqual(['API_CONFLICT', false])
+    expect(!result!.ok && [result!.error.code, result!.error.retryable]).toEqual(['CONCURRENT_MODIFICATION', false])
     expect((endpoint.table(project, dataset, 'orders').schema as { fields: Resource[] }).fields.map((f) => f.description)).toEqual(['Planned elsewhere', undefined, undefined, 'Where it goes', undefined])
   })
 })

@@ -158,6 +158,7 @@ describe('snowflake client against the wire endpoint', () => {
             { TABLE_SCHEMA: 'PUBLIC', TABLE_NAME: 'V_ORDERS', COLUMN_NAME: 'EMAIL', COMMENT: null },
           ],
         }
+      if (text === 'SHOW TAGS IN DATABASE "SALES"') return { rows: [{ name: 'TIER', database_name: 'SALES', schema_name: 'PUBLIC', allowed_values: '["gold","silver"]' }] }
       if (text.includes('"V_ORDERS"')) return { rows: [] }
       if (text.includes(`'database'))`))
         return { rows: [{ TAG_DATABASE: 'GOV', TAG_SCHEMA: 'TAGS', TAG_NAME: 'DOMAIN', TAG_VALUE: 'sales', LEVEL: 'SCHEMA', OBJECT_DATABASE: 'SALES', OBJECT_SCHEMA: null, OBJECT_NAME: 'PUBLIC', DOMAIN: 'SCHEMA', COLUMN_NAME: null }] }
@@ -180,13 +181,15 @@ describe('snowflake client against the wire endpoint', () => {
       { ...base, level: 'column', table: 'ORDERS', column: 'EMAIL' },
       { ...base, level: 'column', table: 'V_ORDERS', column: 'EMAIL' },
     ])
-    expect(snapshot.get('snow.SALES')).toEqual({ objectType: 'database', description: 'db \\ note', owner: 'SYSADMIN', tags: [] })
-    expect(snapshot.get('snow.SALES.PUBLIC')).toEqual({ objectType: 'schema', description: null, owner: 'SYSADMIN', tags: [{ key: 'DOMAIN', value: 'sales' }] })
-    expect(snapshot.get('snow.SALES.PUBLIC.ORDERS')).toEqual({ objectType: 'table', description: 'it\'s "orders"\nline 2', owner: 'LOADER', tags: [{ key: 'TIER', value: 'gold' }] })
+    // SHOW TAGS IN DATABASE: every object sees the tags of its own schema, with their allowed values.
+    const tagDefinitions = new Map([['TIER', [{ home: ['SALES', 'PUBLIC'], allowedValues: ['gold', 'silver'] }]]])
+    expect(snapshot.get('snow.SALES')).toEqual({ objectType: 'database', description: 'db \\ note', owner: 'SYSADMIN', tags: [], tagDefinitions })
+    expect(snapshot.get('snow.SALES.PUBLIC')).toEqual({ objectType: 'schema', description: null, owner: 'SYSADMIN', tags: [{ key: 'DOMAIN', value: 'sales' }], tagDefinitions })
+    expect(snapshot.get('snow.SALES.PUBLIC.ORDERS')).toEqual({ objectType: 'table', description: 'it\'s "orders"\nline 2', owner: 'LOADER', tags: [{ key: 'TIER', value: 'gold' }], tagDefinitions })
     expect(snapshot.get('snow.SALES.PUBLIC.MV')?.objectType).toBe('materialized_view')
-    expect(snapshot.get(assetFqn({ ...base, level: 'column', table: 'ORDERS', column: 'EMAIL' }))).toEqual({ objectType: 'column', description: '✉️ mail', definition: 'table', tags: [{ key: 'PII', value: 'email' }, { key: 'TIER', value: 'gold', inherited: true }] })
+    expect(snapshot.get(assetFqn({ ...base, level: 'column', table: 'ORDERS', column: 'EMAIL' }))).toEqual({ objectType: 'column', description: '✉️ mail', definition: 'table', tags: [{ key: 'PII', value: 'email' }, { key: 'TIER', value: 'gold', inherited: true }], tagDefinitions })
     // Its tags were read and there are none: an empty list, not "unknown".
-    expect(snapshot.get('snow.SALES.PUBLIC.V_ORDERS.EMAIL')).toEqual({ objectType: 'column', description: null, definition: 'view', tags: [] })
+    expect(snapshot.get('snow.SALES.PUBLIC.V_ORDERS.EMAIL')).toEqual({ objectType: 'column', description: null, definition: 'view', tags: [], tagDefinitions })
     // Not asked for, so its tags were not read.
     expect(snapshot.get('snow.SALES.PUBLIC.MV')?.tags).toBeUndefined()
     const selects = endpoint.executed().filter((text) => text.startsWith('SELECT'))
@@ -208,6 +211,8 @@ describe('snowflake client against the wire endpoint', () => {
     )
     expect(tagQueries[1]).toContain(`TAG_REFERENCES_ALL_COLUMNS('"SALES"."PUBLIC"."ORDERS"', 'table')`)
     expect(tagQueries[2]).toContain(`TAG_REFERENCES_ALL_COLUMNS('"SALES"."PUBLIC"."V_ORDERS"', 'table')`)
+    // Tag definitions: one SHOW for the whole database, never one per object or per tag.
+    expect(endpoint.executed().filter((text) => text.startsWith('SHOW'))).toEqual(['SHOW TAGS IN DATABASE "SALES"'])
   })
 
   test('with tagReadBack account_usage, one ACCOUNT_USAGE.TAG_REFERENCES query per database replaces the per-table ones', async () => {

@@ -242,7 +242,7 @@ export class BigQueryClient implements ConnectorClient {
     } catch (err) {
       const error = classifyBigQueryError(err, request)
       if (statusOf(err) !== 412) throw error
-      throw new RevmetaError('API_CONFLICT', `${error.message}; the table changed since this schema was planned, plan again`, { cause: err, retryable: false, details: error.details })
+      throw new RevmetaError('CONCURRENT_MODIFICATION', `${error.message}; the table changed since this schema was planned, plan again`, { cause: err, retryable: false, details: error.details })
     }
   }
 

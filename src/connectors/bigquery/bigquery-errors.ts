@@ -8,9 +8,9 @@ import { isNetworkErrno } from '../kit/network-errors.js'
 const throttled = new Set(['rateLimitExceeded', 'backendError', 'internalError'])
 
 function classify(status: number | undefined, reason: string | undefined, errno: string | undefined): Classified {
-  if (reason !== undefined && throttled.has(reason)) return reason === 'rateLimitExceeded' ? { code: 'API_RATE_LIMITED' } : { code: 'CONNECTION_FAILED' }
-  if (status === 429) return { code: 'API_RATE_LIMITED' }
-  if (status === 412) return { code: 'API_CONFLICT' }
+  if (reason !== undefined && throttled.has(reason)) return reason === 'rateLimitExceeded' ? { code: 'THROTTLED' } : { code: 'CONNECTION_FAILED' }
+  if (status === 429) return { code: 'THROTTLED' }
+  if (status === 412) return { code: 'CONCURRENT_MODIFICATION' }
   if (status === 404) return { code: 'OBJECT_NOT_FOUND' }
   // quotaExceeded is a daily or project quota: retrying within the run cannot help.
   if (status === 403) return reason === 'quotaExceeded' ? { code: 'API_REQUEST_FAILED' } : { code: 'PRIVILEGE' }

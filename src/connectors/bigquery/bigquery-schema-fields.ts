@@ -74,7 +74,7 @@ export function sparseChanges(fields: readonly SchemaField[], prefix: readonly s
  */
 export function descriptionChanges(wanted: readonly SchemaField[], base: readonly SchemaField[], table: string, prefix: readonly string[] = []): FieldDescription[] {
   if (wanted.length !== base.length || wanted.some((f, i) => f.name !== base[i]!.name)) {
-    throw new RevmetaError('API_CONFLICT', `the schema of ${table} sent differs from the one read in more than descriptions (${prefix.length > 0 ? `under ${prefix.join('.')}` : 'at the top level'}); plan again`, { details: { table } })
+    throw new RevmetaError('CONCURRENT_MODIFICATION', `the schema of ${table} sent differs from the one read in more than descriptions (${prefix.length > 0 ? `under ${prefix.join('.')}` : 'at the top level'}); plan again`, { details: { table } })
   }
   return wanted.flatMap((f, i) => {
     const b = base[i]!

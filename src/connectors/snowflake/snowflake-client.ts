@@ -2,7 +2,7 @@ import type { Connection, ConnectionOptions } from 'snowflake-sdk'
 import { RevmetaError } from '../../errors/revmeta-error.js'
 import type { AssetRef } from '../../model/asset.js'
 import { displayOf } from '../../model/statement.js'
-import type { ClientContext, ConnectorClient, ObjectState, PrivilegeNeed, PrivilegeReport, StateSnapshot, Statement, UnitResult } from '../connector.js'
+import type { ClientContext, ConnectorClient, ObjectState, PrivilegeNeed, PrivilegeReport, StateSnapshot, Statement, TagDefinition, UnitResult } from '../connector.js'
 import { KnownSecrets } from '../kit/known-secrets.js'
 import { readSecretFile } from '../kit/secret-file.js'
 import { checkUnit } from '../kit/sql-batch.js'
@@ -11,7 +11,17 @@ import type { SnowflakeConnection } from './snowflake-connection.js'
 import type { SnowflakeDialect } from './snowflake-dialect.js'
 import { classifySnowflakeError } from './snowflake-errors.js'
 import { snowflakeIdentitySql, snowflakeOwnersSql, snowflakePrivilegeFindings, snowflakeRoleGrantsSql } from './snowflake-privileges.js'
-import { groupSnowflakeTargets, snowflakeAccountTagQuery, snowflakeContainerTagQuery, snowflakeReadBackQueries, snowflakeSnapshot, snowflakeTagQueries, type Row } from './snowflake-read-back.js'
+import {
+  groupSnowflakeTargets,
+  snowflakeAccountTagQuery,
+  snowflakeContainerTagQuery,
+  snowflakeReadBackQueries,
+  snowflakeSnapshot,
+  snowflakeTagDefinitionQuery,
+  snowflakeTagDefinitions,
+  snowflakeTagQueries,
+  type Row,
+} from './snowflake-read-back.js'
 
 type SnowflakeSdk = typeof import('snowflake-sdk')
 
@@ -91,6 +101,9 @@ class SnowflakeClient implements ConnectorClient {
 
   async readBack(assets: readonly AssetRef[]): Promise<StateSnapshot> {
     const snapshot = new Map<string, ObjectState>()
+    const { tagSchema } = this.connection
+    // With a tag schema, one SHOW covers every asset; otherwise one per database, below.
+    const shared = tagSchema !== undefined ? await this.tagDefinitions(tagSchema, tagSchema.database) : undefined
     for (const [database, targets] of groupSnowflakeTargets(assets)) {
       const queries = snowflakeReadBackQueries(this.dialect, database, [...targets.schemas])
       const rows = async (sql: string | undefined): Promise<Row[]> => (sql === undefined ? [] : this.query(sql, database))
@@ -100,7 +113,9 @@ class SnowflakeClient implements ConnectorClient {
       const tables = await rows(queries.tables)
       const columns = await rows(queries.columns)
       const { tags, tagTables } = await this.readTags(database, [...targets.schemas], targets.tables, tables)
-      snowflakeSnapshot(snapshot, this.context.service, database, { databases, schemas, tables, columns, tags, ...(tagTables !== undefined ? { tagTables } : {}) })
+      const byName = shared ?? (await this.tagDefinitions({ database }, database))
+      const tagDefinitions = { byName, ownSchemas: shared === undefined }
+      snowflakeSnapshot(snapshot, this.context.service, database, { databases, schemas, tables, columns, tags, tagDefinitions, ...(tagTables !== undefined ? { tagTables } : {}) })
     }
     return snapshot
   }
@@ -155,6 +170,12 @@ class SnowflakeClient implements ConnectorClient {
     const tags = await this.query(snowflakeContainerTagQuery(this.dialect, database, schemas), database)
     for (const sql of snowflakeTagQueries(this.dialect, database, existing, this.connection.tagBatchSize)) tags.push(...(await this.query(sql, database)))
     return { tags, tagTables: new Set(existing.map(({ schema, table }) => JSON.stringify([schema, table]))) }
+  }
+
+  /** SHOW TAGS as definitions by name; a tag schema that does not exist (yet) holds none. */
+  private async tagDefinitions(scope: { database: string; schema?: string }, database: string): Promise<Map<string, TagDefinition[]>> {
+    const rows = await this.queryOrMissing(snowflakeTagDefinitionQuery(this.dialect, scope), database)
+    return snowflakeTagDefinitions(rows ?? [])
   }
 
   /** The database's own row, or undefined when Snowflake says the database does not exist. */

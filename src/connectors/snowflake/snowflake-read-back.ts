@@ -1,5 +1,5 @@
 import type { AssetRef } from '../../model/asset.js'
-import type { ObjectState, ObjectType } from '../connector.js'
+import type { ObjectState, ObjectType, TagDefinition, TagDefinitions } from '../connector.js'
 import { putState } from '../snapshot-state.js'
 import type { SnowflakeDialect } from './snowflake-dialect.js'
 
@@ -87,6 +87,48 @@ export function snowflakeAccountTagQuery(dialect: SnowflakeDialect, database: st
   return `SELECT TAG_DATABASE, TAG_SCHEMA, TAG_NAME, TAG_VALUE, DOMAIN AS LEVEL, OBJECT_DATABASE, OBJECT_SCHEMA, OBJECT_NAME, DOMAIN, COLUMN_NAME FROM SNOWFLAKE.ACCOUNT_USAGE.TAG_REFERENCES WHERE OBJECT_DATABASE = ${dialect.quoteLiteral(database)} AND OBJECT_DELETED IS NULL`
 }
 
+/**
+ * The tags that may be set, with their allowed values: SHOW TAGS in the configured tag schema, or
+ * in the database itself when tags live in the assets' own schemas (one query covers them all,
+ * and finds the schema of a database's tags). SHOW is current, unlike ACCOUNT_USAGE.TAGS (which
+ * lags up to two hours), and unlike SYSTEM$GET_TAG_ALLOWED_VALUES it is one call for many tags
+ * and does not fail on a tag that does not exist yet.
+ */
+export function snowflakeTagDefinitionQuery(dialect: SnowflakeDialect, scope: { readonly database: string; readonly schema?: string }): string {
+  const database = dialect.quoteIdentifier(scope.database)
+  return scope.schema === undefined ? `SHOW TAGS IN DATABASE ${database}` : `SHOW TAGS IN SCHEMA ${database}.${dialect.quoteIdentifier(scope.schema)}`
+}
+
+/**
+ * SHOW TAGS rows by tag name. `allowed_values` is a JSON array text (`["a","b"]`) or NULL for a
+ * tag that takes any value; a text that does not parse as a list of strings is taken as no
+ * restriction, so Snowflake itself remains the judge.
+ */
+export function snowflakeTagDefinitions(rows: readonly Row[]): Map<string, TagDefinition[]> {
+  const byName = new Map<string, TagDefinition[]>()
+  for (const row of rows) {
+    const name = text(row.name)
+    const database = text(row.database_name)
+    const schema = text(row.schema_name)
+    if (name === null || database === null || schema === null) continue
+    const allowedValues = parseAllowedValues(row.allowed_values)
+    const list = byName.get(name) ?? []
+    list.push(Object.freeze({ home: Object.freeze([database, schema]), ...(allowedValues !== undefined ? { allowedValues } : {}) }))
+    byName.set(name, list)
+  }
+  return byName
+}
+
+function parseAllowedValues(value: unknown): readonly string[] | undefined {
+  if (value === null || value === undefined || value === '') return undefined
+  try {
+    const list: unknown = JSON.parse(String(value))
+    return Array.isArray(list) && list.every((item) => typeof item === 'string') ? Object.freeze(list as string[]) : undefined
+  } catch {
+    return undefined
+  }
+}
+
 export type Row = Readonly<Record<string, unknown>>
 
 /** Maps INFORMATION_SCHEMA.TABLES.TABLE_TYPE onto the shared object types. */
@@ -116,6 +158,8 @@ export interface SnowflakeReadBackRows {
    * and the schemas' tags are always read.
    */
   readonly tagTables?: ReadonlySet<string>
+  /** SHOW TAGS as parsed; with `ownSchemas`, each object below the database sees its own schema's only. */
+  readonly tagDefinitions?: { readonly byName: TagDefinitions; readonly ownSchemas: boolean }
 }
 
 type Tag = { key: string; value: string; inherited?: true }
@@ -144,14 +188,15 @@ export function snowflakeSnapshot(into: Map<string, ObjectState>, service: strin
     const list = tags.get(JSON.stringify(key))
     return list !== undefined ? { tags: list } : read ? { tags: [] } : {}
   }
+  const definitions = tagDefinitionsOf(rows.tagDefinitions)
   const tablesRead = (schema: string, table: string): boolean => rows.tagTables === undefined || rows.tagTables.has(JSON.stringify([schema, table]))
   for (const row of rows.databases) {
     if (text(row.DATABASE_NAME) !== database) continue
-    putState(into, { level: 'database', service, database }, { objectType: 'database', description: text(row.COMMENT), owner: text(row.DATABASE_OWNER), ...tagsOf(true) })
+    putState(into, { level: 'database', service, database }, { objectType: 'database', description: text(row.COMMENT), owner: text(row.DATABASE_OWNER), ...tagsOf(true), ...definitions(undefined) })
   }
   for (const row of rows.schemas) {
     const schema = text(row.SCHEMA_NAME) ?? ''
-    putState(into, { level: 'schema', service, database, schema }, { objectType: 'schema', description: text(row.COMMENT), owner: text(row.SCHEMA_OWNER), ...tagsOf(true, schema) })
+    putState(into, { level: 'schema', service, database, schema }, { objectType: 'schema', description: text(row.COMMENT), owner: text(row.SCHEMA_OWNER), ...tagsOf(true, schema), ...definitions(schema) })
   }
   const relationType = new Map<string, ObjectType>()
   for (const row of rows.tables) {
@@ -159,14 +204,32 @@ export function snowflakeSnapshot(into: Map<string, ObjectState>, service: strin
     const table = text(row.TABLE_NAME) ?? ''
     const objectType = snowflakeObjectType(row.TABLE_TYPE)
     relationType.set(JSON.stringify([schema, table]), objectType)
-    putState(into, { level: 'table', service, database, schema, table }, { objectType, description: text(row.COMMENT), owner: text(row.TABLE_OWNER), ...tagsOf(tablesRead(schema, table), schema, table) })
+    putState(into, { level: 'table', service, database, schema, table }, { objectType, description: text(row.COMMENT), owner: text(row.TABLE_OWNER), ...tagsOf(tablesRead(schema, table), schema, table), ...definitions(schema) })
   }
   for (const row of rows.columns) {
     const schema = text(row.TABLE_SCHEMA) ?? ''
     const table = text(row.TABLE_NAME) ?? ''
     const column = text(row.COLUMN_NAME) ?? ''
     const relation = relationType.get(JSON.stringify([schema, table])) ?? 'table'
-    putState(into, { level: 'column', service, database, schema, table, column }, { objectType: 'column', description: text(row.COMMENT), definition: relation, ...tagsOf(tablesRead(schema, table), schema, table, column) })
+    putState(into, { level: 'column', service, database, schema, table, column }, { objectType: 'column', description: text(row.COMMENT), definition: relation, ...tagsOf(tablesRead(schema, table), schema, table, column), ...definitions(schema) })
+  }
+}
+
+/**
+ * The definitions each object sees: all of them for the database (its tags may live in any of its
+ * schemas) or with a tag schema; otherwise its own schema's. One frozen map per schema, shared.
+ */
+function tagDefinitionsOf(read: SnowflakeReadBackRows['tagDefinitions']): (schema: string | undefined) => { tagDefinitions?: TagDefinitions } {
+  if (read === undefined) return () => ({})
+  const perSchema = new Map<string, TagDefinitions>()
+  return (schema) => {
+    if (schema === undefined || !read.ownSchemas) return { tagDefinitions: read.byName }
+    let own = perSchema.get(schema)
+    if (own === undefined) {
+      const entries = [...read.byName].map(([name, list]) => [name, list.filter((tag) => tag.home[1] === schema)] as const).filter(([, list]) => list.length > 0)
+      perSchema.set(schema, (own = new Map(entries)))
+    }
+    return { tagDefinitions: own }
   }
 }
 

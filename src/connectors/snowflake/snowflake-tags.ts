@@ -1,5 +1,5 @@
 import { RevmetaError } from '../../errors/revmeta-error.js'
-import type { ObjectTarget, SqlStatement } from '../connector.js'
+import type { ObjectTarget, SqlStatement, TagDefinition } from '../connector.js'
 import { lastValuePerKey } from '../kit/last-value-per-key.js'
 
 /**
@@ -37,19 +37,20 @@ export interface SnowflakeTagOptions {
   readonly tagSchema?: { readonly database: string; readonly schema: string }
   /** Sends CREATE TAG IF NOT EXISTS for every tag set, first. */
   readonly createTags?: boolean
-  /** Values each tag accepts (its ALLOWED_VALUES as read back); a tag not listed takes any value. */
-  readonly allowedValues?: Readonly<Record<string, readonly string[]>>
 }
+
+type TagHome = { readonly database: string; readonly schema: string }
 
 /**
  * Native tag statements for one asset: SET TAG for the tags to add, UNSET TAG for those to
  * remove, each tag fully qualified (an unqualified name would resolve in whatever database the
  * session is in). A tag both removed and added is only set: setting replaces the value.
- * Throws VALUE_TOO_LONG or VALUE_INVALID before anything is rendered, so nothing half-applies.
+ * Throws VALUE_TOO_LONG, TAG_VALUE_NOT_ALLOWED or TAG_SCHEMA_UNKNOWN before anything is
+ * rendered, so nothing half-applies.
  */
 export function renderSnowflakeTags(dialect: SnowflakeTagWriter, target: ObjectTarget, change: SnowflakeTagChange, options: SnowflakeTagOptions = {}): SqlStatement[] {
   const add = lastValuePerKey(change.add)
-  for (const tag of add) checkValue(tag, options)
+  for (const tag of add) checkValue(tag, target, snowflakeTagHome(target, tag.key, options))
   const added = new Set(add.map((tag) => tag.key))
   const remove = [...new Set(change.remove.map((tag) => (typeof tag === 'string' ? tag : tag.key)))].filter((key) => !added.has(key))
   const qualified = (key: string): string => snowflakeTagName(dialect, target, key, options)
@@ -64,15 +65,32 @@ export function renderSnowflakeTags(dialect: SnowflakeTagWriter, target: ObjectT
   return statements
 }
 
-/** `"DB"."SCHEMA"."TAG"`: in the configured tag schema, or the asset's own. */
+/** `"DB"."SCHEMA"."TAG"`: in the configured tag schema, the asset's own, or (a database) the one holding the tag. */
 export function snowflakeTagName(dialect: SnowflakeTagWriter, target: ObjectTarget, key: string, options: SnowflakeTagOptions = {}): string {
-  const home = options.tagSchema ?? (target.asset.schema !== undefined ? { database: target.asset.database, schema: target.asset.schema } : undefined)
-  if (home === undefined) {
-    throw new RevmetaError('CONFIG_INVALID', 'A tag on a database needs tagSchema (database.schema where the tags live): a database has no schema of its own', {
-      details: { engine: dialect.name, level: target.asset.level, tag: key },
-    })
-  }
+  const home = snowflakeTagHome(target, key, options)
   return [home.database, home.schema, key].map((part) => dialect.quoteIdentifier(part)).join('.')
+}
+
+/**
+ * Where tag `key` lives for this object. A database has no schema of its own: without tagSchema
+ * its tag is the one of that name the database holds in exactly one schema, as read back (SHOW
+ * TAGS IN DATABASE); none, several, or nothing read back (offline) is TAG_SCHEMA_UNKNOWN.
+ */
+export function snowflakeTagHome(target: ObjectTarget, key: string, options: SnowflakeTagOptions = {}): TagHome {
+  if (options.tagSchema !== undefined) return options.tagSchema
+  const { asset } = target
+  if (asset.schema !== undefined) return { database: asset.database, schema: asset.schema }
+  const found = (target.tagDefinitions?.get(key) ?? []).filter((tag) => tag.home.length === 2 && tag.home[0] === asset.database)
+  if (found.length === 1) return { database: asset.database, schema: found[0]?.home[1] ?? '' }
+  const why =
+    target.tagDefinitions === undefined
+      ? 'tags were not read back (an offline plan), so the schema holding it is not known'
+      : found.length === 0
+        ? `database ${JSON.stringify(asset.database)} holds no tag of that name`
+        : `database ${JSON.stringify(asset.database)} holds tags of that name in schemas ${found.map((tag) => JSON.stringify(tag.home[1])).join(', ')}`
+  throw new RevmetaError('TAG_SCHEMA_UNKNOWN', `Tag ${JSON.stringify(key)} on database ${JSON.stringify(asset.database)}: a database has no schema of its own and tagSchema is not set; ${why}`, {
+    details: { engine: 'snowflake', level: asset.level, tag: key },
+  })
 }
 
 /** `ALTER DATABASE "D"`, `ALTER TABLE "D"."S"."T"`, or `ALTER TABLE "D"."S"."T" MODIFY COLUMN "C"`. */
@@ -83,17 +101,24 @@ function alterHead(dialect: SnowflakeTagWriter, target: ObjectTarget): string {
   return `${head} MODIFY COLUMN ${dialect.quoteIdentifier(target.asset.column ?? '')}`
 }
 
-function checkValue(tag: SnowflakeTag, options: SnowflakeTagOptions): void {
+function checkValue(tag: SnowflakeTag, target: ObjectTarget, home: TagHome): void {
   const length = [...tag.value].length
   if (length > maxSnowflakeTagValueLength) {
     throw new RevmetaError('VALUE_TOO_LONG', `The value of tag ${JSON.stringify(tag.key)} is ${length} characters long; snowflake allows at most ${maxSnowflakeTagValueLength}`, {
       details: { engine: 'snowflake', tag: tag.key, characters: length, maxCharacters: maxSnowflakeTagValueLength },
     })
   }
-  const allowed = options.allowedValues?.[tag.key]
+  const allowed = definitionAt(target, tag.key, home)?.allowedValues
+  // Snowflake compares values exactly (case and spaces count), so the check does too.
   if (allowed !== undefined && !allowed.includes(tag.value)) {
-    throw new RevmetaError('VALUE_INVALID', `Tag ${JSON.stringify(tag.key)} does not allow the value ${JSON.stringify(tag.value)} (allowed: ${allowed.map((value) => JSON.stringify(value)).join(', ')})`, {
-      details: { engine: 'snowflake', tag: tag.key },
+    const shown = allowed.slice(0, 20).map((value) => JSON.stringify(value)).join(', ') + (allowed.length > 20 ? `, … (${allowed.length} in all)` : '')
+    throw new RevmetaError('TAG_VALUE_NOT_ALLOWED', `Tag ${[home.database, home.schema, tag.key].join('.')} does not allow the value ${JSON.stringify(tag.value)} (allowed: ${shown})`, {
+      details: { engine: 'snowflake', tag: tag.key, tagDatabase: home.database, tagSchema: home.schema, allowedValues: allowed.length },
     })
   }
+}
+
+/** The read-back definition of the tag that will be set, if it exists (a tag yet to be created has none). */
+function definitionAt(target: ObjectTarget, key: string, home: TagHome): TagDefinition | undefined {
+  return target.tagDefinitions?.get(key)?.find((tag) => tag.home[0] === home.database && tag.home[1] === home.schema)
 }

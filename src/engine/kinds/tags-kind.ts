@@ -1,4 +1,4 @@
-import { capabilitiesOf, type LengthLimit, type NativeTag, type ObjectState, type TagRenderer } from '../../connectors/connector.js'
+import { capabilitiesOf, type LengthLimit, type NativeTag, type ObjectState, type TagDefinitions, type TagRenderer } from '../../connectors/connector.js'
 import { measureLength } from '../../descriptions/fit-length.js'
 import { RevmetaError } from '../../errors/revmeta-error.js'
 import { assetFqn } from '../../model/fqn.js'
@@ -60,7 +60,7 @@ export function describeTags({ op, dialect, channel, state }: KindContext<TagsOp
   }
   const value = add.map(show).join(', ') || null
   if (add.length === 0 && remove.length === 0) return { value, warnings, render: () => [], skip: 'every tag was dropped by the channel\'s tag mapping' }
-  if (!templated) return nativeTags(op, dialect.tags!, add, remove, value, warnings, caps.maxTagValueLength)
+  if (!templated) return nativeTags(op, dialect.tags!, add, remove, value, warnings, caps.maxTagValueLength, state?.tagDefinitions)
   if (!added && add.length > 0) warnings.push(`no tags template: added tags ${add.map(show).join(', ')} not written`)
   if (!removed && remove.length > 0) warnings.push(`no tagsRemoved template: removed tags ${remove.map(show).join(', ')} not written`)
   const run = (template: CompiledTemplate | undefined, tags: EngineTag[]) => {
@@ -77,7 +77,16 @@ export function describeTags({ op, dialect, channel, state }: KindContext<TagsOp
  * The dialect renders the tags itself. In place when every added tag is on the object as read
  * back and no removed one is; the report's `current` then lists the tags read back.
  */
-function nativeTags(op: TagsOperation, renderer: TagRenderer, add: EngineTag[], remove: EngineTag[], value: string | null, warnings: string[], limit: LengthLimit | undefined): Desired {
+function nativeTags(
+  op: TagsOperation,
+  renderer: TagRenderer,
+  add: EngineTag[],
+  remove: EngineTag[],
+  value: string | null,
+  warnings: string[],
+  limit: LengthLimit | undefined,
+  tagDefinitions: TagDefinitions | undefined,
+): Desired {
   const tooLong = limit === undefined ? undefined : add.find((t) => measureLength(t.value, limit.unit) > limit.max)
   if (tooLong !== undefined && limit !== undefined) {
     throw new RevmetaError('VALUE_INVALID', `Tag ${tooLong.tagFQN} on ${assetFqn(op.asset)}: its value is longer than the ${limit.max} ${limit.unit} the engine keeps`, {
@@ -91,6 +100,6 @@ function nativeTags(op: TagsOperation, renderer: TagRenderer, add: EngineTag[], 
     const done = add.every((t) => has(own, t)) && !remove.some((t) => has(own, t))
     return done ? value : own.map(show).join(', ') || null
   }
-  return { value, warnings, read, render: (objectType, definition) => renderer.render({ asset: op.asset, objectType, definition }, { add, remove }) }
+  return { value, warnings, read, render: (objectType, definition) => renderer.render({ asset: op.asset, objectType, definition, ...(tagDefinitions !== undefined ? { tagDefinitions } : {}) }, { add, remove }) }
 }
 
