@@ -31,6 +31,8 @@ let browser: Browser
 let page: Page
 let adminToken: string
 const seen: { url: string; body: string }[] = []
+/** What Chromium reports refusing under a Content-Security-Policy: the sign-in page must need nothing its CSP forbids. */
+const cspRefusals: string[] = []
 
 const shot = (name: string) => page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true })
 const nav = (title: string) => page.getByRole('navigation').getByRole('link', { name: title, exact: true }).click()
@@ -87,6 +89,9 @@ channels:
   base = await started.address
   browser = await chromium.launch({ executablePath: chromiumPath, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] })
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
+  page.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) cspRefusals.push(message.text())
+  })
   page.on('response', (response) => {
     void response.text().then(
       (body) => seen.push({ url: response.url(), body: body + JSON.stringify(response.headers()) }),
@@ -103,8 +108,14 @@ afterAll(async () => {
 })
 
 describe('the revmeta app in a browser', () => {
-  it('signs in with an API token and shows the services', async () => {
-    await page.goto(`${base}/`)
+  it('without a session, / is the 401 sign-in page; a wrong token is refused there, the right one loads the app and shows the services', async () => {
+    const first = await page.goto(`${base}/`)
+    expect(first?.status()).toBe(401)
+    expect(await page.locator('#root').count()).toBe(0)
+    await page.getByLabel('API token').fill(`rvm_${'W'.repeat(43)}`)
+    await page.getByRole('button', { name: 'Sign in' }).click()
+    await page.getByText('Sign-in refused: the token is unknown or revoked.').waitFor()
+    await shot('sign-in-refused')
     await page.getByLabel('API token').fill(adminToken)
     await page.getByRole('button', { name: 'Sign in' }).click()
     await page.getByRole('cell', { name: 'postgres', exact: true }).waitFor()
@@ -217,7 +228,8 @@ describe('the revmeta app in a browser', () => {
     await context.close()
   })
 
-  it('never showed a secret in any response, and the server reached nothing off the machine', async () => {
+  it('never showed a secret in any response, the sign-in page broke no CSP rule, and the server reached nothing off the machine', async () => {
+    expect(cspRefusals).toEqual([])
     expect(seen.length).toBeGreaterThan(20)
     for (const { url, body } of seen) {
       for (const secret of [adminToken, webhookSecret, dbPassword]) expect(body.includes(secret), `${secret.slice(0, 6)}… in ${url}`).toBe(false)
