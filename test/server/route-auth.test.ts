@@ -206,6 +206,18 @@ describe('every route needs the right token', () => {
     }
   })
 
+  it('answers 401 to odd methods and look-alike paths without a credential, whatever they would match', async () => {
+    const odd: InjectOptions[] = [
+      ...['OPTIONS', 'TRACE', 'SEARCH', 'PROPFIND', 'DELETE'].map((method) => ({ method: method as InjectOptions['method'], url: '/' })),
+      ...['/healthz/', '//healthz', '/HEALTHZ', '/index.html/', '/assets/', '/assets/../index.html', '/%2e%2e/etc/passwd', '/sign-in/', '/sign-in', '/api/v1/revmeta/session/', '/*'].map((url) => ({ method: 'GET' as const, url })),
+    ]
+    for (const request of odd) {
+      const response = await app.inject(request)
+      expect(response.statusCode, `${request.method} ${request.url}`).toBe(401)
+      expect(response.headers['set-cookie']).toBeUndefined()
+    }
+  })
+
   it('needs a token for a URL that matches no route, then answers 404', async () => {
     expect((await app.inject({ method: 'GET', url: '/api/v1/nothing-here' })).statusCode).toBe(401)
     expect((await app.inject({ method: 'GET', url: '/api/v1/nothing-here', headers: bearer(tokens.viewer) })).statusCode).toBe(404)
