@@ -125,6 +125,13 @@ describe('the revmeta app in a browser', () => {
     await shot('services')
   })
 
+  it('a refused sign-in link shows the sign-in page, which takes a signed-in person on to the app', async () => {
+    const refused = await page.goto(`${base}/sign-in/rvl_${'U'.repeat(43)}`)
+    expect(refused?.status()).toBe(401)
+    await page.waitForURL(`${base}/`)
+    await page.getByText('steward (admin)').waitFor()
+  })
+
   it('creates a channel for the service in Set up and submits it', async () => {
     await nav('Set up')
     await page.getByRole('button', { name: 'New channel' }).click()

@@ -8,7 +8,8 @@ import type { FastifyReply } from 'fastify'
  *
  * The script first asks whether a session exists: a SameSite=Strict cookie is not sent on a
  * navigation from another site (a link in a chat), but is on this page's own request, so a signed-in
- * person arriving that way is taken on to the app. Sign-in posts JSON only: a cross-site form cannot
+ * person arriving that way is taken on to the app. It goes on to the app's page, never back to a
+ * sign-in link's URL, which would refuse again (and loop). Sign-in posts JSON only: a cross-site form cannot
  * send it without a CORS preflight this server never grants, so nobody can sign a browser in to
  * their own session (login CSRF).
  */
@@ -20,7 +21,8 @@ input{width:100%;box-sizing:border-box;padding:.5rem;font:inherit}button{margin-
 
 const script = `(function () {
   var form = document.getElementById('sign-in'), notice = document.getElementById('notice')
-  var go = function () { location.replace(location.pathname + location.search + location.hash) }
+  var page = location.pathname === '/' || location.pathname === '/index.html'
+  var go = function () { location.replace(page ? location.href : '/') }
   fetch('/api/v1/revmeta/session', { credentials: 'same-origin' }).then(function (r) { if (r.ok) go() }, function () {})
   form.addEventListener('submit', function (e) {
     e.preventDefault()
