@@ -52,7 +52,9 @@ export async function sessionRoutes(app: FastifyInstance, context: ServerContext
       const refused = clientError(error)
       if (refused?.code === 'SIGN_IN_LIMITED') return sendCoded(reply, refused)
       if (refused === undefined) throw error
-      return sendCoded(reply, new RevmetaError('AUTH_REQUIRED', `Sign-in refused: ${refused.message}`))
+      if (refused.code === 'AUTH_REQUIRED') return sendCoded(reply, refused)
+      // One message for every malformed attempt, never a parser's or validator's: those may quote the body, which is a token.
+      return sendCoded(reply, new RevmetaError('AUTH_REQUIRED', 'Sign-in refused: send {"token": "<API token>"} as application/json.'))
     })
 
     signIn.post('/api/v1/revmeta/session', { config: limit }, async (request, reply) => {
