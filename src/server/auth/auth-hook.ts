@@ -15,6 +15,8 @@ export const catalogTokenPrincipal: Principal = { name: 'catalog-token', role: '
 const anonymous: Principal = { name: 'anonymous', role: 'admin', via: 'none' }
 
 const required = (why: string) => new RevmetaError('AUTH_REQUIRED', why)
+/** The 401 of a request that carries no credential at all. */
+export const tokenRequired = () => required('This route needs an API token: Authorization: Bearer <token> (revmeta token create).')
 
 /**
  * The bearer token of a request: undefined without an Authorization header; a 401 with one that
@@ -88,7 +90,7 @@ export function installAuth(app: FastifyInstance, context: ServerContext, tokens
       return refuse(reply, new RevmetaError('WEBHOOK_SIGNATURE', `Webhook refused: ${why}.`), access)
     }
     if (principal === undefined) {
-      if (!none) return refuse(reply, required('This route needs an API token: Authorization: Bearer <token> (revmeta token create).'), access)
+      if (!none) return refuse(reply, tokenRequired(), access)
       principal = anonymous
     }
     const needed = roleFor(access)
