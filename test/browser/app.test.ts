@@ -125,6 +125,15 @@ describe('the revmeta app in a browser', () => {
     await shot('services')
   })
 
+  it('the served app, its assets and /healthz answer 401 to a request without a credential (serve over TCP)', async () => {
+    const app = await fetch(`${base}/`, { headers: { authorization: `Bearer ${adminToken}` } })
+    expect(app.status).toBe(200)
+    const assets = [...(await app.text()).matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)].map((m) => m[1]!)
+    expect(assets.length).toBeGreaterThan(0)
+    for (const url of ['/healthz', '/index.html', ...assets]) expect((await fetch(`${base}${url}`)).status, url).toBe(401)
+    expect((await fetch(`${base}/healthz`, { headers: { authorization: `Bearer ${adminToken}` } })).status).toBe(200)
+  })
+
   it('a refused sign-in link shows the sign-in page, which takes a signed-in person on to the app', async () => {
     const refused = await page.goto(`${base}/sign-in/rvl_${'U'.repeat(43)}`)
     expect(refused?.status()).toBe(401)
