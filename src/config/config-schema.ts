@@ -125,7 +125,7 @@ export const configSchema = z.strictObject({
       port: z.number().int().min(0).max(65_535).default(8787),
       /** The URL OpenMetadata (or the built-in catalog) posts webhooks to; default from host and port. */
       publicUrl: z.string().url().optional(),
-      /** token: every route but /healthz and the signed webhook needs an API token; none: only on a loopback host. */
+      /** token: every route but the signed webhook needs an API token or a session made from one; none: only on a loopback host. */
       auth: z.enum(['token', 'none']).default('token'),
       /** Largest JSON body of the API routes (bytes). */
       bodyLimit: positiveInt.max(64 * 2 ** 20).default(2 * 2 ** 20),

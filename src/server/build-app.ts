@@ -1,11 +1,12 @@
-import Fastify, { type FastifyInstance, type FastifyReply, type RouteOptions } from 'fastify'
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type RouteOptions } from 'fastify'
 import { errorReport } from '../model/report.js'
 import { RevmetaError } from '../errors/revmeta-error.js'
 import { TokenStore } from '../store/token-store.js'
 import { loadCatalogBackend } from '../catalogs/registry.js'
-import { installAuth } from './auth/auth-hook.js'
+import { installAuth, type CredentialCheck } from './auth/auth-hook.js'
+import { frameworkRefusal } from './auth/framework-refusal.js'
 import type { RoutePlugin as HttpRoutePlugin } from '../http/route-plugin.js'
-import { badUrl, clientError, internalErrorLine, sendCoded } from '../http/http-errors.js'
+import { clientError, internalErrorLine, sendCoded } from '../http/http-errors.js'
 import type { ServerContext } from './server-context.js'
 import { serverOptions } from './server-options.js'
 import { operationRoutes } from './routes/operations.js'
@@ -38,17 +39,18 @@ export async function buildApp(given: ServerContext, extra: readonly RoutePlugin
     webhookSecret: given.webhookSecret ?? config.catalog.webhookSecret ?? catalog.defaultWebhookSecret(),
   }
   const log = context.log!
+  // Set once the auth hook is installed; the router's refusals need it (framework-refusal.ts).
+  let admits: CredentialCheck | undefined
   const app = Fastify({
     ...serverOptions(config),
-    frameworkErrors: (error, _request, reply) =>
-      error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? (reply as FastifyReply).code(414).send({ error: errorReport(new RevmetaError('REQUEST_INVALID', 'A path parameter is too long.')) }) : sendCoded(reply as FastifyReply, badUrl()),
+    frameworkErrors: (error, request, reply) => void frameworkRefusal(error, request as FastifyRequest, reply as FastifyReply, admits),
   })
   // Tests list every route this way, so a route added later cannot escape the access test.
   if (options.onRoute) app.addHook('onRoute', options.onRoute)
   if (options.requestLog) installRequestLog(app, options.requestLog)
   // Before the auth hook: it reads the web app's session cookie.
   await app.register(fastifyCookie)
-  installAuth(app, context, TokenStore.of(context.store), catalog.apiTokenOf(config))
+  admits = installAuth(app, context, TokenStore.of(context.store), catalog.apiTokenOf(config))
   app.setErrorHandler((error: Error, request, reply) => {
     const refused = clientError(error)
     if (refused !== undefined) return sendCoded(reply, refused)

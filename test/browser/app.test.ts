@@ -31,6 +31,8 @@ let browser: Browser
 let page: Page
 let adminToken: string
 const seen: { url: string; body: string }[] = []
+/** What Chromium reports refusing under a Content-Security-Policy: the sign-in page must need nothing its CSP forbids. */
+const cspRefusals: string[] = []
 
 const shot = (name: string) => page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true })
 const nav = (title: string) => page.getByRole('navigation').getByRole('link', { name: title, exact: true }).click()
@@ -87,6 +89,9 @@ channels:
   base = await started.address
   browser = await chromium.launch({ executablePath: chromiumPath, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] })
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
+  page.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) cspRefusals.push(message.text())
+  })
   page.on('response', (response) => {
     void response.text().then(
       (body) => seen.push({ url: response.url(), body: body + JSON.stringify(response.headers()) }),
@@ -103,8 +108,14 @@ afterAll(async () => {
 })
 
 describe('the revmeta app in a browser', () => {
-  it('signs in with an API token and shows the services', async () => {
-    await page.goto(`${base}/`)
+  it('without a session, / is the 401 sign-in page; a wrong token is refused there, the right one loads the app and shows the services', async () => {
+    const first = await page.goto(`${base}/`)
+    expect(first?.status()).toBe(401)
+    expect(await page.locator('#root').count()).toBe(0)
+    await page.getByLabel('API token').fill(`rvm_${'W'.repeat(43)}`)
+    await page.getByRole('button', { name: 'Sign in' }).click()
+    await page.getByText('Sign-in refused: the token is unknown or revoked.').waitFor()
+    await shot('sign-in-refused')
     await page.getByLabel('API token').fill(adminToken)
     await page.getByRole('button', { name: 'Sign in' }).click()
     await page.getByRole('cell', { name: 'postgres', exact: true }).waitFor()
@@ -112,6 +123,22 @@ describe('the revmeta app in a browser', () => {
     await page.getByRole('button', { name: 'Check' }).click()
     await page.getByText('connected').waitFor()
     await shot('services')
+  })
+
+  it('the served app, its assets and /healthz answer 401 to a request without a credential (serve over TCP)', async () => {
+    const app = await fetch(`${base}/`, { headers: { authorization: `Bearer ${adminToken}` } })
+    expect(app.status).toBe(200)
+    const assets = [...(await app.text()).matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)].map((m) => m[1]!)
+    expect(assets.length).toBeGreaterThan(0)
+    for (const url of ['/healthz', '/index.html', ...assets]) expect((await fetch(`${base}${url}`)).status, url).toBe(401)
+    expect((await fetch(`${base}/healthz`, { headers: { authorization: `Bearer ${adminToken}` } })).status).toBe(200)
+  })
+
+  it('a refused sign-in link shows the sign-in page, which takes a signed-in person on to the app', async () => {
+    const refused = await page.goto(`${base}/sign-in/rvl_${'U'.repeat(43)}`)
+    expect(refused?.status()).toBe(401)
+    await page.waitForURL(`${base}/`)
+    await page.getByText('steward (admin)').waitFor()
   })
 
   it('creates a channel for the service in Set up and submits it', async () => {
@@ -217,7 +244,8 @@ describe('the revmeta app in a browser', () => {
     await context.close()
   })
 
-  it('never showed a secret in any response, and the server reached nothing off the machine', async () => {
+  it('never showed a secret in any response, the sign-in page broke no CSP rule, and the server reached nothing off the machine', async () => {
+    expect(cspRefusals).toEqual([])
     expect(seen.length).toBeGreaterThan(20)
     for (const { url, body } of seen) {
       for (const secret of [adminToken, webhookSecret, dbPassword]) expect(body.includes(secret), `${secret.slice(0, 6)}… in ${url}`).toBe(false)

@@ -198,10 +198,11 @@ describe('sign-in and sessions', () => {
     expect(limited.json().error.code).toBe('SIGN_IN_LIMITED')
   })
 
-  it('refuses a malformed sign-in body with a coded 400', async () => {
+  it('refuses a malformed sign-in body with 401 AUTH_REQUIRED, saying what is wrong', async () => {
     const response = await call({ method: 'POST', url: '/api/v1/revmeta/session', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ token: 42, extra: true }) })
-    expect(response.statusCode).toBe(400)
-    expect(response.json().error.code).toBe('REQUEST_INVALID')
+    expect(response.statusCode).toBe(401)
+    expect(response.json().error.code).toBe('AUTH_REQUIRED')
+    expect(response.json().error.message).toMatch(/^Sign-in refused: .*token/)
   })
 })
 

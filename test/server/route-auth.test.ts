@@ -2,18 +2,21 @@ import type { FastifyInstance, InjectOptions, RouteOptions } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { catalogRoutes } from '../../src/catalog/catalog-routes.js'
 import { resolveConfig } from '../../src/config/load-config.js'
-import { accessFor, routeAccess } from '../../src/server/auth/route-access.js'
+import { accessFor, roleFor, routeAccess, type RouteAccess } from '../../src/server/auth/route-access.js'
 import { buildApp } from '../../src/server/build-app.js'
 import { ServerMetrics } from '../../src/server/metrics.js'
 import type { SqlStateStore } from '../../src/store/sql-state-store.js'
 import { apiRoles, hashToken, TokenStore, type ApiRole } from '../../src/store/token-store.js'
+import { SessionStore } from '../../src/store/session-store.js'
 import { pgliteTarget } from '../store/store-support.js'
 import { bearer, roleTokens, type RoleTokens } from '../support/api-tokens.js'
+import { storeSnapshot } from '../support/store-snapshot.js'
 
 /**
  * Every route the app registers (collected by an onRoute hook, so a route added later is in this
  * test by itself) is refused without a token, with a wrong or revoked one and with one of a lower
- * role, and let in with the role it needs.
+ * role, and let in with the role it needs. Only the signed webhook and sign-in take a request
+ * without a token, and they too answer 401 unless it carries a valid signature, token or link.
  */
 const target = pgliteTarget()
 let app: FastifyInstance
@@ -24,8 +27,8 @@ const routes: { method: string; url: string }[] = []
 const unlistedRoute = '/api/v1/revmeta/added-later'
 
 /** What the routes must need, whatever the table says: the writes that reach databases or decide where changes go. */
-const mustNeed: Record<string, ApiRole | 'open' | 'webhook'> = {
-  'GET /healthz': 'open',
+const mustNeed: Record<string, RouteAccess> = {
+  'GET /healthz': 'viewer',
   'POST /api/v1/revmeta/webhook': 'webhook',
   'GET /metrics': 'viewer',
   'GET /api/v1/revmeta/runs': 'viewer',
@@ -47,19 +50,32 @@ const mustNeed: Record<string, ApiRole | 'open' | 'webhook'> = {
   'PUT /api/v1/revmeta/channels/:name/schedule': 'admin',
   'POST /api/v1/revmeta/dead-letters/replay': 'admin',
   'POST /api/v1/revmeta/runs/:id/rollback': 'admin',
-  'POST /api/v1/revmeta/session': 'open',
-  'GET /': 'open',
+  'POST /api/v1/revmeta/session': 'sign-in',
+  'GET /sign-in/:link': 'sign-in',
+  'GET /': 'page',
+  'GET /index.html': 'page',
+}
+
+/** Bodies a write would accept, so "changes nothing" is tested with requests that would change something. */
+const realBodies: Record<string, unknown> = {
+  'PUT /api/v1/users': { name: 'mallory', email: 'mallory@example.com' },
+  'PUT /api/v1/teams': { name: 'intruders' },
+  'PUT /api/v1/classifications': { name: 'Stolen' },
+  'PUT /api/v1/revmeta/channels/:name': { services: ['wh'], sync: { descriptions: true } },
+  'DELETE /api/v1/revmeta/channels/:name': undefined,
+  'POST /api/v1/revmeta/dead-letters/replay': { ids: [1] },
 }
 
 const sample: Record<string, string> = { id: '00000000-0000-4000-8000-000000000000', fqn: 'wh.shop.sales.orders', name: 'alice' }
 
 function requestFor(route: { method: string; url: string }, headers: Record<string, string> = {}): InjectOptions {
   const url = route.url.replace(/:(\w+)/g, (_m, key: string) => sample[key] ?? 'x') + (route.url === '/api/v1/events' ? '?timestamp=0' : '')
+  const key = `${route.method} ${route.url}`
   const body: Partial<InjectOptions> =
     route.method === 'PATCH'
-      ? { payload: '[]', headers: { ...headers, 'content-type': 'application/json-patch+json' } }
+      ? { payload: JSON.stringify([{ op: 'add', path: '/description', value: 'defaced' }]), headers: { ...headers, 'content-type': 'application/json-patch+json' } }
       : route.method === 'PUT' || route.method === 'POST'
-        ? { payload: JSON.stringify({ message: 'test' }), headers: { ...headers, 'content-type': 'application/json' } }
+        ? { payload: JSON.stringify(key in realBodies ? realBodies[key] : { message: 'test' }), headers: { ...headers, 'content-type': 'application/json' } }
         : { headers }
   return { method: route.method as InjectOptions['method'], url, ...body }
 }
@@ -95,41 +111,67 @@ describe('every route needs the right token', () => {
   })
 
   it('gives every registered route an entry in the one access table, except the one added later, which is admin-only', () => {
-    const unlisted = routes.filter((r) => r.method !== 'HEAD' && !routeAccess.has(`${r.method} ${r.url}`) && accessFor(r.method, r.url) !== 'open').map((r) => `${r.method} ${r.url}`)
+    const appFile = (r: { method: string; url: string }) => r.method === 'GET' && (r.url === '/' || r.url === '/index.html' || r.url.startsWith('/assets/'))
+    const unlisted = routes.filter((r) => r.method !== 'HEAD' && !routeAccess.has(`${r.method} ${r.url}`) && !appFile(r)).map((r) => `${r.method} ${r.url}`)
     expect(unlisted).toEqual([`GET ${unlistedRoute}`])
     for (const [key, access] of Object.entries(mustNeed)) {
       const [method, url] = key.split(' ') as [string, string]
       expect(accessFor(method, url), key).toBe(access)
     }
-    // Only liveness, sign-in and the web app's files (no data in them) are open.
-    const open = routes.filter((r) => accessFor(r.method, r.url) === 'open').map((r) => r.url)
-    expect(open.filter((url) => url !== '/' && url !== '/index.html' && !url.startsWith('/assets/'))).toEqual(['/healthz', '/healthz', '/api/v1/revmeta/session', '/sign-in/:link', '/sign-in/:link'])
+    // Nothing is open: only sign-in and the webhook skip the role check, and judge their own credential.
+    const unchecked = routes.filter((r) => ['sign-in', 'webhook'].includes(accessFor(r.method, r.url))).map((r) => `${r.method} ${r.url}`)
+    expect(unchecked.sort()).toEqual(['GET /sign-in/:link', 'HEAD /sign-in/:link', 'POST /api/v1/revmeta/session', 'POST /api/v1/revmeta/webhook', 'PUT /api/v1/revmeta/webhook'])
+    // The web app's files are routes too, each needing a credential: the page and at least one asset.
+    const assets = routes.filter((r) => r.method === 'GET' && r.url.startsWith('/assets/'))
+    expect(assets.length, 'no /assets/ route: run npm run build so dist/web exists').toBeGreaterThan(0)
+    for (const asset of assets) expect(accessFor('GET', asset.url)).toBe('viewer')
   })
 
-  it('refuses every closed route without a token, with a wrong, malformed or revoked one (401), and never echoes the token', async () => {
+  it('refuses every route but sign-in without a token, with a wrong, malformed or revoked one, or a dead session (401), changes nothing, and never echoes the token', async () => {
     const wrong = `rvm_${'A'.repeat(43)}`
+    const ended = await SessionStore.of(store).create({ name: 'ended', role: 'admin' }, 60_000, (id) => `csrf-${id}`)
+    await SessionStore.of(store).end(ended.id)
+    const before = await storeSnapshot(store)
+    let refused = 0
     for (const route of routes) {
       const access = accessFor(route.method, route.url)
-      if (access === 'open') continue
-      for (const headers of [{}, bearer(wrong), bearer('not-a-revmeta-token'), bearer(revoked), { authorization: `Basic ${tokens.admin}` }]) {
+      if (access === 'sign-in') continue
+      const credentials: Record<string, string>[] = [{}, bearer(wrong), bearer('not-a-revmeta-token'), bearer(revoked), { authorization: `Basic ${tokens.admin}` }, { cookie: `revmeta_session=${ended.id}` }]
+      for (const headers of credentials) {
         const response = await app.inject(requestFor(route, headers))
         expect(response.statusCode, `${route.method} ${route.url} ${JSON.stringify(headers)}`).toBe(401)
+        expect(response.headers['set-cookie']).toBeUndefined()
+        refused++
         if (route.method === 'HEAD') continue // no body to read
-        const code = (response.json() as { error: { code: string } }).error.code
-        expect(code).toBe(access === 'webhook' && Object.keys(headers).length === 0 ? 'WEBHOOK_SIGNATURE' : 'AUTH_REQUIRED')
         expect(response.body).not.toContain(wrong)
         expect(response.body).not.toContain(tokens.admin)
         expect(response.body).not.toContain(revoked)
+        // The page's 401 is the sign-in form (sign-in-page.test.ts); every other one is a coded error.
+        if (access === 'page') {
+          expect(response.headers['content-type']).toMatch(/^text\/html/)
+          continue
+        }
+        const code = (response.json() as { error: { code: string } }).error.code
+        expect(code).toBe(access === 'webhook' && (Object.keys(headers).length === 0 || 'cookie' in headers) ? 'WEBHOOK_SIGNATURE' : 'AUTH_REQUIRED')
       }
     }
+    expect(refused).toBeGreaterThan(routes.length * 5)
+    expect(await storeSnapshot(store)).toBe(before)
+  })
+
+  it('would notice a change: the same kind of request with the admin token writes to the store', async () => {
+    const before = await storeSnapshot(store)
+    const response = await app.inject(requestFor({ method: 'PUT', url: '/api/v1/users' }, bearer(tokens.admin)))
+    expect(response.statusCode, response.body).toBeLessThan(300)
+    expect(await storeSnapshot(store)).not.toBe(before)
   })
 
   it('refuses a lower role with 403 and lets the needed role and above in', async () => {
     let checked = 0
     for (const route of routes) {
       const access = accessFor(route.method, route.url)
-      if (access === 'open') continue
-      const needed: ApiRole = access === 'webhook' ? 'editor' : access
+      if (access === 'sign-in') continue
+      const needed: ApiRole = roleFor(access)
       for (const role of apiRoles) {
         const response = await app.inject(requestFor(route, bearer(tokens[role])))
         const label = `${route.method} ${route.url} as ${role}`
@@ -147,10 +189,37 @@ describe('every route needs the right token', () => {
     expect(checked).toBeGreaterThan(75)
   })
 
-  it('answers /healthz without a token, saying nothing else', async () => {
-    const response = await app.inject({ method: 'GET', url: '/healthz' })
+  it('answers /healthz to any role, saying nothing else, and 401 without a credential', async () => {
+    expect((await app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(401)
+    const response = await app.inject({ method: 'GET', url: '/healthz', headers: bearer(tokens.viewer) })
     expect(response.statusCode).toBe(200)
     expect(response.json()).toEqual({ status: 'ok' })
+  })
+
+  it('tells only a request with a credential that its URL is malformed or too long; without one it is 401', async () => {
+    const session = await SessionStore.of(store).create({ name: 'malformed', role: 'viewer' }, 60_000, (id) => `csrf-${id}`)
+    for (const url of ['/api/v1/tables/%zz', '/api/v1/tables/name/%E0%A4%A', '/api/v1/revmeta/runs/%00', `/api/v1/tables/name/${'x'.repeat(5000)}`, '/sign-in/%zz']) {
+      const anonymous = await app.inject({ method: 'GET', url })
+      expect(anonymous.statusCode, url).toBe(401)
+      expect(anonymous.json().error.code, url).toBe('AUTH_REQUIRED')
+      // A bearer token or a session cookie (read here though Fastify refuses before the cookie plugin's hook).
+      for (const headers of [bearer(tokens.viewer), { cookie: `revmeta_session=${session.id}` }]) {
+        const told = await app.inject({ method: 'GET', url, headers })
+        expect([400, 414], `${url} ${Object.keys(headers)[0]}`).toContain(told.statusCode)
+      }
+    }
+  })
+
+  it('answers 401 to odd methods and look-alike paths without a credential, whatever they would match', async () => {
+    const odd: InjectOptions[] = [
+      ...['OPTIONS', 'TRACE', 'SEARCH', 'PROPFIND', 'DELETE'].map((method) => ({ method: method as InjectOptions['method'], url: '/' })),
+      ...['/healthz/', '//healthz', '/HEALTHZ', '/index.html/', '/assets/', '/assets/../index.html', '/%2e%2e/etc/passwd', '/sign-in/', '/sign-in', '/api/v1/revmeta/session/', '/*'].map((url) => ({ method: 'GET' as const, url })),
+    ]
+    for (const request of odd) {
+      const response = await app.inject(request)
+      expect(response.statusCode, `${request.method} ${request.url}`).toBe(401)
+      expect(response.headers['set-cookie']).toBeUndefined()
+    }
   })
 
   it('needs a token for a URL that matches no route, then answers 404', async () => {

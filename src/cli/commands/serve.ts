@@ -48,7 +48,7 @@ export async function runServer(config: RevmetaConfig, options: { logLevel?: Log
     const address = await app.listen({ host: config.server.host, port: config.server.port })
     log(`listening on ${address}; OpenMetadata webhook at ${address}${webhookPath} (${webhookAdmission(config, catalog)})`)
     if (config.server.auth === 'none') log('server.auth is none: every request on this loopback address acts as admin')
-    else if ((await TokenStore.of(store).activeCount()) === 0) log('no API token yet: every route but /healthz answers 401; make one with revmeta token create --config <file> --role admin')
+    else if ((await TokenStore.of(store).activeCount()) === 0) log('no API token yet: every route but the signed webhook answers 401; make one with revmeta token create --config <file> --role admin')
     tasks.push(worker.run())
     const client = catalog.pollClient(config)
     if (client) {

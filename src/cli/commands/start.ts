@@ -20,15 +20,19 @@ const linkTtlMs = 15 * 60_000
 const newcomerLink = async (store: StateStore, address: string) => `${address}/sign-in/${await SessionStore.of(store).createLink({ name: 'newcomer', role: 'admin' }, linkTtlMs)}`
 
 /**
- * Proves the app answers as a newcomer would use it: the sign-in link makes a session, the page is
- * served, the session reads the services. Throws INTERNAL naming the step that failed.
+ * Proves the app answers as a newcomer would use it: without a session / is the sign-in page, the
+ * sign-in link makes a session, with it the app is served and the session reads the services.
+ * Throws INTERNAL naming the step that failed.
  */
 async function proveAppAnswers(address: string, store: StateStore): Promise<void> {
   const fail = (step: string) => new RevmetaError('INTERNAL', `revmeta start: the app did not answer as it should: ${step}`)
   const signIn = await fetch(await newcomerLink(store, address), { redirect: 'manual' })
   const cookie = signIn.headers.get('set-cookie')?.split(';')[0]
   if (signIn.status !== 302 || !cookie) throw fail(`the sign-in link answered ${signIn.status}`)
-  const page = await fetch(`${address}/`)
+  // Without the session, / is the 401 sign-in page; with it, the app.
+  const anonymous = await fetch(`${address}/`)
+  if (anonymous.status !== 401 || !(await anonymous.text()).includes('id="sign-in"')) throw fail(`/ without a session answered ${anonymous.status} without the sign-in page`)
+  const page = await fetch(`${address}/`, { headers: { cookie } })
   if (page.status !== 200 || !(await page.text()).includes('<div id="root">')) throw fail(`/ answered ${page.status} without the app (run npm run build)`)
   const services = await fetch(`${address}/api/v1/revmeta/services`, { headers: { cookie } })
   if (services.status !== 200) throw fail(`the session could not read the services (${services.status})`)

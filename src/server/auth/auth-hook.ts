@@ -5,7 +5,8 @@ import { roleAtLeast, type TokenStore } from '../../store/token-store.js'
 import { badUrl, hasNul, sendCoded } from '../../http/http-errors.js'
 import type { ServerContext } from '../server-context.js'
 import type { Principal } from './principal.js'
-import { accessFor } from './route-access.js'
+import { accessFor, roleFor, type RouteAccess } from './route-access.js'
+import { sendSignInPage } from './sign-in-page.js'
 import { SessionStore } from '../../store/session-store.js'
 import { sessionPrincipal } from './session-principal.js'
 
@@ -14,6 +15,8 @@ export const catalogTokenPrincipal: Principal = { name: 'catalog-token', role: '
 const anonymous: Principal = { name: 'anonymous', role: 'admin', via: 'none' }
 
 const required = (why: string) => new RevmetaError('AUTH_REQUIRED', why)
+/** The 401 of a request that carries no credential at all. */
+export const tokenRequired = () => required('This route needs an API token: Authorization: Bearer <token> (revmeta token create).')
 
 /**
  * The bearer token of a request: undefined without an Authorization header; a 401 with one that
@@ -34,13 +37,17 @@ async function bearer(request: FastifyRequest, tokens: TokenStore, catalogToken:
   return { name: record.name, role: record.role, via: 'token' }
 }
 
+/** Whether a request may be told more than "401": auth none, or a valid credential of any role. */
+export type CredentialCheck = (request: FastifyRequest) => Promise<boolean>
+
 /**
  * One onRequest hook for the whole app (the catalog plugin's routes included, since it is added
- * on the root before any plugin): malformed URLs out first, then the route's access from the one
- * table in route-access.ts. Runs before any body is read, so a refused request never gets its body
- * buffered.
+ * on the root before any plugin): the route's access from the one table in route-access.ts, then
+ * malformed URLs, so a request without a credential learns nothing but 401. Runs before any body
+ * is read, so a refused request never gets its body buffered. Returns the same credential check
+ * for the refusals Fastify makes before any hook runs (framework-refusal.ts).
  */
-export function installAuth(app: FastifyInstance, context: ServerContext, tokens: TokenStore, catalogApiToken?: string): void {
+export function installAuth(app: FastifyInstance, context: ServerContext, tokens: TokenStore, catalogApiToken?: string): CredentialCheck {
   const { config, metrics } = context
   const none = config.server.auth === 'none'
   // The catalog backend says whether catalog.token is a credential its clients present here.
@@ -49,9 +56,9 @@ export function installAuth(app: FastifyInstance, context: ServerContext, tokens
   app.decorateRequest('principal', null)
   app.decorateRequest('webhookAuth', null)
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
-    if (hasNul(request)) return sendCoded(reply, badUrl())
     const access = accessFor(request.method, request.routeOptions.url)
-    if (access === 'open') return
+    // Sign-in judges the token or link it is given, and answers 401 to anything else (session.ts).
+    if (access === 'sign-in') return
     let principal: Principal | undefined
     try {
       principal = await bearer(request, tokens, catalogToken)
@@ -59,45 +66,61 @@ export function installAuth(app: FastifyInstance, context: ServerContext, tokens
       if (principal === undefined && access !== 'webhook') principal = await sessionPrincipal(request, sessions)
     } catch (error) {
       if (access === 'webhook') metrics.webhookRejected.inc({ reason: 'bad token' })
-      return refuse(reply, error as RevmetaError, access === 'webhook')
+      return refuse(reply, error as RevmetaError, access)
     }
     if (access === 'webhook') {
       if (principal !== undefined) {
-        if (!roleAtLeast(principal.role, 'editor')) return refuse(reply, new RevmetaError('AUTH_FORBIDDEN', `The webhook takes a signature or an editor or admin token; token ${principal.name} is a ${principal.role}.`), true)
+        if (!roleAtLeast(principal.role, 'editor')) return refuse(reply, new RevmetaError('AUTH_FORBIDDEN', `The webhook takes a signature or an editor or admin token; token ${principal.name} is a ${principal.role}.`), access)
         request.principal = principal
         request.webhookAuth = 'token'
-        return
+        return refuseBadUrl(request, reply)
       }
       const signed = request.headers['x-om-signature'] !== undefined
       if (signed && context.webhookSecret !== undefined) {
         request.webhookAuth = 'signature'
-        return
+        return refuseBadUrl(request, reply)
       }
       if (none && config.catalog.webhookSecret === undefined) {
         request.principal = anonymous
         request.webhookAuth = 'open'
-        return
+        return refuseBadUrl(request, reply)
       }
       metrics.webhookRejected.inc({ reason: signed ? 'no secret configured' : 'missing signature' })
       const why = signed ? 'no webhook secret is configured here, so it takes an editor or admin token' : 'it needs X-OM-Signature or an editor or admin token'
-      return refuse(reply, new RevmetaError('WEBHOOK_SIGNATURE', `Webhook refused: ${why}.`), true)
+      return refuse(reply, new RevmetaError('WEBHOOK_SIGNATURE', `Webhook refused: ${why}.`), access)
     }
     if (principal === undefined) {
-      if (none) {
-        request.principal = anonymous
-        return
-      }
-      return refuse(reply, required('This route needs an API token: Authorization: Bearer <token> (revmeta token create).'), false)
+      if (!none) return refuse(reply, tokenRequired(), access)
+      principal = anonymous
     }
-    if (!roleAtLeast(principal.role, access)) {
-      return refuse(reply, new RevmetaError('AUTH_FORBIDDEN', `This route needs the ${access} role; token ${principal.name} is a ${principal.role}.`), false)
+    const needed = roleFor(access)
+    if (!roleAtLeast(principal.role, needed)) {
+      return refuse(reply, new RevmetaError('AUTH_FORBIDDEN', `This route needs the ${needed} role; token ${principal.name} is a ${principal.role}.`), access)
     }
     request.principal = principal
+    return refuseBadUrl(request, reply)
   })
+  return async (request) => {
+    if (none) return true
+    try {
+      if ((await bearer(request, tokens, catalogToken)) !== undefined) return true
+      // Fastify refuses some URLs before the cookie plugin's hook: read the cookie here.
+      request.cookies ??= app.parseCookie(request.headers.cookie ?? '')
+      return (await sessionPrincipal(request, sessions)) !== undefined
+    } catch {
+      return false
+    }
+  }
 }
 
-/** Refuses before the body is read; a webhook refusal closes the connection rather than drain a body nobody wants. */
-function refuse(reply: FastifyReply, error: RevmetaError, closeConnection: boolean): FastifyReply {
-  if (closeConnection) reply.header('connection', 'close')
+const refuseBadUrl = (request: FastifyRequest, reply: FastifyReply): FastifyReply | undefined => (hasNul(request) ? sendCoded(reply, badUrl()) : undefined)
+
+/**
+ * Refuses before the body is read. The web app's page answers its 401 with the sign-in page, so a
+ * person sees a form; a webhook refusal closes the connection rather than drain a body nobody wants.
+ */
+function refuse(reply: FastifyReply, error: RevmetaError, access: RouteAccess): FastifyReply {
+  if (access === 'page' && error.code === 'AUTH_REQUIRED') return sendSignInPage(reply)
+  if (access === 'webhook') reply.header('connection', 'close')
   return sendCoded(reply, error)
 }

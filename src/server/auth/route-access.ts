@@ -3,10 +3,12 @@ import type { ApiRole } from '../../store/token-store.js'
 import { webhookPath } from '../../http/webhook-path.js'
 
 /**
- * What a route needs: a role (viewer < editor < admin), `open` (no credential: only liveness),
- * or `webhook` (a valid X-OM-Signature, or a bearer token of an editor or admin).
+ * What a route needs: a role (viewer < editor < admin); `webhook` (a valid X-OM-Signature, or a
+ * bearer token of an editor or admin); `sign-in` (the credential is what the request carries: the
+ * route answers 401 to anything but a valid token or link); `page` (the web app's page: a viewer,
+ * and without a credential the 401 is the sign-in page rather than JSON).
  */
-export type RouteAccess = ApiRole | 'open' | 'webhook'
+export type RouteAccess = ApiRole | 'webhook' | 'sign-in' | 'page'
 
 const entityRoutes = Object.values(omCollections).flatMap((collection): [string, RouteAccess][] => [
   [`GET /api/v1/${collection}`, 'viewer'],
@@ -21,8 +23,8 @@ const entityRoutes = Object.values(omCollections).flatMap((collection): [string,
  * the route test (every registered route refused without a token) keeps it honest. HEAD follows GET.
  */
 export const routeAccess: ReadonlyMap<string, RouteAccess> = new Map<string, RouteAccess>([
-  // Liveness for load balancers and orchestrators: answers {"status":"ok"} and nothing else.
-  ['GET /healthz', 'open'],
+  // Liveness: any role (a probe sends a viewer token, or watches the port); open only under auth none.
+  ['GET /healthz', 'viewer'],
   [`POST ${webhookPath}`, 'webhook'],
   // OpenMetadata's Webhook.httpMethod may be PUT: same signed route.
   [`PUT ${webhookPath}`, 'webhook'],
@@ -50,9 +52,9 @@ export const routeAccess: ReadonlyMap<string, RouteAccess> = new Map<string, Rou
   ['POST /api/v1/events/subscriptions', 'admin'],
   ['GET /api/v1/events/subscriptions', 'admin'],
   ['GET /api/v1/events/subscriptions/name/:name', 'admin'],
-  // The web app (issue 16). Sign-in is open (rate-limited); the page itself holds no data.
-  ['POST /api/v1/revmeta/session', 'open'],
-  ['GET /sign-in/:link', 'open'],
+  // The web app (issue 16). Sign-in is reachable (rate-limited) and lets only a valid token or link in.
+  ['POST /api/v1/revmeta/session', 'sign-in'],
+  ['GET /sign-in/:link', 'sign-in'],
   ['GET /api/v1/revmeta/session', 'viewer'],
   ['DELETE /api/v1/revmeta/session', 'viewer'],
   ['GET /api/v1/revmeta/services', 'viewer'],
@@ -69,12 +71,18 @@ export const routeAccess: ReadonlyMap<string, RouteAccess> = new Map<string, Rou
   ['POST /api/v1/revmeta/runs/:id/rollback', 'admin'],
 ])
 
-/** The web app's static files (dist/web: index.html and Vite's assets/): open, they hold no data. */
-const isAppFile = (url: string): boolean => url === '/' || url === '/index.html' || url.startsWith('/assets/')
+/**
+ * The web app's files (dist/web): its one page, reached by hash (#/runs), and Vite's assets/, one
+ * route per file found at start. Every role may load them; nobody without a credential.
+ */
+const appFileAccess = (url: string): RouteAccess | undefined => (url === '/' || url === '/index.html' ? 'page' : url.startsWith('/assets/') ? 'viewer' : undefined)
 
 /** The access a request needs; `routeUrl` undefined means no route matched (a 404 still needs a token). */
 export function accessFor(method: string, routeUrl: string | undefined): RouteAccess {
   if (routeUrl === undefined) return 'viewer'
-  if ((method === 'GET' || method === 'HEAD') && isAppFile(routeUrl)) return 'open'
-  return routeAccess.get(`${method === 'HEAD' ? 'GET' : method} ${routeUrl}`) ?? 'admin'
+  const app = method === 'GET' || method === 'HEAD' ? appFileAccess(routeUrl) : undefined
+  return app ?? routeAccess.get(`${method === 'HEAD' ? 'GET' : method} ${routeUrl}`) ?? 'admin'
 }
+
+/** The role a request must at least have once it carries a credential. */
+export const roleFor = (access: Exclude<RouteAccess, 'sign-in'>): ApiRole => (access === 'page' ? 'viewer' : access === 'webhook' ? 'editor' : access)

@@ -6,6 +6,8 @@ import { RevmetaError } from '../../errors/revmeta-error.js'
 import { SessionStore } from '../../store/session-store.js'
 import { TokenStore, type ApiRole } from '../../store/token-store.js'
 import { sessionCookie } from '../auth/session-principal.js'
+import { clientError, sendCoded } from '../../http/http-errors.js'
+import { sendSignInPage } from '../auth/sign-in-page.js'
 import { requestInput } from '../request-input.js'
 import type { ServerContext } from '../server-context.js'
 
@@ -43,25 +45,39 @@ export async function sessionRoutes(app: FastifyInstance, context: ServerContext
     return { name: session.name, role: session.role, expiresAt: session.expiresAt, csrf: csrfOf(id) }
   }
 
-  app.post('/api/v1/revmeta/session', { config: limit }, async (request, reply) => {
-    const { token } = requestInput(signInBody, request.body, 'sign-in')
-    const record = await tokens.verify(token)
-    if (record === undefined) {
-      log?.('sign-in refused: unknown or revoked token')
-      throw new RevmetaError('AUTH_REQUIRED', 'Sign-in refused: the token is unknown or revoked.')
-    }
-    return start(request, reply, { name: record.name, role: record.role, tokenId: record.id })
-  })
+  // Sign-in is reachable without a credential, so whatever it answers without a valid one is a 401
+  // (or the limiter's 429): a malformed body, a wrong media type or an over-long link included.
+  await app.register(async (signIn) => {
+    signIn.setErrorHandler((error: Error, _request, reply) => {
+      const refused = clientError(error)
+      if (refused?.code === 'SIGN_IN_LIMITED') return sendCoded(reply, refused)
+      if (refused === undefined) throw error
+      if (refused.code === 'AUTH_REQUIRED') return sendCoded(reply, refused)
+      // One message for every malformed attempt, never a parser's or validator's: those may quote the body, which is a token.
+      return sendCoded(reply, new RevmetaError('AUTH_REQUIRED', 'Sign-in refused: send {"token": "<API token>"} as application/json.'))
+    })
 
-  app.get('/sign-in/:link', { config: limit }, async (request, reply) => {
-    const { link } = requestInput(linkParams, request.params, 'sign-in link')
-    const who = await sessions.useLink(link)
-    if (who === undefined) {
-      log?.('sign-in link refused: unknown, used or expired')
-      return reply.code(401).type('text/plain').send('This sign-in link is unknown, used already, or expired. Sign in with an API token at /.')
-    }
-    await start(request, reply, who)
-    return reply.redirect('/')
+    signIn.post('/api/v1/revmeta/session', { config: limit }, async (request, reply) => {
+      const { token } = requestInput(signInBody, request.body, 'sign-in')
+      const record = await tokens.verify(token)
+      if (record === undefined) {
+        log?.('sign-in refused: unknown or revoked token')
+        throw new RevmetaError('AUTH_REQUIRED', 'Sign-in refused: the token is unknown or revoked.')
+      }
+      return start(request, reply, { name: record.name, role: record.role, tokenId: record.id })
+    })
+
+    // A person follows the link in a browser: a refusal is the sign-in page, saying why.
+    signIn.get('/sign-in/:link', { config: limit }, async (request, reply) => {
+      const params = linkParams.safeParse(request.params)
+      const who = params.success ? await sessions.useLink(params.data.link) : undefined
+      if (who === undefined) {
+        log?.('sign-in link refused: unknown, used or expired')
+        return sendSignInPage(reply, 'This sign-in link is unknown, used already, or expired. Sign in with an API token.')
+      }
+      await start(request, reply, who)
+      return reply.redirect('/')
+    })
   })
 
   app.get('/api/v1/revmeta/session', async (request) => {
