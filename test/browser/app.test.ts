@@ -192,7 +192,9 @@ describe('the revmeta app in a browser', () => {
     await nav('Recent Runs')
     await page.locator('table.runs tbody tr').filter({ hasText: 'webhook' }).last().getByRole('link').click()
     await page.getByRole('button', { name: 'Roll back this run…' }).click()
-    await page.getByRole('cell', { name: 'from the source' }).waitFor()
+    // The value to restore shows in the confirmation (and may show in the run's own table too).
+    await page.getByRole('button', { name: 'Confirm rollback' }).waitFor()
+    await page.getByRole('cell', { name: 'from the source' }).last().waitFor()
     await shot('rollback-confirm')
     await page.getByRole('button', { name: 'Confirm rollback' }).click()
     await page.getByText(/Rollback queued as/).waitFor()
