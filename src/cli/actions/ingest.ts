@@ -4,6 +4,7 @@ import { loadConfig } from '../../config/load-config.js'
 import { RevmetaError } from '../../errors/revmeta-error.js'
 import { exitCodes } from '../exit-codes.js'
 import { withStore } from '../with-store.js'
+import { withProgress } from '../progress-bar.js'
 import { selectedServices } from '../selected-services.js'
 
 export interface IngestFlags {
@@ -20,8 +21,10 @@ export async function runIngest(flags: IngestFlags): Promise<number> {
     throw new RevmetaError('CONFIG_INVALID', `revmeta ingest fills the built-in catalog, but catalog.type is ${catalog.type}: use that catalog's own ingestion there.`, { details: { key: 'catalog.type' } })
   }
   selectedServices(config, flags.service)
-  const log = (line: string) => process.stderr.write(`revmeta ingest: ${line}\n`)
-  const summaries = await withStore(config, (store) => fill.call(catalog, config, store, { services: flags.service, log }))
+  const summaries = await withProgress('ingest', flags, (progress) => {
+    const log = (line: string) => progress.log(`revmeta ingest: ${line}`)
+    return withStore(config, (store) => fill.call(catalog, config, store, { services: flags.service, log, onProgress: progress.onProgress }))
+  })
   if (flags.json) process.stdout.write(`${JSON.stringify({ services: summaries }, null, 2)}\n`)
   else for (const summary of summaries) process.stdout.write(describe(summary))
   return summaries.some((s) => s.error !== undefined) ? exitCodes.failed : exitCodes.ok
