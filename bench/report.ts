@@ -3,6 +3,7 @@ import { latencyConnectionBatchSize, latencyExecutionBatchSize, latencyMs, laten
 import type { LocalResult } from './local.js'
 import { localConnectionBatchSize, localShape, variantNames } from './local.js'
 import type { StreamResult } from './stream.js'
+import { cliStartSection, type CliStartResult } from './cli-start.js'
 import { peakOf, streamShape } from './stream.js'
 import { seconds, type Machine } from './support.js'
 
@@ -12,6 +13,7 @@ export interface Results {
   readonly local: LocalResult
   readonly latency: LatencyResult
   readonly stream: StreamResult
+  readonly cli: CliStartResult
   readonly analysis: string
 }
 
@@ -212,6 +214,7 @@ ${table(
   ]),
 )}
 
+${cliStartSection(r.cli)}
 ${r.analysis.trim()}
 `
 }

@@ -3,6 +3,7 @@ import os from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { benchLatency } from './latency.js'
 import { benchLocal } from './local.js'
+import { benchCliStart } from './cli-start.js'
 import { renderReport, summaryTable } from './report.js'
 import { benchStream } from './stream.js'
 import { machine } from './support.js'
@@ -21,8 +22,9 @@ log(`revmeta bench on ${info.cpu} (${info.cores} cores), Node ${info.node}, ${in
 const stream = await benchStream(log)
 const local = await benchLocal(log)
 const latency = await benchLatency(log)
+const cli = await benchCliStart(log)
 const analysis = await readFile(new URL('./analysis.md', import.meta.url), 'utf8')
-const results = { machine: info, load: { before: loadBefore, after: os.loadavg() }, local, latency, stream, analysis }
+const results = { machine: info, load: { before: loadBefore, after: os.loadavg() }, local, latency, stream, cli, analysis }
 const doc = fileURLToPath(new URL('../docs/benchmarks.md', import.meta.url))
 await writeFile(doc, renderReport(results))
 log(`\n${summaryTable(results)}\n\nwritten to ${doc} in ${((performance.now() - started) / 60_000).toFixed(1)} min`)

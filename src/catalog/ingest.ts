@@ -1,3 +1,4 @@
+import { progressCounter, type OnProgress, type ProgressCount } from '../model/progress.js'
 import type { RevmetaConfig, ServiceConfig } from '../config/load-config.js'
 import type { ObjectState } from '../connectors/connector.js'
 import { loadConnector } from '../connectors/registry.js'
@@ -28,9 +29,11 @@ export interface IngestSummary {
 }
 
 /** Ingests the chosen services (all when none are named), one after the other; a failing service does not stop the others. */
-export async function ingest(config: RevmetaConfig, catalog: CatalogService, options: { services?: readonly string[]; userName?: string } = {}): Promise<IngestSummary[]> {
+export async function ingest(config: RevmetaConfig, catalog: CatalogService, options: { services?: readonly string[]; userName?: string; onProgress?: OnProgress } = {}): Promise<IngestSummary[]> {
   const chosen = options.services && options.services.length > 0 ? options.services : config.services.map((s) => s.name)
   const out: IngestSummary[] = []
+  // Entities (databases, schemas, tables) written: the total grows as each service is read.
+  const counter = progressCounter('ingesting', 0, options.onProgress)
   for (const name of chosen) {
     const service = config.services.find((s) => s.name === name)
     if (service === undefined) {
@@ -38,7 +41,7 @@ export async function ingest(config: RevmetaConfig, catalog: CatalogService, opt
       out.push({ service: name, entities: emptyCounts(), columns: 0, unmatchedOwners: [], error: errorReport(error) })
       continue
     }
-    out.push(await ingestService(service, catalog, options.userName ?? ingestUser))
+    out.push(await ingestService(service, catalog, options.userName ?? ingestUser, counter))
   }
   return out
 }
@@ -48,16 +51,27 @@ export async function ingest(config: RevmetaConfig, catalog: CatalogService, opt
  * tables created or updated (values the catalog lacks filled from the source, its own kept),
  * objects gone from the source marked deleted. Every change is an event by `userName`.
  */
-export async function ingestService(service: ServiceConfig, catalog: CatalogService, userName: string = ingestUser): Promise<IngestSummary> {
+export async function ingestService(
+  service: ServiceConfig,
+  catalog: CatalogService,
+  userName: string = ingestUser,
+  progress: ProgressCount = progressCounter('ingesting', 0, undefined),
+): Promise<IngestSummary> {
   const entities = emptyCounts()
   let columns = 0
   const unmatched = new Set<string>()
+  let expected = 0
+  let written = 0
   try {
     const source = await readService(service)
+    expected = source.reduce((n, db) => n + 1 + db.schemas.length + db.schemas.reduce((t, s) => t + s.tables.length, 0), 0)
+    progress.grow(expected)
     const mapping = await sourceMapping(service, catalog, unmatched)
     const seen = new Set<string>()
     const count = (type: CatalogEntityType, results: readonly WriteResult[]) => {
       for (const r of results) entities[type][r.outcome] += 1
+      written += results.length
+      progress.advance(results.length)
     }
     for (const database of source) {
       const dbFqn = buildFqn([service.name, database.name])
@@ -84,6 +98,8 @@ export async function ingestService(service: ServiceConfig, catalog: CatalogServ
       count('table', await catalog.upsertEntities(tableUpserts, userName))
     }
     const gone = (await catalog.entityKeys(service.name)).filter((k) => !k.deleted && !seen.has(k.fqn))
+    expected += gone.length
+    progress.grow(gone.length)
     // Children first, so a consumer never sees a live table under a deleted schema.
     const order: CatalogEntityType[] = ['table', 'databaseSchema', 'database']
     for (const type of order) {
@@ -91,6 +107,8 @@ export async function ingestService(service: ServiceConfig, catalog: CatalogServ
       count(type, results)
     }
   } catch (error) {
+    // What a failed service will not write is done all the same, so the count reaches its total.
+    progress.advance(expected - written)
     return { service: service.name, entities, columns, unmatchedOwners: [...unmatched].sort(), error: errorReport(toRevmetaError(error)) }
   }
   return { service: service.name, entities, columns, unmatchedOwners: [...unmatched].sort() }

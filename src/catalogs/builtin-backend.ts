@@ -27,10 +27,10 @@ export const builtinBackend: CatalogBackend = {
     }
   },
   ownerDirectory: (config, store) => builtinStoreOwnerDirectory(config, store),
-  async ingest(config, store, { services, log }) {
+  async ingest(config, store, { services, log, onProgress }) {
     const catalog = openCatalog(store, { delivery: { log, allowEndpoint: configuredAllowlist(config) } })
     try {
-      return await ingest(config, catalog, { services })
+      return await ingest(config, catalog, { services, ...(onProgress ? { onProgress } : {}) })
     } finally {
       // Subscribers get the ingestion's events too; a receiver that is down does not hold the command for long.
       const { undelivered } = await catalog.close(10_000)

@@ -5,6 +5,7 @@ import type { RoutePlugin } from '../http/route-plugin.js'
 import type { OpenMetadataClient } from '../openmetadata/om-client.js'
 import type { StateStore } from '../store/state-store.js'
 import type { OwnerDirectory } from '../owners/owner-directory.js'
+import type { OnProgress } from '../model/progress.js'
 
 /** A catalog's desired state, open for one batch sync; close it when the sync is done. */
 export interface OpenReader {
@@ -45,7 +46,7 @@ export interface CatalogBackend {
    */
   ownerDirectory(config: RevmetaConfig, store?: StateStore): ClosableOwnerDirectory
   /** `ingest`: fill the catalog from the configured services; absent where the catalog has its own ingestion. */
-  ingest?(config: RevmetaConfig, store: StateStore, options: { services: readonly string[]; log: (line: string) => void }): Promise<IngestSummary[]>
+  ingest?(config: RevmetaConfig, store: StateStore, options: { services: readonly string[]; log: (line: string) => void; onProgress?: OnProgress }): Promise<IngestSummary[]>
 }
 
 export interface ClosableOwnerDirectory extends OwnerDirectory {

@@ -1,7 +1,7 @@
 import pino, { type Logger } from 'pino'
+import type { LogLevel } from '../model/log-levels.js'
 
-export const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
-export type LogLevel = (typeof logLevels)[number]
+export type { LogLevel } from '../model/log-levels.js'
 
 /**
  * Paths pino blanks before a line is written: credentials a request or a config object may carry.

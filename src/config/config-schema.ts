@@ -4,6 +4,7 @@ import { channelFilterSchema } from '../channels/channel-filter-schema.js'
 import { channelOptionsSchema, channelTemplatesSchema } from '../channels/channel-options-schema.js'
 import { channelFromReverseMetadata } from '../channels/reverse-metadata.js'
 import { defaultInputLimits } from '../inputs/input-limits.js'
+import { logLevels } from '../model/log-levels.js'
 
 const name = z.string().min(1)
 
@@ -196,7 +197,7 @@ export const configSchema = z.strictObject({
     })
     .prefault({}),
   /** pino's level for serve, worker and the CLI; --log-level overrides it. */
-  log: z.strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') }).prefault({}),
+  log: z.strictObject({ level: z.enum(logLevels).default('info') }).prefault({}),
   services: z.array(serviceSchema).min(1, 'at least one service is required'),
   /** An entry may also be OpenMetadata's ReverseMetadata configuration verbatim (channels/reverse-metadata.ts). */
   channels: z.array(z.preprocess(channelFromReverseMetadata, channelSchema)).optional(),

@@ -4,6 +4,7 @@ import type { Operation } from '../model/operation.js'
 import type { RetryPolicy } from './execute-units.js'
 import type { OperationReport } from '../model/report.js'
 import { ServiceSession } from './service-session.js'
+import type { OnProgress } from '../model/progress.js'
 
 export interface RunOptions {
   /** Send the statements; otherwise only plan. */
@@ -11,6 +12,8 @@ export interface RunOptions {
   /** Plan without connecting: nothing read back, object types assumed from levels. */
   readonly offline: boolean
   readonly retry?: RetryPolicy
+  /** Told how far the operations have got, for a progress bar. */
+  readonly onProgress?: OnProgress
 }
 
 /** Sessions a service may have at once: its own setting, else what its engine suits. */
@@ -24,14 +27,23 @@ export async function serviceConcurrency(service: ServiceConfig): Promise<number
  * no two sessions then write the same object (no lock waits or deadlocks between them), and each
  * reads back only its own schemas. The reports come back in no particular order.
  */
-export async function runService(service: ServiceConfig, channels: ReadonlyMap<string, ResolvedChannel>, ops: readonly Operation[], options: RunOptions): Promise<OperationReport[]> {
-  if (options.offline && !options.apply) return (await ServiceSession.create(service, channels)).planOffline(ops)
+export async function runService(
+  service: ServiceConfig,
+  channels: ReadonlyMap<string, ResolvedChannel>,
+  ops: readonly Operation[],
+  options: RunOptions & { readonly onDone?: (count: number) => void },
+): Promise<OperationReport[]> {
+  if (options.offline && !options.apply) {
+    const reports = (await ServiceSession.create(service, channels)).planOffline(ops)
+    options.onDone?.(reports.length)
+    return reports
+  }
   const lanes = options.apply ? bySchema(ops, await serviceConcurrency(service)) : [ops]
   const reports = await Promise.all(
     lanes.map(async (lane) => {
       const session = await ServiceSession.create(service, channels)
       try {
-        return await session.process(lane, { apply: options.apply, retry: options.retry })
+        return await session.process(lane, { apply: options.apply, retry: options.retry, ...(options.onDone ? { onDone: options.onDone } : {}) })
       } finally {
         await session.close()
       }

@@ -4,6 +4,7 @@ import { groupBy } from './group-by.js'
 import { planInput, runReport, type RunInput } from './plan-input.js'
 import type { OperationReport, RunReport } from '../model/report.js'
 import { runService, type RunOptions } from './run-service.js'
+import { progressCounter } from '../model/progress.js'
 
 export type { RunInput } from './plan-input.js'
 
@@ -18,8 +19,9 @@ export async function run(config: RevmetaConfig, input: RunInput, options: RunOp
 export async function runOperations(config: RevmetaConfig, operations: readonly Operation[], options: RunOptions): Promise<OperationReport[]> {
   const byService = groupBy(operations, (op) => op.service)
   const channels = new Map(config.channels.map((c) => [c.name, c]))
+  const counter = progressCounter(options.apply ? 'applying' : 'checking', operations.length, options.onProgress)
   const perService = await Promise.all(
-    config.services.filter((s) => byService.has(s.name)).map((s) => runService(s, channels, byService.get(s.name)!, options)),
+    config.services.filter((s) => byService.has(s.name)).map((s) => runService(s, channels, byService.get(s.name)!, { ...options, onDone: (n) => counter.advance(n) })),
   )
   const reportsById = new Map(perService.flat().map((r) => [r.id, r]))
   return operations.map((op) => reportsById.get(op.id)!)

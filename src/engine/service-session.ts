@@ -19,6 +19,8 @@ export interface ProcessOptions {
   readonly retry?: RetryPolicy
   /** Called with the operations about to be sent, before anything is sent (durable audit). */
   readonly beforeSend?: (ready: readonly { op: Operation; report: OperationReport }[]) => Promise<void>
+  /** Told how many more operations are settled (sent, or found needing nothing), for a progress bar. */
+  readonly onDone?: (count: number) => void
 }
 
 function toReport(p: PreparedOperation): OperationReport {
@@ -118,7 +120,7 @@ export class ServiceSession {
       // A broken connection is dropped so the next batch reconnects.
       await this.close()
       const error = toRevmetaError(err, 'CONNECTION_FAILED')
-      return ops.map((op) => {
+      const reports = ops.map((op) => {
         const report = toReport(this.prepare(op, undefined))
         // Prepared without a read-back, an operation may fail only for want of one (a MySQL column
         // needs its definition): while the read-back's own failure is retryable, that is the error
@@ -128,8 +130,14 @@ export class ServiceSession {
         if (report.status === 'planned' || (forWantOfReadBack && error.retryable)) fail(report, error)
         return report
       })
+      options.onDone?.(ops.length)
+      return reports
     }
-    if (!options.apply) return ops.map((op) => toReport(this.prepare(op, snapshot)))
+    if (!options.apply) {
+      const reports = ops.map((op) => toReport(this.prepare(op, snapshot)))
+      options.onDone?.(ops.length)
+      return reports
+    }
     return this.applyAndVerify(client, ops, snapshot, options)
   }
 
@@ -153,6 +161,7 @@ export class ServiceSession {
           reports.push(toReport(p))
           if (p.outcome === 'ready') ready.push(i)
         }
+        options.onDone?.(Math.min(start + sendChunk, ops.length) - start - ready.length)
         if (ready.length === 0) continue
         await options.beforeSend?.(ready.map((i) => ({ op: ops[i]!, report: reports[i]! })))
         await sending
@@ -182,6 +191,7 @@ export class ServiceSession {
           applied.push(i)
         } else fail(reports[i]!, result.error)
       })
+      options.onDone?.(indexes.length)
     }
   }
 

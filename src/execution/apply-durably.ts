@@ -2,6 +2,7 @@ import type { RevmetaConfig } from '../config/load-config.js'
 import { planInput, runReport, type RunInput } from '../engine/plan-input.js'
 import type { OperationReport, RunReport } from '../model/report.js'
 import type { Operation } from '../model/operation.js'
+import { progressCounter, type OnProgress } from '../model/progress.js'
 import type { RunRow, Settlement, StateStore, StoredOperation } from '../store/state-store.js'
 import { storedForm } from '../store/store-rows.js'
 import { Worker, type WorkerOptions } from './worker.js'
@@ -41,15 +42,30 @@ async function queue(store: StateStore, mode: RunRow['mode'], operations: readon
   return runId
 }
 
-export type DurableOptions = Omit<WorkerOptions, 'untilIdle'> & {
+/** What a drain takes: the worker's options, and who to tell how far the run's operations have got. */
+export type DrainOptions = Omit<WorkerOptions, 'untilIdle'> & { readonly onProgress?: OnProgress }
+
+export type DurableOptions = DrainOptions & {
   readonly note?: string
   /** Only record and queue: `revmeta worker` processes do the work. */
   readonly queueOnly?: boolean
 }
 
-/** Works off what is due for `runId`, then stamps the run's counts. */
-export async function drain(config: RevmetaConfig, store: StateStore, runId: number, options: Omit<WorkerOptions, 'untilIdle'> = {}): Promise<void> {
-  await new Worker(store, config, { ...options, untilIdle: { runId, waitForRetriesMs: config.execution.waitForRetriesMs } }).run()
+/**
+ * Works off what is due for `runId`, then stamps the run's counts. With `onProgress`, the run's
+ * unsettled operations are counted first (one query) and each settled batch advances the count; an
+ * operation settled for a retry is not done yet.
+ */
+export async function drain(config: RevmetaConfig, store: StateStore, runId: number, options: DrainOptions = {}): Promise<void> {
+  const { onProgress, ...workerOptions } = options
+  const counter = progressCounter('applying', onProgress ? await store.unsettled(runId) : 0, onProgress)
+  const onSettled: WorkerOptions['onSettled'] = onProgress
+    ? (batch) => {
+        counter.advance(batch.filter((s) => s.settlement.status !== 'retry').length)
+        options.onSettled?.(batch)
+      }
+    : options.onSettled
+  await new Worker(store, config, { ...workerOptions, ...(onSettled ? { onSettled } : {}), untilIdle: { runId, waitForRetriesMs: config.execution.waitForRetriesMs } }).run()
   await store.finishRun(runId)
 }
 

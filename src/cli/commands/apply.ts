@@ -1,5 +1,5 @@
 import type { Command } from 'commander'
-import { runCommand, type RunFlags } from '../run-command.js'
+import type { RunFlags } from '../actions/run-command.js'
 
 export function registerApply(program: Command, done: (code: Promise<number>) => void): void {
   program
@@ -12,5 +12,5 @@ export function registerApply(program: Command, done: (code: Promise<number>) =>
     .option('--no-store', 'apply in memory: no durable queue, audit or retries across runs')
     .option('--stream', 'plan the events as they are read, holding a bounded part at a time (automatic for standard input and files of 32 MiB or more; needs the store)')
     .option('--queue-only', 'record and queue the operations, and leave the work to revmeta worker processes')
-    .action((flags: RunFlags) => done(runCommand(flags, true)))
+    .action((flags: RunFlags) => done(import('../actions/run-command.js').then((m) => m.runCommand(flags, true))))
 }

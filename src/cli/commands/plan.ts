@@ -1,5 +1,5 @@
 import type { Command } from 'commander'
-import { runCommand, type RunFlags } from '../run-command.js'
+import type { RunFlags } from '../actions/run-command.js'
 
 export function registerPlan(program: Command, done: (code: Promise<number>) => void): void {
   program
@@ -11,5 +11,5 @@ export function registerPlan(program: Command, done: (code: Promise<number>) => 
     .option('--sync', 'batch: catalog state against actual state')
     .option('--json', 'print one JSON object')
     .option('--offline', 'do not connect: render without reading the current state back')
-    .action((flags: RunFlags) => done(runCommand(flags, false)))
+    .action((flags: RunFlags) => done(import('../actions/run-command.js').then((m) => m.runCommand(flags, false))))
 }

@@ -1,68 +1,8 @@
-import Table from 'cli-table3'
 import { Option, type Command } from 'commander'
-import { loadConfig } from '../../config/load-config.js'
-import { isRevmetaError } from '../../errors/revmeta-error.js'
-import { apiRoles, TokenStore, type ApiRole, type ApiToken } from '../../store/token-store.js'
-import { exitCodes } from '../exit-codes.js'
-import { withStore } from '../with-store.js'
+import { apiRoleNames } from '../../model/api-roles.js'
 
-const tokenJson = (t: ApiToken) => ({
-  id: t.id,
-  name: t.name,
-  role: t.role,
-  createdAt: t.createdAt.toISOString(),
-  lastUsedAt: t.lastUsedAt?.toISOString() ?? null,
-  revokedAt: t.revokedAt?.toISOString() ?? null,
-})
-
-/** A wrong argument (taken name, unknown token) is a usage error, as a wrong flag is. */
-async function usageOnTokenError(fn: () => Promise<number>): Promise<number> {
-  try {
-    return await fn()
-  } catch (error) {
-    if (isRevmetaError(error) && (error.code === 'TOKEN_NAME_TAKEN' || error.code === 'TOKEN_NOT_FOUND')) {
-      process.stderr.write(`revmeta: ${error.code}: ${error.message}\n`)
-      return exitCodes.usage
-    }
-    throw error
-  }
-}
-
-async function create(flags: { config: string; role: ApiRole; name?: string; json?: boolean }): Promise<number> {
-  const config = await loadConfig(flags.config)
-  return usageOnTokenError(async () => {
-    const { token, record } = await withStore(config, (store) => TokenStore.of(store).create({ role: flags.role, ...(flags.name === undefined ? {} : { name: flags.name }) }))
-    if (flags.json) process.stdout.write(`${JSON.stringify({ ...tokenJson(record), token }, null, 2)}\n`)
-    else {
-      process.stdout.write(`${token}\n`)
-      process.stderr.write(`revmeta: token ${record.id} (${record.name}, ${record.role}) created; it is shown only now, the store keeps its hash. Send it as Authorization: Bearer <token>.\n`)
-    }
-    return exitCodes.ok
-  })
-}
-
-async function list(flags: { config: string; json?: boolean }): Promise<number> {
-  const config = await loadConfig(flags.config)
-  const tokens = await withStore(config, (store) => TokenStore.of(store).list())
-  if (flags.json) {
-    process.stdout.write(`${JSON.stringify({ tokens: tokens.map(tokenJson) }, null, 2)}\n`)
-    return exitCodes.ok
-  }
-  const table = new Table({ head: ['id', 'name', 'role', 'created', 'last used', 'revoked'], style: { head: [], border: [] } })
-  for (const t of tokens) table.push([t.id, t.name, t.role, t.createdAt.toISOString(), t.lastUsedAt?.toISOString() ?? '', t.revokedAt?.toISOString() ?? ''])
-  process.stdout.write(tokens.length ? `${table.toString()}\n` : 'No API tokens yet: revmeta token create --role viewer|editor|admin.\n')
-  return exitCodes.ok
-}
-
-async function revoke(idOrName: string, flags: { config: string; json?: boolean }): Promise<number> {
-  const config = await loadConfig(flags.config)
-  return usageOnTokenError(async () => {
-    const { record, already } = await withStore(config, (store) => TokenStore.of(store).revoke(idOrName))
-    if (flags.json) process.stdout.write(`${JSON.stringify({ ...tokenJson(record), alreadyRevoked: already }, null, 2)}\n`)
-    else process.stdout.write(`token ${record.id} (${record.name}) ${already ? 'was already revoked' : 'revoked'} at ${record.revokedAt?.toISOString()}\n`)
-    return exitCodes.ok
-  })
-}
+type Role = (typeof apiRoleNames)[number]
+const action = () => import('../actions/token.js')
 
 /** `revmeta token create|list|revoke`: the API tokens `revmeta serve` accepts. */
 export function registerToken(program: Command, done: (code: Promise<number>) => void): void {
@@ -71,21 +11,21 @@ export function registerToken(program: Command, done: (code: Promise<number>) =>
     .command('create')
     .description('make a token with a role and print it once; the store keeps only its hash')
     .requiredOption('-c, --config <file>', 'revmeta YAML configuration')
-    .addOption(new Option('--role <role>', 'viewer reads; editor also edits the catalog; admin also manages users, teams and subscriptions').choices(apiRoles).makeOptionMandatory())
+    .addOption(new Option('--role <role>', 'viewer reads; editor also edits the catalog; admin also manages users, teams and subscriptions').choices(apiRoleNames).makeOptionMandatory())
     .option('--name <name>', 'unique name, recorded as updatedBy for catalog edits (default: <role>-<random>)')
     .option('--json', 'print one JSON object, the token included')
-    .action((flags: { config: string; role: ApiRole; name?: string; json?: boolean }) => done(create(flags)))
+    .action((flags: { config: string; role: Role; name?: string; json?: boolean }) => done(action().then((m) => m.create(flags))))
   token
     .command('list')
     .description('list tokens (never the token itself) with role, creation, last use and revocation')
     .requiredOption('-c, --config <file>', 'revmeta YAML configuration')
     .option('--json', 'print one JSON object')
-    .action((flags: { config: string; json?: boolean }) => done(list(flags)))
+    .action((flags: { config: string; json?: boolean }) => done(action().then((m) => m.list(flags))))
   token
     .command('revoke')
     .description('revoke a token by id or name; a running serve refuses it from its next request')
     .argument('<id-or-name>', 'the id or the name revmeta token list shows')
     .requiredOption('-c, --config <file>', 'revmeta YAML configuration')
     .option('--json', 'print one JSON object')
-    .action((idOrName: string, flags: { config: string; json?: boolean }) => done(revoke(idOrName, flags)))
+    .action((idOrName: string, flags: { config: string; json?: boolean }) => done(action().then((m) => m.revoke(idOrName, flags))))
 }

@@ -1,17 +1,18 @@
 import { stat } from 'node:fs/promises'
-import { loadConfig } from '../config/load-config.js'
-import type { RunReport } from '../model/report.js'
-import { run } from '../engine/run.js'
-import { applyDurably } from '../execution/apply-durably.js'
-import { applyEventStream } from '../execution/apply-event-stream.js'
-import { RevmetaError } from '../errors/revmeta-error.js'
-import { exitCodeFor } from './exit-codes.js'
-import { loadInput, type InputFlags } from './load-input.js'
-import { formatReport } from './print-report.js'
-import { withStore } from './with-store.js'
-import { loadCatalogBackend } from '../catalogs/registry.js'
-import type { ClosableOwnerDirectory } from '../catalogs/catalog-backend.js'
-import { prefetchOwners } from '../engine/prefetch-owners.js'
+import { loadConfig } from '../../config/load-config.js'
+import type { RunReport } from '../../model/report.js'
+import { run } from '../../engine/run.js'
+import { applyDurably } from '../../execution/apply-durably.js'
+import { applyEventStream } from '../../execution/apply-event-stream.js'
+import { RevmetaError } from '../../errors/revmeta-error.js'
+import { exitCodeFor } from '../exit-codes.js'
+import { loadInput, type InputFlags } from '../load-input.js'
+import { formatReport } from '../print-report.js'
+import { withStore } from '../with-store.js'
+import { loadCatalogBackend } from '../../catalogs/registry.js'
+import type { ClosableOwnerDirectory } from '../../catalogs/catalog-backend.js'
+import { prefetchOwners } from '../../engine/prefetch-owners.js'
+import { withProgress } from '../progress-bar.js'
 
 export interface RunFlags extends InputFlags {
   readonly config: string
@@ -48,21 +49,22 @@ export async function runCommand(flags: RunFlags, apply: boolean): Promise<numbe
   const config = await loadConfig(flags.config)
   const catalog = await loadCatalogBackend(config.catalog.type)
   const durable = apply && flags.store !== false
-  const options = { queueOnly: flags.queueOnly === true, log: (line: string) => process.stderr.write(`revmeta: ${line}\n`) }
-  let report: RunReport
-  if ((await streams(flags)) && durable) {
-    const source = flags.events!
-    report = await withStore(config, (store) =>
-      withOwners(catalog.ownerDirectory(config, store), (owners) => applyEventStream(config, store, source, { ...options, owners, name: source === '-' ? 'standard input' : source })),
-    )
-  } else {
+  const streamed = (await streams(flags)) && durable
+  const report = await withProgress(apply ? 'apply' : 'plan', flags, async (progress): Promise<RunReport> => {
+    const options = { queueOnly: flags.queueOnly === true, log: (line: string) => progress.log(`revmeta: ${line}`), onProgress: progress.onProgress }
+    if (streamed) {
+      const source = flags.events!
+      return withStore(config, (store) =>
+        withOwners(catalog.ownerDirectory(config, store), (owners) => applyEventStream(config, store, source, { ...options, owners, name: source === '-' ? 'standard input' : source })),
+      )
+    }
     const loaded = await loadInput(flags, { keepEvents: durable, limits: config.input })
     // Owners named by id alone are named from the catalog before anything is planned.
     const named = (directory: ClosableOwnerDirectory) => withOwners(directory, async (owners) => ({ ...loaded, owners: await prefetchOwners(config, loaded.normalized.changes, owners) }))
-    report = durable
-      ? await withStore(config, async (store) => applyDurably(config, store, await named(catalog.ownerDirectory(config, store)), options))
-      : await run(config, await named(catalog.ownerDirectory(config)), { apply, offline: flags.offline === true })
-  }
+    return durable
+      ? withStore(config, async (store) => applyDurably(config, store, await named(catalog.ownerDirectory(config, store)), options))
+      : run(config, await named(catalog.ownerDirectory(config)), { apply, offline: flags.offline === true, onProgress: progress.onProgress })
+  })
   return printReport(report, flags.json, { queuedIsDone: durable && flags.queueOnly === true })
 }
 

@@ -1,0 +1,20 @@
+import Table from 'cli-table3'
+import { loadConfig } from '../../config/load-config.js'
+import { withStore } from '../with-store.js'
+
+export async function listRuns(flags: { config: string; json?: boolean; limit: string }): Promise<number> {
+  const config = await loadConfig(flags.config)
+  const runs = await withStore(config, (store) => store.listRuns(Number(flags.limit)))
+  if (flags.json) {
+    process.stdout.write(`${JSON.stringify({ runs }, null, 2)}\n`)
+    return 0
+  }
+  const table = new Table({ head: ['run', 'mode', 'started', 'finished', 'counts'], style: { head: [], border: [] } })
+  for (const r of runs) {
+    const counts = Object.entries(r.counts).filter(([, n]) => n > 0).map(([k, n]) => `${n} ${k}`).join(', ')
+    table.push([r.id, r.mode, r.startedAt.toISOString(), r.finishedAt?.toISOString() ?? 'running', counts])
+  }
+  process.stdout.write(runs.length ? `${table.toString()}\n` : 'No runs yet.\n')
+  return 0
+}
+
