@@ -310,8 +310,16 @@ export interface StatementPacing {
 }
 
 /** One engine: its connection schema, its pure dialect, and a lazily loaded client. */
+/**
+ * How far the connector is proven here: `live` against the real engine in `npm test`, `wire` the
+ * official client against a loopback endpoint of the test suite, `golden` rendered statements
+ * only. The conformance suite checks it against its fixture; the Services page shows it.
+ */
+export type ConnectorTier = 'live' | 'wire' | 'golden'
+
 export interface Connector<C = unknown, D extends Dialect = Dialect> {
   readonly name: string
+  readonly tier: ConnectorTier
   readonly connectionSchema: z.ZodType<C>
   /** `facts` come from the live session when there is one; without them the dialect assumes the engine's defaults. */
   createDialect(connection: C, facts?: SessionFacts): D

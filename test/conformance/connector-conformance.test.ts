@@ -97,6 +97,12 @@ describe.each(fixtures.map((f) => [`${f.engine} (${f.tier})`, f] as const))('%s'
     }
   })
 
+  it('the connector declares the tier its fixture runs at, and README\'s row names it', async () => {
+    expect((await loadConnector(fixture.engine))!.tier).toBe(fixture.tier)
+    const line = readme.split('\n').find((l) => l.startsWith(`| ${fixture.readmeRow} |`))!
+    expect(line.split(' | ').at(-1)).toContain(`**${fixture.tier}**`)
+  })
+
   it('writes every supported cell through the engine and reads it back exactly; reports every other cell unsupported, sending nothing', async () => {
     for (const probe of list.filter((p) => !p.id.startsWith('hostile-'))) {
       const op = reportOf(first, probe.id)

@@ -288,7 +288,7 @@ describe('runs, dead letters and rollback', () => {
 describe('services', () => {
   it('lists each service with its engine, channels, catalog assets and last run', async () => {
     const { services } = (await as('viewer', 'GET', '/api/v1/revmeta/services')).json()
-    expect(services).toEqual([expect.objectContaining({ name: 'pg', engine: 'postgres', channels: ['docs'], assets: { databases: 1, schemas: 2, tables: 1, columns: 3 } })])
+    expect(services).toEqual([expect.objectContaining({ name: 'pg', engine: 'postgres', tier: 'live', channels: ['docs'], assets: { databases: 1, schemas: 2, tables: 1, columns: 3 } })])
     expect(services[0].lastRun.runId).toBeGreaterThan(0)
   })
 

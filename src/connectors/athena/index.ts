@@ -4,6 +4,7 @@ import { AthenaDialect } from './athena-dialect.js'
 
 export const athenaConnector: Connector<AthenaConnection> = {
   name: 'athena',
+  tier: 'wire',
   connectionSchema: athenaConnectionSchema,
   createDialect: (connection) => new AthenaDialect({ tagPrefix: connection.tagPrefix, ...(connection.catalogId !== undefined ? { catalogId: connection.catalogId } : {}) }),
   // Lanes split by schema (Glue database), so two lanes never update the same table.

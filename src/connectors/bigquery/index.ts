@@ -7,6 +7,7 @@ const ownerLabelOf = (c: BigQueryConnection) => (c.ownerLabel === undefined ? un
 
 export const bigqueryConnector: Connector<BigQueryConnection> = {
   name: 'bigquery',
+  tier: 'wire',
   connectionSchema: bigqueryConnectionSchema,
   createDialect: (connection) => new BigQueryDialect(connection.ownerLabel !== undefined ? { ownerLabel: connection.ownerLabel } : {}),
   // Datasets are independent; within one, the client bounds its own fan-out and the executor paces each table.

@@ -4,6 +4,7 @@ import { ClickhouseDialect } from './clickhouse-dialect.js'
 
 export const clickhouseConnector: Connector<ClickhouseConnection, ClickhouseDialect> = {
   name: 'clickhouse',
+  tier: 'live',
   connectionSchema: clickhouseConnectionSchema,
   createDialect: (connection) => new ClickhouseDialect({ onCluster: connection.onCluster }),
   // The client module (and through it @clickhouse/client or chdb) loads only when a client is really needed.

@@ -5,6 +5,7 @@ import { DatabricksDialect } from './databricks-dialect.js'
 
 export const databricksConnector: Connector<DatabricksConnection> = {
   name: 'databricks',
+  tier: 'wire',
   connectionSchema: databricksConnectionSchema,
   createDialect: (connection) => new DatabricksDialect(dialectOptionsOf(connection)),
   // Two batches share the warehouse: each statement is its own request, so they overlap their waits.

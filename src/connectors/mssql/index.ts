@@ -5,6 +5,7 @@ import { MssqlDialect } from './mssql-dialect.js'
 /** SQL Server and Azure SQL: extended properties for descriptions and tags, ALTER AUTHORIZATION for owners. */
 export const mssqlConnector: Connector<MssqlConnection, MssqlDialect> = {
   name: 'mssql',
+  tier: 'golden',
   connectionSchema: mssqlConnectionSchema,
   createDialect: (connection) => new MssqlDialect({ tagPrefix: connection.tagPrefix }),
   // The client module (and through it mssql and tedious) loads only when a client is needed.

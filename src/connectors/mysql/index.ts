@@ -9,6 +9,7 @@ import { MysqlDialect } from './mysql-dialect.js'
  */
 export const mysqlConnector: Connector<MysqlConnection, MysqlDialect> = {
   name: 'mysql',
+  tier: 'live',
   connectionSchema: mysqlConnectionSchema,
   createDialect: (connection, facts) => new MysqlDialect({ sqlMode: facts?.sqlMode ?? connection.sqlMode ?? '', ...(facts?.version !== undefined ? { version: facts.version } : {}) }),
   // The client module (and through it `mysql2`) loads only when a client is really needed.

@@ -8,6 +8,7 @@ import { OracleDialect } from './oracle-dialect.js'
  */
 export const oracleConnector: Connector<OracleConnection, OracleDialect> = {
   name: 'oracle',
+  tier: 'golden',
   connectionSchema: oracleConnectionSchema,
   createDialect: (connection, facts) => {
     const version = facts?.version ?? connection.version

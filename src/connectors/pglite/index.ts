@@ -5,6 +5,7 @@ import { pgliteConnectionSchema, type PgliteConnection } from './pglite-connecti
 /** PostgreSQL compiled to WebAssembly, in process: same SQL, same read-back, no server. */
 export const pgliteConnector: Connector<PgliteConnection, PostgresDialect> = {
   name: 'pglite',
+  tier: 'live',
   connectionSchema: pgliteConnectionSchema,
   createDialect: () => new PostgresDialect(),
   createClient: async (connection, context) => (await import('./pglite-client.js')).createPgliteClient(connection, context),

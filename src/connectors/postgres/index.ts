@@ -4,6 +4,7 @@ import { PostgresDialect } from './postgres-dialect.js'
 
 export const postgresConnector: Connector<PostgresConnection, PostgresDialect> = {
   name: 'postgres',
+  tier: 'live',
   connectionSchema: postgresConnectionSchema,
   createDialect: () => new PostgresDialect(),
   // The client module (and through it `pg`) loads only when a client is really needed.

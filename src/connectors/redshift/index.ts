@@ -12,6 +12,7 @@ import { redshiftQueries } from './redshift-read-back.js'
  */
 export const redshiftConnector: Connector<RedshiftConnection, RedshiftDialect> = {
   name: 'redshift',
+  tier: 'live',
   connectionSchema: redshiftConnectionSchema,
   createDialect: () => new RedshiftDialect(),
   // Comments on different tables take different locks, so two sessions overlap well.

@@ -4,6 +4,7 @@ import { SnowflakeDialect } from './snowflake-dialect.js'
 
 export const snowflakeConnector: Connector<SnowflakeConnection> = {
   name: 'snowflake',
+  tier: 'wire',
   connectionSchema: snowflakeConnectionSchema,
   createDialect: (connection) =>
     new SnowflakeDialect({

@@ -5,6 +5,7 @@ import { UnityCatalogDialect } from './unity-catalog-dialect.js'
 
 export const unityCatalogConnector: Connector<UnityCatalogConnection> = {
   name: 'unity-catalog',
+  tier: 'wire',
   connectionSchema: unityCatalogConnectionSchema,
   createDialect: (connection) => new UnityCatalogDialect(dialectOptionsOf(connection)),
   defaultConcurrency: 2,

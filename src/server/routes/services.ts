@@ -6,6 +6,7 @@ import { catalogAssetCounts } from '../../store/catalog-asset-counts.js'
 import { requestInput } from '../request-input.js'
 import type { ServerContext } from '../server-context.js'
 import { checkService } from '../../check/check-service.js'
+import { loadConnector } from '../../connectors/registry.js'
 
 /** The Services page's check waits this long at most, well inside server.timeouts.requestMs. */
 const checkTimeoutMs = 20_000
@@ -17,10 +18,13 @@ export async function serviceRoutes(app: FastifyInstance, context: ServerContext
   app.get('/api/v1/revmeta/services', async () => {
     const config = context.config
     const [counts, lastRuns] = await Promise.all([catalogAssetCounts(store), RunQueries.of(store).lastRuns()])
+    // How far each engine is proven here (live, wire, golden), as the connector declares it.
+    const tiers = new Map(await Promise.all([...new Set(config.services.map((s) => s.type))].map(async (type) => [type, (await loadConnector(type))?.tier] as const)))
     return {
       services: config.services.map((s) => ({
         name: s.name,
         engine: s.type,
+        tier: tiers.get(s.type) ?? null,
         channels: config.channels.filter((c) => c.services.includes(s.name)).map((c) => c.name),
         assets: counts.get(s.name) ?? { databases: 0, schemas: 0, tables: 0, columns: 0 },
         lastRun: lastRuns.get(s.name) ?? null,

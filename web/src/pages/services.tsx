@@ -26,13 +26,14 @@ export function ServicesPage() {
       <ErrorBox error={error} />
       <table>
         <thead>
-          <tr><th>Service</th><th>Engine</th><th>Channels</th><th>Assets (catalog)</th><th>Last run</th><th>Connection</th></tr>
+          <tr><th>Service</th><th>Engine</th><th>Tier</th><th>Channels</th><th>Assets (catalog)</th><th>Last run</th><th>Connection</th></tr>
         </thead>
         <tbody>
           {data?.services.map((s: any) => (
             <tr key={s.name}>
               <td>{s.name}</td>
               <td>{s.engine}</td>
+              <td title="live: tested against the real engine; wire: the official client against a local endpoint; golden: statements only">{s.tier ?? '—'}</td>
               <td>{s.channels.join(', ')}</td>
               <td>{s.assets.databases} db · {s.assets.schemas} schemas · {s.assets.tables} tables · {s.assets.columns} columns</td>
               <td>{s.lastRun ? <a href={`#/run/${s.lastRun.runId}`}>run {s.lastRun.runId}</a> : '—'} {when(s.lastRun?.at)}</td>
