@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs'
 import { readdir, readFile } from 'node:fs/promises'
+import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { SqlRunner } from './sql-runner.js'
+import type { SqlDialect, SqlRunner } from './sql-runner.js'
 import { classifyStoreError, storeError } from './store-errors.js'
 
 export interface Migration {
@@ -11,18 +12,37 @@ export interface Migration {
 }
 
 /**
- * The .sql files sit beside this module in the source tree. tsc does not copy them into dist/,
- * so a built revmeta looks in the source tree next to dist/ (the repository layout) as well.
+ * The .sql files sit beside this module in the source tree, one folder per database: PostgreSQL's
+ * in migrations/, SQLite's in migrations/sqlite/ (the same version numbers, the same tables and
+ * columns; test/store/schema-parity.test.ts holds them together). tsc does not copy them into
+ * dist/, so a built revmeta looks in the source tree next to dist/ (the repository layout) as well.
  */
 const candidateDirs = [new URL('./migrations/', import.meta.url), new URL('../../src/store/migrations/', import.meta.url)]
 
-export async function loadMigrations(): Promise<Migration[]> {
-  const dir = candidateDirs.map((u) => fileURLToPath(u)).find((d) => existsSync(d))
-  if (dir === undefined) throw storeError('STORE_INCOMPATIBLE', `The state store's migration files are missing (looked in ${candidateDirs.map((u) => fileURLToPath(u)).join(', ')}).`)
+export async function loadMigrations(dialect: SqlDialect['name'] = 'postgres'): Promise<Migration[]> {
+  const root = candidateDirs.map((u) => fileURLToPath(u)).find((d) => existsSync(d))
+  if (root === undefined) throw storeError('STORE_INCOMPATIBLE', `The state store's migration files are missing (looked in ${candidateDirs.map((u) => fileURLToPath(u)).join(', ')}).`)
+  const dir = dialect === 'postgres' ? root : path.join(root, dialect)
   const files = (await readdir(dir)).filter((f) => /^\d{4}_[\w-]+\.sql$/.test(f)).sort()
   return Promise.all(
     files.map(async (file) => ({ version: Number(file.slice(0, 4)), name: file.replace(/\.sql$/, ''), sql: await readFile(`${dir}/${file}`, 'utf8') })),
   )
+}
+
+/** Per database: how the migration bookkeeping table is made, and what runs before each migration. */
+const bookkeeping: Record<SqlDialect['name'], { table(s: string): string; before(s: string): string }> = {
+  postgres: {
+    table: (s) => `CREATE SCHEMA IF NOT EXISTS ${s};
+      CREATE TABLE IF NOT EXISTS ${s}.revmeta_migrations (
+        version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
+    // Migrations name their tables unqualified, so the schema name stays configurable.
+    before: (s) => `SET LOCAL search_path TO ${s}`,
+  },
+  sqlite: {
+    table: (s) => `CREATE TABLE IF NOT EXISTS ${s}.revmeta_migrations (
+        version integer PRIMARY KEY, name text NOT NULL, applied_at text NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')))`,
+    before: () => '',
+  },
 }
 
 export function quoteIdent(name: string): string {
@@ -36,17 +56,17 @@ export function quoteLiteral(value: string): string {
 
 /**
  * Brings `schema` up to the newest migration in one transaction, recording each in
- * `revmeta_migrations`. Workers starting together on one PostgreSQL serialize on an advisory lock
- * held until commit, so each migration runs once and the others find it recorded.
+ * `revmeta_migrations`. Processes starting together serialize (an advisory lock on PostgreSQL,
+ * the write lock on SQLite) held until commit, so each migration runs once and the others find
+ * it recorded.
  */
 export async function migrate(runner: SqlRunner, schema: string, migrations?: readonly Migration[]): Promise<number[]> {
-  const all = migrations ?? (await loadMigrations())
-  const s = quoteIdent(schema)
+  const all = migrations ?? (await loadMigrations(runner.dialect.name))
+  const s = runner.dialect.tables(schema)
+  const book = bookkeeping[runner.dialect.name]
   return runner.transaction(async (tx) => {
-    if (runner.kind === 'postgres') await tx.query(`SELECT pg_advisory_xact_lock(hashtext($1)::bigint)`, [`revmeta.migrate:${schema}`])
-    await tx.exec(`CREATE SCHEMA IF NOT EXISTS ${s};
-      CREATE TABLE IF NOT EXISTS ${s}.revmeta_migrations (
-        version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`)
+    await runner.serialize(tx, `revmeta.migrate:${schema}`)
+    await tx.exec(book.table(s))
     const rows = await tx.query<{ version: number }>(`SELECT version FROM ${s}.revmeta_migrations ORDER BY version`)
     const done = new Set(rows.map((r) => Number(r.version)))
     const newest = Math.max(0, ...all.map((m) => m.version))
@@ -59,7 +79,8 @@ export async function migrate(runner: SqlRunner, schema: string, migrations?: re
     const applied: number[] = []
     for (const m of all) {
       if (done.has(m.version)) continue
-      await tx.exec(`SET LOCAL search_path TO ${s}`)
+      const before = book.before(s)
+      if (before) await tx.exec(before)
       try {
         await tx.exec(m.sql)
       } catch (cause) {

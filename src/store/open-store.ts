@@ -1,13 +1,14 @@
 import { RevmetaError } from '../errors/revmeta-error.js'
 import { migrate } from './migrate.js'
 import { openPgRunner } from './pg-runner.js'
-import { defaultStoreDir, openPgliteRunner } from './pglite-runner.js'
+import { openSqliteRunner } from './sqlite-runner.js'
+import { refuseLegacyStore } from './legacy-store.js'
 import type { SqlRunner } from './sql-runner.js'
 import { SqlStateStore } from './sql-state-store.js'
 import type { StateStore } from './state-store.js'
 
 export interface StoreConfig {
-  /** PostgreSQL connection URL; absent: the embedded PGlite store under `dir`. */
+  /** PostgreSQL connection URL; absent: the embedded SQLite store under `dir`. */
   readonly url?: string
   /** Directory of the embedded store (default ./.revmeta/store). */
   readonly dir?: string
@@ -23,6 +24,7 @@ export interface StoreConfig {
 }
 
 export const defaultStoreSchema = 'revmeta'
+export const defaultStoreDir = './.revmeta/store'
 
 /** Opens the configured store and migrates it to this revmeta's schema before handing it out. */
 export async function openStore(config: StoreConfig = {}): Promise<StateStore> {
@@ -41,24 +43,18 @@ export async function openStore(config: StoreConfig = {}): Promise<StateStore> {
           ...(config.queryTimeoutMs === undefined ? {} : { queryTimeoutMs: config.queryTimeoutMs }),
           ...(config.idleTimeoutMs === undefined ? {} : { idleTimeoutMs: config.idleTimeoutMs }),
         })
-      : await openPgliteRunner(config.dir ?? defaultStoreDir)
+      : await openEmbedded(config.dir ?? defaultStoreDir)
   try {
     await migrate(runner, schema)
   } catch (error) {
     await runner.close().catch(() => {})
     throw error
   }
-  const store = new SqlStateStore(runner, schema)
-  // The embedded store is exclusive: nothing of another process can be running in it, so a run
-  // left open was left by a process that stopped. A shared store leaves that to the workers,
-  // which close only runs older than the lease (a live process's fresh run stays open).
-  if (store.exclusive) {
-    try {
-      await store.closeAbandonedRuns(0)
-    } catch (error) {
-      await runner.close().catch(() => {})
-      throw error
-    }
-  }
-  return store
+  return new SqlStateStore(runner, schema)
+}
+
+/** The embedded store, after making sure the directory does not hold an older revmeta's PGlite store. */
+async function openEmbedded(dir: string): Promise<SqlRunner> {
+  await refuseLegacyStore(dir)
+  return openSqliteRunner(dir)
 }

@@ -1,6 +1,6 @@
 import type { Pool, PoolClient } from 'pg'
 import { RevmetaError } from '../errors/revmeta-error.js'
-import type { SqlExecutor, SqlRunner } from './sql-runner.js'
+import type { SqlCastType, SqlDialect, SqlExecutor, SqlRunner } from './sql-runner.js'
 import { classifyStoreError } from './store-errors.js'
 
 export interface PgRunnerOptions {
@@ -69,8 +69,15 @@ export async function openPgRunner(options: PgRunnerOptions): Promise<SqlRunner>
   return runner
 }
 
+/** Schemas are quoted identifiers (openStore admits plain ones only); casts are PostgreSQL's own. */
+export const postgresDialect: SqlDialect = {
+  name: 'postgres',
+  tables: (schema: string) => `"${schema.replaceAll('"', '""')}"`,
+  cast: (expr: string, type: SqlCastType) => `CAST(${expr} AS ${type})`,
+}
+
 class PgRunner implements SqlRunner {
-  readonly kind = 'postgres'
+  readonly dialect = postgresDialect
 
   constructor(private readonly pool: Pool) {}
 
@@ -125,6 +132,10 @@ class PgRunner implements SqlRunner {
       client.off('error', onError)
       client.release(broken)
     }
+  }
+
+  async serialize(tx: SqlExecutor, name: string): Promise<void> {
+    await tx.query('SELECT pg_advisory_xact_lock(hashtext($1)::bigint)', [name])
   }
 
   async close(): Promise<void> {

@@ -2,16 +2,16 @@ import { mkdir } from 'node:fs/promises'
 import path from 'node:path'
 import type { PGlite, Transaction } from '@electric-sql/pglite'
 import { RevmetaError } from '../errors/revmeta-error.js'
+import { postgresDialect } from './pg-runner.js'
 import type { SqlExecutor, SqlRunner } from './sql-runner.js'
 import { acquireStoreLock, type StoreLock } from './store-lock.js'
 
-export const defaultStoreDir = './.revmeta/store'
-
 /**
- * Embedded PGlite under `dir` (created with its parents), guarded by `<dir>.lock` so that only
+ * An older revmeta's embedded store: PGlite under `dir`, read only to copy it into the SQLite
+ * store (`revmeta store upgrade`). PGlite under `dir` (created with its parents), guarded by `<dir>.lock` so that only
  * one process opens it. PGlite is loaded only when the embedded store is used.
  */
-export async function openPgliteRunner(dir: string = defaultStoreDir): Promise<SqlRunner> {
+export async function openPgliteRunner(dir: string): Promise<SqlRunner> {
   const dataDir = path.resolve(dir)
   await mkdir(path.dirname(dataDir), { recursive: true })
   const lock = await acquireStoreLock(`${dataDir}.lock`)
@@ -34,7 +34,7 @@ export async function openPgliteRunner(dir: string = defaultStoreDir): Promise<S
  * would run inside that transaction. Every call therefore waits its turn in one queue.
  */
 class PgliteRunner implements SqlRunner {
-  readonly kind = 'pglite'
+  readonly dialect = postgresDialect
   private tail: Promise<unknown> = Promise.resolve()
   private closed = false
 
@@ -62,6 +62,10 @@ class PgliteRunner implements SqlRunner {
 
   transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
     return this.enqueue(() => this.db.transaction((tx) => fn(txExecutor(tx))))
+  }
+
+  async serialize(): Promise<void> {
+    // One connection, one process (the lock file): nothing to serialize with.
   }
 
   async close(): Promise<void> {

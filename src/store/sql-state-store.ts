@@ -66,7 +66,7 @@ export class SqlStateStore implements StateStore {
     private readonly runner: SqlRunner,
     readonly schema: string,
   ) {
-    this.exclusive = runner.kind === 'pglite'
+    this.exclusive = runner.dialect.name === 'sqlite'
     this.s = quoteIdent(schema)
     const s = this.s
     this.sql = {
@@ -92,7 +92,7 @@ export class SqlStateStore implements StateStore {
   }
 
   private lockSql(name: string): string {
-    return this.runner.kind === 'postgres' ? `SELECT pg_advisory_xact_lock(hashtext(${quoteLiteral(`revmeta.${name}:${this.schema}`)})::bigint);` : ''
+    return this.runner.dialect.name === 'postgres' ? `SELECT pg_advisory_xact_lock(hashtext(${quoteLiteral(`revmeta.${name}:${this.schema}`)})::bigint);` : ''
   }
 
   /** A single statement commits by itself: a transaction around it would only add two round trips. */
@@ -206,7 +206,7 @@ export class SqlStateStore implements StateStore {
    * would plan for an empty table and scan every pending row per claim (seconds each at 20,000).
    */
   private async afterEnqueue(inserted: number): Promise<void> {
-    if (this.runner.kind === 'pglite' && inserted >= analyzeAfter) await this.analyze()
+    if (this.runner.dialect.name === 'sqlite' && inserted >= analyzeAfter) await this.analyze()
   }
 
   async claim(workerId: string, options: ClaimOptions): Promise<StoredOperation[]> {
@@ -229,7 +229,7 @@ export class SqlStateStore implements StateStore {
     if (settlements.length === 0) return []
     const parts = chunks(settlements, chunkSize)
     const settled: number[] = []
-    const vacuumDue = await this.atomically(parts.length + (this.runner.kind === 'pglite' ? 1 : 0), async (tx) => {
+    const vacuumDue = await this.atomically(parts.length + (this.runner.dialect.name === 'sqlite' ? 1 : 0), async (tx) => {
       for (const chunk of parts) {
         const [row] = await tx.query<{ ids: (string | number)[] }>(this.sql.settle, [
           workerId,
@@ -242,7 +242,7 @@ export class SqlStateStore implements StateStore {
         ])
         for (const id of row?.ids ?? []) settled.push(Number(id))
       }
-      return this.runner.kind === 'pglite' && (await this.countForVacuum(tx, settlements.length))
+      return this.runner.dialect.name === 'sqlite' && (await this.countForVacuum(tx, settlements.length))
     })
     if (vacuumDue) await this.vacuum()
     return settled

@@ -17,6 +17,14 @@ export function classifyStoreError(error: unknown, where: string): unknown {
   const e = error as { code?: unknown; message?: unknown }
   const code = typeof e?.code === 'string' ? e.code : ''
   const message = typeof e?.message === 'string' ? e.message : String(error)
+  // The embedded store: another process kept the write lock past the busy timeout. Worth retrying.
+  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
+    return new RevmetaError('CONNECTION_FAILED', `State store ${where}: the embedded store stayed busy (another process held its write lock): ${message}`, {
+      cause: error,
+      retryable: true,
+      details: { store: where, sqliteCode: code },
+    })
+  }
   const lost =
     connectionErrnos.has(code) ||
     code.startsWith('08') || // connection exception

@@ -9,12 +9,12 @@ import { OpenMetadataClient } from '../../src/openmetadata/om-client.js'
 import type { OmEntity } from '../../src/openmetadata/om-types.js'
 import { buildApp } from '../../src/server/build-app.js'
 import { ServerMetrics } from '../../src/server/metrics.js'
-import { pgliteTarget } from '../store/store-support.js'
+import { sqliteTarget } from '../store/store-support.js'
 import { bearer, roleTokens, type RoleTokens } from '../support/api-tokens.js'
 import { seedDirectory, seedEntities } from './catalog-seed.js'
 import { builtinOwnerDirectory, openMetadataOwnerDirectory } from '../../src/catalogs/owner-directories.js'
 
-const target = pgliteTarget()
+const target = sqliteTarget()
 let app: FastifyInstance
 let catalog: CatalogService
 let base: string

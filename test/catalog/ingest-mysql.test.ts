@@ -3,7 +3,7 @@ import type { CatalogService } from '../../src/catalog/catalog-service.js'
 import { ingest } from '../../src/catalog/ingest.js'
 import { openCatalog } from '../../src/catalog/open-catalog.js'
 import { resolveConfig, type RevmetaConfig } from '../../src/config/load-config.js'
-import { pgliteTarget } from '../store/store-support.js'
+import { sqliteTarget } from '../store/store-support.js'
 import { createTempMysqlDatabase, mysqlServer, type TempMysqlDatabase } from '../support/mysql-server.js'
 
 /**
@@ -11,7 +11,7 @@ import { createTempMysqlDatabase, mysqlServer, type TempMysqlDatabase } from '..
  * database is a schema. The server is shared with other test files, so only this file's own
  * schema is asserted on.
  */
-const target = pgliteTarget()
+const target = sqliteTarget()
 let db: TempMysqlDatabase
 let catalog: CatalogService
 let config: RevmetaConfig

@@ -5,10 +5,10 @@ import { openCatalog } from '../../src/catalog/open-catalog.js'
 import { resolveConfig, type RevmetaConfig } from '../../src/config/load-config.js'
 import { planInput } from '../../src/engine/plan-input.js'
 import { normalizeChangeEvents } from '../../src/inputs/normalize-change-events.js'
-import { pgliteTarget } from '../store/store-support.js'
+import { sqliteTarget } from '../store/store-support.js'
 import { createTempDatabase, type TempDatabase } from '../support/postgres-server.js'
 
-const target = pgliteTarget()
+const target = sqliteTarget()
 let db: TempDatabase
 let catalog: CatalogService
 let config: RevmetaConfig

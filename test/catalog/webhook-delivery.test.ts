@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { CatalogService } from '../../src/catalog/catalog-service.js'
 import { openCatalog } from '../../src/catalog/open-catalog.js'
 import { verifyWebhookSignature } from '../../src/openmetadata/webhook-signature.js'
-import { pgliteTarget } from '../store/store-support.js'
+import { sqliteTarget } from '../store/store-support.js'
 import { seedDirectory, seedEntities } from './catalog-seed.js'
 
 interface Received {
@@ -15,7 +15,7 @@ interface Received {
   at: number
 }
 
-const target = pgliteTarget()
+const target = sqliteTarget()
 let receiver: Server
 let url: string
 let received: Received[] = []

@@ -14,11 +14,11 @@ import { buildApp } from '../../src/server/build-app.js'
 import { ServerMetrics } from '../../src/server/metrics.js'
 import { webhookPath } from '../../src/http/webhook-path.js'
 import type { SqlStateStore } from '../../src/store/sql-state-store.js'
-import { pgliteTarget } from '../store/store-support.js'
+import { sqliteTarget } from '../store/store-support.js'
 import { bearer, roleTokens } from '../support/api-tokens.js'
 import { seedDirectory, seedEntities } from '../catalog/catalog-seed.js'
 
-const target = pgliteTarget()
+const target = sqliteTarget()
 const services = [{ name: 'wh', type: 'postgres', connection: { database: 'shop' } }]
 const configWith = (tree: Record<string, unknown>) => resolveConfig({ ...tree, services }, { source: 'test', baseDir: process.cwd(), env: {} })
 const apps: FastifyInstance[] = []

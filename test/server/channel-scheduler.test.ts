@@ -4,11 +4,11 @@ import { resolveConfig } from '../../src/config/load-config.js'
 import { ChannelScheduler, checkCron } from '../../src/server/channel-scheduler.js'
 import type { SqlStateStore } from '../../src/store/sql-state-store.js'
 import { UiChannelStore } from '../../src/store/ui-channel-store.js'
-import { pgliteTarget } from '../store/store-support.js'
+import { sqliteTarget } from '../store/store-support.js'
 import { until } from '../support/until.js'
 
 /** Schedules per channel, as `serve` runs them: a firing queues a sync run of that channel; a refresh drops a cleared schedule. */
-const target = pgliteTarget()
+const target = sqliteTarget()
 let store: SqlStateStore
 
 beforeAll(async () => {

@@ -7,14 +7,14 @@ import { signWebhookBody } from '../../src/openmetadata/webhook-signature.js'
 import { buildApp } from '../../src/server/build-app.js'
 import { ServerMetrics } from '../../src/server/metrics.js'
 import { webhookPath } from '../../src/http/webhook-path.js'
-import { pgliteTarget } from '../store/store-support.js'
+import { sqliteTarget } from '../store/store-support.js'
 import { bearer, roleTokens, type RoleTokens } from '../support/api-tokens.js'
 
 /**
  * What a cheap attacker tries: big unsigned webhook bodies, slow headers and bodies, malformed
  * URLs. Raw sockets on loopback, so the test sees what the server does before a body is sent.
  */
-const target = pgliteTarget()
+const target = sqliteTarget()
 const secret = 'hardening-secret'
 const logs: string[] = []
 let app: FastifyInstance

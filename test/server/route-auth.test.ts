@@ -8,7 +8,7 @@ import { ServerMetrics } from '../../src/server/metrics.js'
 import type { SqlStateStore } from '../../src/store/sql-state-store.js'
 import { apiRoles, hashToken, TokenStore, type ApiRole } from '../../src/store/token-store.js'
 import { SessionStore } from '../../src/store/session-store.js'
-import { pgliteTarget } from '../store/store-support.js'
+import { sqliteTarget } from '../store/store-support.js'
 import { bearer, roleTokens, type RoleTokens } from '../support/api-tokens.js'
 import { storeSnapshot } from '../support/store-snapshot.js'
 
@@ -18,7 +18,7 @@ import { storeSnapshot } from '../support/store-snapshot.js'
  * role, and let in with the role it needs. Only the signed webhook and sign-in take a request
  * without a token, and they too answer 401 unless it carries a valid signature, token or link.
  */
-const target = pgliteTarget()
+const target = sqliteTarget()
 let app: FastifyInstance
 let store: SqlStateStore
 let tokens: RoleTokens

@@ -7,7 +7,7 @@ import { ServerMetrics } from '../../src/server/metrics.js'
 import { SessionStore } from '../../src/store/session-store.js'
 import type { SqlStateStore } from '../../src/store/sql-state-store.js'
 import { TokenStore } from '../../src/store/token-store.js'
-import { pgliteTarget } from '../store/store-support.js'
+import { sqliteTarget } from '../store/store-support.js'
 import { bearer, roleTokens, type RoleTokens } from '../support/api-tokens.js'
 import { storeSnapshot } from '../support/store-snapshot.js'
 
@@ -17,7 +17,7 @@ import { storeSnapshot } from '../support/store-snapshot.js'
  * and sign-in itself 401 to whatever is not a valid token or link, writing nothing and setting no
  * cookie. With a token or a session the app is served as before.
  */
-const target = pgliteTarget()
+const target = sqliteTarget()
 const serviceName = 'warehouse-7f3a'
 let app: FastifyInstance
 let store: SqlStateStore

@@ -6,7 +6,7 @@ import type { ErrorReport, OperationReport } from '../../src/model/report.js'
 import type { DescriptionOperation, TagsOperation } from '../../src/model/operation.js'
 import { migrate } from '../../src/store/migrate.js'
 import { openPgRunner } from '../../src/store/pg-runner.js'
-import { openPgliteRunner } from '../../src/store/pglite-runner.js'
+import { openSqliteRunner } from '../../src/store/sqlite-runner.js'
 import type { SqlRunner } from '../../src/store/sql-runner.js'
 import { SqlStateStore } from '../../src/store/sql-state-store.js'
 import { connect } from '../support/postgres-server.js'
@@ -16,14 +16,15 @@ import { connect } from '../support/postgres-server.js'
  * never see each other's rows and the (slow) database set-up happens once per file.
  */
 export interface StoreTarget {
-  readonly name: 'pglite' | 'postgres'
+  readonly name: 'sqlite' | 'postgres'
   /** Sets up the database; PostgreSQL missing fails here with a message that says how to start it. */
   setup(): Promise<void>
   teardown(): Promise<void>
-  /** A migrated store in a fresh schema, on the shared runner (closing it is a no-op). */
+  /** A migrated store in a fresh schema (PostgreSQL: on the shared runner, closing it is a no-op; SQLite: a file of its own). */
   fresh(): Promise<SqlStateStore>
   /** What openStore needs to reach this target's database. */
   config(): { url?: string; dir?: string }
+  /** PostgreSQL: the shared runner; SQLite: the runner of the store `fresh()` made last. */
   readonly runner: SqlRunner
 }
 
@@ -63,12 +64,37 @@ function target(name: StoreTarget['name'], open: () => Promise<{ runner: SqlRunn
   }
 }
 
-export const pgliteTarget = () =>
-  target('pglite', async () => {
-    const dir = await mkdtemp(path.join(tmpdir(), 'revmeta-store-'))
-    const runner = await openPgliteRunner(path.join(dir, 'shared'))
-    return { runner, config: { dir: path.join(dir, 'other') }, drop: () => rm(dir, { recursive: true, force: true }) }
-  })
+/** The embedded store: one SQLite file per store (one file holds one store), all under one temporary directory. */
+export const sqliteTarget = (): StoreTarget => {
+  let dir: string | undefined
+  let last: SqlRunner | undefined
+  let count = 0
+  return {
+    name: 'sqlite',
+    async setup() {
+      dir = await mkdtemp(path.join(tmpdir(), 'revmeta-store-'))
+    },
+    async teardown() {
+      if (dir) await rm(dir, { recursive: true, force: true })
+      dir = undefined
+    },
+    async fresh() {
+      if (!dir) throw new Error('target not set up')
+      const runner = await openSqliteRunner(path.join(dir, `store-${++count}`))
+      await migrate(runner, 'revmeta')
+      last = runner
+      return new SqlStateStore(runner, 'revmeta')
+    },
+    config() {
+      if (!dir) throw new Error('target not set up')
+      return { dir: path.join(dir, 'other') }
+    },
+    get runner() {
+      if (!last) throw new Error('no store made yet: call fresh() first')
+      return last
+    },
+  }
+}
 
 export const postgresTarget = () =>
   target('postgres', async () => {
@@ -92,7 +118,7 @@ export const postgresTarget = () =>
     }
   })
 
-export const bothTargets = () => [pgliteTarget(), postgresTarget()]
+export const bothTargets = () => [sqliteTarget(), postgresTarget()]
 
 export function describeOp(table: string, description: string | null, options: { channel?: string; service?: string; eventId?: string } = {}): DescriptionOperation {
   const channel = options.channel ?? 'docs'

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { SqlStateStore } from '../../src/store/sql-state-store.js'
-import { describeOp, pgliteTarget, report } from './store-support.js'
+import { describeOp, sqliteTarget, report } from './store-support.js'
 
 /** The embedded store has no autovacuum: it vacuums itself, by a count it keeps in the store. */
 describe('embedded store upkeep', () => {
-  const t = pgliteTarget()
+  const t = sqliteTarget()
   beforeAll(() => t.setup())
   afterAll(() => t.teardown())
 
