@@ -1,4 +1,3 @@
-import { quoteIdent } from './migrate.js'
 import { SqlStateStore } from './sql-state-store.js'
 import type { StateStore } from './state-store.js'
 
@@ -12,13 +11,17 @@ export interface AssetCounts {
 /** Per service, the live assets of the built-in catalog (its tables sit in every SQL store, empty when another catalog is used). */
 export async function catalogAssetCounts(store: StateStore): Promise<Map<string, AssetCounts>> {
   if (!(store instanceof SqlStateStore)) return new Map()
-  const rows = await store.sqlRunner.query<{ service: string; databases: string | number; schemas: string | number; tables: string | number; columns: string | number | null }>(
+  const runner = store.sqlRunner
+  // `json -> 'columns'` is JSON on both databases (PostgreSQL's json operator, SQLite's JSON
+  // function of the same name), so the columns are counted where they lie, without reading them out.
+  const rows = await runner.query<{ service: string; databases: string | number; schemas: string | number; tables: string | number; columns: string | number | null }>(
     `SELECT service,
         count(*) FILTER (WHERE entity_type = 'database') AS databases,
         count(*) FILTER (WHERE entity_type = 'databaseSchema') AS schemas,
         count(*) FILTER (WHERE entity_type = 'table') AS tables,
-        sum(CASE WHEN entity_type = 'table' THEN coalesce(json_array_length(json->'columns'), 0) ELSE 0 END) AS columns
-      FROM ${quoteIdent(store.schema)}.catalog_entities WHERE NOT deleted GROUP BY service`,
+        sum(CASE WHEN entity_type = 'table' THEN coalesce(json_array_length(json -> 'columns'), 0) ELSE 0 END) AS columns
+      FROM ${runner.dialect.tables(store.schema)}.catalog_entities WHERE deleted = $1 GROUP BY service`,
+    [false],
   )
   return new Map(rows.map((r) => [r.service, { databases: Number(r.databases), schemas: Number(r.schemas), tables: Number(r.tables), columns: Number(r.columns ?? 0) }]))
 }

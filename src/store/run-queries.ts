@@ -1,9 +1,8 @@
-import { quoteIdent } from './migrate.js'
-import { countsSql } from './queue-sql.js'
 import type { SqlRunner } from './sql-runner.js'
 import { sqlParts } from './sql-parts.js'
+import { liveRunCounts } from './run-counts.js'
 import type { RunRow, StateStore } from './state-store.js'
-import { toRunRow, type RunDbRow } from './store-rows.js'
+import { decodeStoreText, encodeStoreText, parseStoreJson } from './store-text.js'
 
 /** running: not finished; failed: finished with dead letters; succeeded: finished without. */
 export const runStates = ['running', 'failed', 'succeeded'] as const
@@ -17,16 +16,51 @@ export interface RunFilter {
   readonly channel?: string
 }
 
+/**
+ * The dead letters a finished run's stamped counts hold. `counts -> 'dead'` is JSON on both
+ * databases (jsonb in PostgreSQL, JSON text in SQLite); as text it is the number's digits on both.
+ */
+const deadSql = "coalesce(CAST(CAST(r.counts -> 'dead' AS text) AS integer), 0)"
+
 const stateSql: Record<RunState, string> = {
   running: 'r.finished_at IS NULL',
-  failed: "r.finished_at IS NOT NULL AND coalesce((r.counts->>'dead')::int, 0) > 0",
-  succeeded: "r.finished_at IS NOT NULL AND coalesce((r.counts->>'dead')::int, 0) = 0",
+  failed: `r.finished_at IS NOT NULL AND ${deadSql} > 0`,
+  succeeded: `r.finished_at IS NOT NULL AND ${deadSql} = 0`,
+}
+
+interface RunDbRow {
+  id: string | number
+  mode: RunRow['mode']
+  note: string | null
+  started_at: Date | string
+  finished_at: Date | string | null
+  counts: string | null
+}
+
+function toRun(row: RunDbRow, counts: Record<string, number>): RunRow {
+  return {
+    id: Number(row.id),
+    mode: row.mode,
+    startedAt: new Date(row.started_at),
+    ...(row.finished_at === null ? {} : { finishedAt: new Date(row.finished_at) }),
+    counts,
+    ...(row.note === null ? {} : { note: decodeStoreText(row.note) }),
+  }
+}
+
+/** Stamped counts as numbers, whatever form the JSON held them in. */
+function stampedCounts(text: string | null): Record<string, number> {
+  const counts: Record<string, number> = {}
+  for (const [k, v] of Object.entries(parseStoreJson<Record<string, unknown>>(text ?? '{}') ?? {})) counts[k] = Number(v)
+  return counts
 }
 
 /**
- * What the Recent Runs page asks of the store beyond StateStore.listRuns: runs filtered by state,
- * mode, and the services and channels their operations touch, and the services' last runs.
- * Values are bound parameters; the channel is the first part of an operation's key.
+ * Runs as `revmeta runs` and the Recent Runs page list them, filtered by state, mode, and the
+ * services and channels their operations touch, and the services' last runs. A finished run
+ * shows the counts stamped when it finished, so a listing reads no operations of its own; only
+ * runs still going are counted live. Values are bound parameters; the channel is the first part
+ * of an operation's key.
  */
 export class RunQueries {
   private readonly s: string
@@ -35,7 +69,7 @@ export class RunQueries {
     private readonly runner: SqlRunner,
     schema: string,
   ) {
-    this.s = quoteIdent(schema)
+    this.s = runner.dialect.tables(schema)
   }
 
   static of(store: StateStore): RunQueries {
@@ -50,17 +84,22 @@ export class RunQueries {
       params.push(value)
       return `$${params.length}`
     }
+    const text = (value: unknown): string => this.runner.dialect.cast(bind(value), 'text')
     if (filter.state) where.push(stateSql[filter.state])
     if (filter.mode) where.push(`r.mode = ${bind(filter.mode)}`)
-    if (filter.service) where.push(`EXISTS (SELECT 1 FROM ${this.s}.operations o WHERE o.run_id = r.id AND o.service = ${bind(filter.service)})`)
+    if (filter.service) where.push(`EXISTS (SELECT 1 FROM ${this.s}.operations o WHERE o.run_id = r.id AND o.service = ${bind(encodeStoreText(filter.service))})`)
     if (filter.channel) {
-      const p = bind(filter.channel)
-      where.push(`EXISTS (SELECT 1 FROM ${this.s}.operations o WHERE o.run_id = r.id AND left(o.key, length(${p}) + 1) = ${p} || '|')`)
+      const prefix = text(encodeStoreText(`${filter.channel}|`))
+      where.push(`EXISTS (SELECT 1 FROM ${this.s}.operations o WHERE o.run_id = r.id AND substr(o.key, 1, length(${prefix})) = ${prefix})`)
     }
-    const sql = `SELECT r.id, r.mode, r.note, r.started_at, r.finished_at,
-        CASE WHEN r.finished_at IS NULL THEN ${countsSql(this.s, 'r.id')} ELSE r.counts END AS counts
-      FROM ${this.s}.runs r ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY r.id DESC LIMIT ${bind(filter.limit)}`
-    return (await this.runner.query<RunDbRow>(sql, params)).map(toRunRow)
+    const rows = await this.runner.query<RunDbRow>(
+      `SELECT r.id, r.mode, r.note, r.started_at, r.finished_at, CAST(r.counts AS text) AS counts
+       FROM ${this.s}.runs r ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY r.id DESC LIMIT ${bind(filter.limit)}`,
+      params,
+    )
+    const going = rows.filter((r) => r.finished_at === null).map((r) => Number(r.id))
+    const live = going.length > 0 ? await liveRunCounts(this.runner, this.s, going) : new Map<number, Record<string, number>>()
+    return rows.map((r) => toRun(r, live.get(Number(r.id)) ?? stampedCounts(r.counts)))
   }
 
   /** Per service: the newest run that touched it. */
@@ -68,6 +107,6 @@ export class RunQueries {
     const rows = await this.runner.query<{ service: string; run_id: string | number; at: Date | string }>(
       `SELECT o.service, max(o.run_id) AS run_id, max(o.updated_at) AS at FROM ${this.s}.operations o GROUP BY o.service`,
     )
-    return new Map(rows.map((r) => [r.service, { runId: Number(r.run_id), at: new Date(r.at) }]))
+    return new Map(rows.map((r) => [decodeStoreText(r.service), { runId: Number(r.run_id), at: new Date(r.at) }]))
   }
 }

@@ -1,5 +1,4 @@
 import { createHash, randomBytes } from 'node:crypto'
-import { quoteIdent } from './migrate.js'
 import type { SqlRunner } from './sql-runner.js'
 import { sqlParts } from './sql-parts.js'
 import type { StateStore } from './state-store.js'
@@ -38,9 +37,10 @@ export class SessionStore {
     private readonly runner: SqlRunner,
     schema: string,
   ) {
-    this.sessions = `${quoteIdent(schema)}.web_sessions`
-    this.links = `${quoteIdent(schema)}.sign_in_links`
-    this.tokens = `${quoteIdent(schema)}.api_tokens`
+    const s = runner.dialect.tables(schema)
+    this.sessions = `${s}.web_sessions`
+    this.links = `${s}.sign_in_links`
+    this.tokens = `${s}.api_tokens`
   }
 
   static of(store: StateStore): SessionStore {

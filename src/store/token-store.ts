@@ -1,12 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { RevmetaError } from '../errors/revmeta-error.js'
-import { quoteIdent } from './migrate.js'
+import { apiRoleNames } from '../model/api-roles.js'
 import type { SqlRunner } from './sql-runner.js'
-import { SqlStateStore } from './sql-state-store.js'
+import { sqlParts } from './sql-parts.js'
 import type { StateStore } from './state-store.js'
 
 /** Ordered from least to most privileged: a role may do what every role before it may. */
-export const apiRoles = ['viewer', 'editor', 'admin'] as const
+export const apiRoles = apiRoleNames
 export type ApiRole = (typeof apiRoles)[number]
 
 export const roleAtLeast = (role: ApiRole, needed: ApiRole): boolean => apiRoles.indexOf(role) >= apiRoles.indexOf(needed)
@@ -63,12 +63,12 @@ export class TokenStore {
     private readonly runner: SqlRunner,
     schema: string,
   ) {
-    this.table = `${quoteIdent(schema)}.api_tokens`
+    this.table = `${runner.dialect.tables(schema)}.api_tokens`
   }
 
   static of(store: StateStore): TokenStore {
-    if (!(store instanceof SqlStateStore)) throw new RevmetaError('INTERNAL', 'API tokens live in the SQL state store (PostgreSQL or the embedded PGlite); this store is neither.')
-    return new TokenStore(store.sqlRunner, store.schema)
+    const { runner, schema } = sqlParts(store, 'API tokens')
+    return new TokenStore(runner, schema)
   }
 
   /** Makes a token; the returned `token` is the only time it exists outside the caller's hands. */

@@ -1,4 +1,3 @@
-import { quoteIdent } from './migrate.js'
 import type { SqlRunner } from './sql-runner.js'
 import { sqlParts } from './sql-parts.js'
 import type { StateStore } from './state-store.js'
@@ -41,7 +40,7 @@ export class UiChannelStore {
     private readonly runner: SqlRunner,
     schema: string,
   ) {
-    this.table = `${quoteIdent(schema)}.ui_channels`
+    this.table = `${runner.dialect.tables(schema)}.ui_channels`
   }
 
   static of(store: StateStore): UiChannelStore {
