@@ -1,9 +1,8 @@
-import type { RevmetaConfig } from '../config/load-config.js'
-import { openStore } from '../store/open-store.js'
+import { openStore, type StoreConfig } from '../store/open-store.js'
 import type { StateStore } from '../store/state-store.js'
 
 /** Opens the configured store (migrating it), runs `fn`, and always closes the store. */
-export async function withStore<T>(config: RevmetaConfig, fn: (store: StateStore) => Promise<T>): Promise<T> {
+export async function withStore<T>(config: { readonly store: StoreConfig }, fn: (store: StateStore) => Promise<T>): Promise<T> {
   const store = await openStore(config.store)
   try {
     return await fn(store)

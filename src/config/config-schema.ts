@@ -5,6 +5,7 @@ import { channelOptionsSchema, channelTemplatesSchema } from '../channels/channe
 import { channelFromReverseMetadata } from '../channels/reverse-metadata.js'
 import { defaultInputLimits } from '../inputs/input-limits.js'
 import { logLevels } from '../model/log-levels.js'
+import { storeSchema } from './store-schema.js'
 
 const name = z.string().min(1)
 
@@ -148,22 +149,7 @@ export const configSchema = z.strictObject({
       }
     })
     .prefault({}),
-  /** Where durable state lives: PostgreSQL at `url`, else an embedded store under `dir`. */
-  store: z
-    .strictObject({
-      url: z.string().optional(),
-      dir: z.string().default('.revmeta/store'),
-      schema: z.string().regex(/^[a-z_][a-z0-9_]*$/).default('revmeta'),
-      /** PostgreSQL store only: bound on opening a connection. */
-      connectTimeoutMs: z.number().int().nonnegative().default(10_000),
-      /** PostgreSQL store only: server-side statement_timeout; 0: none. */
-      statementTimeoutMs: z.number().int().nonnegative().default(60_000),
-      /** PostgreSQL store only: client-side wait for one answer, what ends a wait on a silent network; 0: none. */
-      queryTimeoutMs: z.number().int().nonnegative().default(90_000),
-      /** PostgreSQL store only: an unused connection is closed after this long. */
-      idleTimeoutMs: positiveInt.default(30_000),
-    })
-    .prefault({}),
+  store: storeSchema,
   execution: z
     .strictObject({
       /** Operations claimed per batch (one read-back and a few round trips per batch). */

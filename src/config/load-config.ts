@@ -1,8 +1,5 @@
-import { readFile } from 'node:fs/promises'
 import path from 'node:path'
-import { parse as parseYaml } from 'yaml'
 import { loadConnector, connectorNames } from '../connectors/registry.js'
-import { RevmetaError } from '../errors/revmeta-error.js'
 import { fieldsWithRole } from '../fields/field-roles.js'
 import { compileChannelTemplates, type CompiledTemplates } from '../channels/compile-channel-templates.js'
 import { overlapWarnings } from '../channels/overlap-warnings.js'
@@ -10,6 +7,8 @@ import { channelSchema, configSchema, type ChannelConfig, type OwnerMapping, typ
 import { deepFreeze } from './deep-freeze.js'
 import { formatIssues } from './format-issues.js'
 import { interpolateEnv } from './interpolate-env.js'
+import { invalidConfig, readConfigTree } from './read-config-file.js'
+import { resolveStoreDir } from './store-schema.js'
 
 export interface ServiceConfig {
   readonly name: string
@@ -41,15 +40,11 @@ export interface RevmetaConfig {
   readonly baseDir: string
 }
 
-function invalid(lines: string[], source: string): RevmetaError {
-  return new RevmetaError('CONFIG_INVALID', `Invalid configuration ${source}:\n  ${lines.join('\n  ')}`, { details: { source } })
-}
-
 /** Validates a parsed config tree at the boundary and freezes it. */
 export async function resolveConfig(tree: unknown, options: { source: string; baseDir: string; env?: NodeJS.ProcessEnv }): Promise<RevmetaConfig> {
   const interpolated = interpolateEnv(tree ?? {}, options.env ?? process.env)
   const parsed = configSchema.safeParse(interpolated)
-  if (!parsed.success) throw invalid(formatIssues(parsed.error.issues), options.source)
+  if (!parsed.success) throw invalidConfig(formatIssues(parsed.error.issues), options.source)
   const raw = parsed.data
   const problems: string[] = []
   const services: ServiceConfig[] = []
@@ -81,8 +76,8 @@ export async function resolveConfig(tree: unknown, options: { source: string; ba
     if (channelNames.has(channel.name)) problems.push(`channels[${i}].name: duplicate channel name ${JSON.stringify(channel.name)}`)
     channelNames.add(channel.name)
   }
-  if (problems.length > 0) throw invalid(problems, options.source)
-  const store = raw.store.url === undefined ? { ...raw.store, dir: path.resolve(options.baseDir, raw.store.dir) } : raw.store
+  if (problems.length > 0) throw invalidConfig(problems, options.source)
+  const store = resolveStoreDir(raw.store, options.baseDir)
   return deepFreeze({ catalog: raw.catalog, store, execution: raw.execution, server: raw.server, input: raw.input, log: raw.log, services, channels, warnings: overlapWarnings(channels), baseDir: options.baseDir })
 }
 
@@ -101,17 +96,5 @@ function withBaseDir(connection: Record<string, unknown>, pathKeys: readonly str
 }
 
 export async function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): Promise<RevmetaConfig> {
-  let text: string
-  try {
-    text = await readFile(file, 'utf8')
-  } catch (cause) {
-    throw new RevmetaError('CONFIG_UNREADABLE', `Cannot read configuration ${file}: ${(cause as Error).message}`, { cause, details: { source: file } })
-  }
-  let tree: unknown
-  try {
-    tree = parseYaml(text)
-  } catch (cause) {
-    throw new RevmetaError('CONFIG_UNREADABLE', `Configuration ${file} is not valid YAML: ${(cause as Error).message}`, { cause, details: { source: file } })
-  }
-  return resolveConfig(tree, { source: file, baseDir: path.dirname(path.resolve(file)), env })
+  return resolveConfig(await readConfigTree(file), { source: file, baseDir: path.dirname(path.resolve(file)), env })
 }

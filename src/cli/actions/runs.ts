@@ -1,10 +1,12 @@
 import Table from 'cli-table3'
-import { loadConfig } from '../../config/load-config.js'
+import { loadStoreConfig } from '../../config/load-store-config.js'
+import { RunQueries } from '../../store/run-queries.js'
 import { withStore } from '../with-store.js'
 
 export async function listRuns(flags: { config: string; json?: boolean; limit: string }): Promise<number> {
-  const config = await loadConfig(flags.config)
-  const runs = await withStore(config, (store) => store.listRuns(Number(flags.limit)))
+  // The store section only: listing runs needs no connector, channel or template.
+  const store = await loadStoreConfig(flags.config)
+  const runs = await withStore({ store }, (store) => RunQueries.of(store).list({ limit: Number(flags.limit) }))
   if (flags.json) {
     process.stdout.write(`${JSON.stringify({ runs }, null, 2)}\n`)
     return 0
