@@ -55,6 +55,23 @@ export function quoteLiteral(value: string): string {
 }
 
 /**
+ * Whether every migration is recorded already and none newer, read without a transaction: a store
+ * at this revmeta's schema (nearly every open) then opens without the write lock, so a reader such
+ * as `revmeta runs` never waits behind another process's write. Anything else (no bookkeeping
+ * table yet, an error) leaves the answer to the locked path, which re-reads under the lock.
+ */
+async function upToDate(runner: SqlRunner, s: string, all: readonly Migration[]): Promise<boolean> {
+  try {
+    const rows = await runner.query<{ version: number | string }>(`SELECT version FROM ${s}.revmeta_migrations`)
+    const done = new Set(rows.map((r) => Number(r.version)))
+    const known = new Set(all.map((m) => m.version))
+    return all.every((m) => done.has(m.version)) && [...done].every((v) => known.has(v))
+  } catch {
+    return false
+  }
+}
+
+/**
  * Brings `schema` up to the newest migration in one transaction, recording each in
  * `revmeta_migrations`. Processes starting together serialize (an advisory lock on PostgreSQL,
  * the write lock on SQLite) held until commit, so each migration runs once and the others find
@@ -64,6 +81,7 @@ export async function migrate(runner: SqlRunner, schema: string, migrations?: re
   const all = migrations ?? (await loadMigrations(runner.dialect.name))
   const s = runner.dialect.tables(schema)
   const book = bookkeeping[runner.dialect.name]
+  if (await upToDate(runner, s, all)) return []
   return runner.transaction(async (tx) => {
     await runner.serialize(tx, `revmeta.migrate:${schema}`)
     await tx.exec(book.table(s))
