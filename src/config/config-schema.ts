@@ -5,7 +5,7 @@ import { channelOptionsSchema, channelTemplatesSchema } from '../channels/channe
 import { channelFromReverseMetadata } from '../channels/reverse-metadata.js'
 import { defaultInputLimits } from '../inputs/input-limits.js'
 import { logLevels } from '../model/log-levels.js'
-import { storeSchema } from './store-schema.js'
+import { checkStoreSection } from './store-schema.js'
 
 const name = z.string().min(1)
 
@@ -149,7 +149,16 @@ export const configSchema = z.strictObject({
       }
     })
     .prefault({}),
-  store: storeSchema,
+  /** Where durable state lives (store-schema.ts holds its one definition, which `revmeta runs` checks without zod). */
+  store: z
+    .unknown()
+    .optional()
+    .transform((value, ctx) => {
+      const checked = checkStoreSection(value)
+      if (checked.ok) return checked.value
+      for (const issue of checked.issues) ctx.addIssue({ code: 'custom', path: [...issue.path], message: issue.message })
+      return z.NEVER
+    }),
   execution: z
     .strictObject({
       /** Operations claimed per batch (one read-back and a few round trips per batch). */

@@ -95,7 +95,7 @@ describe('revmeta runs', () => {
     }
   }, 60_000)
 
-  it('loads no connector, channel, template or server code, and no driver but SQLite', async () => {
+  it('loads no connector, channel, template or server code, no schema library, and no driver but SQLite', async () => {
     const file = path.join(dir, 'loads.txt')
     const child = spawn(process.execPath, ['--import', hook, path.join(root, 'bin/revmeta.js'), 'runs', '--config', config], {
       env: { ...process.env, REVMETA_RECORD_LOADS: file },
@@ -107,10 +107,10 @@ describe('revmeta runs', () => {
     expect(files).toContain('dist/cli/actions/runs.js')
     expect(files.filter((f) => /^dist\/(connectors|channels|templates|server|catalog|execution|engine|inputs)\//.test(f))).toEqual([])
     expect(files.filter((f) => f.startsWith('dist/config/')).sort()).toEqual(
-      ['dist/config/format-issues.js', 'dist/config/interpolate-env.js', 'dist/config/load-store-config.js', 'dist/config/read-config-file.js', 'dist/config/store-schema.js'],
+      ['dist/config/interpolate-env.js', 'dist/config/load-store-config.js', 'dist/config/read-config-file.js', 'dist/config/store-schema.js'],
     )
     const packages = new Set(files.filter((f) => f.startsWith('node_modules/')).map((f) => f.split('/')[1]))
-    for (const heavy of ['pg', 'fastify', 'mysql2', 'mssql', 'oracledb', 'snowflake-sdk', '@electric-sql', 'marked']) expect(packages.has(heavy)).toBe(false)
+    for (const heavy of ['zod', 'pg', 'fastify', 'mysql2', 'mssql', 'oracledb', 'snowflake-sdk', '@electric-sql', 'marked']) expect(packages.has(heavy)).toBe(false)
     expect(packages.has('better-sqlite3')).toBe(true)
   }, 60_000)
 })
