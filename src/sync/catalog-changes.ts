@@ -3,7 +3,7 @@ import type { NormalizeResult } from '../inputs/normalize-result.js'
 import { assetFromEntity, columnAsset } from '../model/asset-from-fqn.js'
 import type { AssetRef } from '../model/asset.js'
 import type { Change, ChangeOrigin, OwnerRef, TagLabel } from '../model/change.js'
-import type { OmEntity, OmEntityType, OmTagLabel } from '../openmetadata/om-types.js'
+import type { OmColumn, OmEntity, OmEntityType, OmTagLabel } from '../openmetadata/om-types.js'
 
 const tagLabel = (t: OmTagLabel): TagLabel => ({ tagFQN: t.tagFQN, source: t.source ?? 'Classification', ...(t.labelType ? { labelType: t.labelType } : {}), ...(t.state ? { state: t.state } : {}) })
 
@@ -29,7 +29,23 @@ function entityChanges(type: OmEntityType, entity: OmEntity, base: () => ChangeO
     const refs: OwnerRef[] = owners.map((o) => ({ type: o.type as 'user' | 'team', name: o.name!, ...(o.fullyQualifiedName ? { fullyQualifiedName: o.fullyQualifiedName } : {}) }))
     out.push({ kind: 'owners', asset, added: refs, removed: [], origin: origin() })
   }
-  for (const column of entity.columns ?? []) describe(columnAsset(asset, column.name), column.description, column.tags)
+  // Struct fields are the column's `children` in OpenMetadata: each is compared as the nested
+  // field it is (asset.path), written where the engine has nested fields, `unsupported` elsewhere,
+  // never written to a top-level column of the same name.
+  const fields = (top: AssetRef, children: readonly OmColumn[] | undefined, parent: readonly string[]) => {
+    for (const child of children ?? []) {
+      if (typeof child.name !== 'string' || child.name.length === 0) continue
+      const path = [...parent, child.name]
+      const field: AssetRef = { ...top, path }
+      describe(field, child.description, child.tags)
+      fields(top, child.children, path)
+    }
+  }
+  for (const column of entity.columns ?? []) {
+    const top: AssetRef = { ...columnAsset(asset, column.name), exact: true }
+    describe(top, column.description, column.tags)
+    fields(top, column.children, [])
+  }
   return out
 }
 
