@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { resolveConfig, type RevmetaConfig } from '../../src/config/load-config.js'
+import { loadConnector } from '../../src/connectors/registry.js'
+import { sqlStatement } from '../../src/model/statement.js'
 import { planInput } from '../../src/engine/plan-input.js'
 import { runOperations } from '../../src/engine/run.js'
 import { normalizeChangeEvents } from '../../src/inputs/normalize-change-events.js'
@@ -152,5 +154,19 @@ describe('nested STRUCT fields on Databricks and Unity Catalog (wire tier)', () 
     expect(ops.filter((o) => o.status === 'applied').map((o) => o.asset).sort()).toEqual(['dbx.main.sales.customers.items.sku', 'uc.main.sales.customers.customer.address.city'])
     expect(endpoints.dbx.changes().slice(before.dbx)).toEqual([`ALTER TABLE ${t} ALTER COLUMN \`items\`.element.\`sku\` COMMENT 'Stock keeping unit'`])
     expect(endpoints.uc.changes().slice(before.uc)).toEqual([`ALTER TABLE ${t} ALTER COLUMN \`customer\`.\`address\`.\`city\` COMMENT 'City 🦄'`])
+  })
+
+  it('where nothing is read back (readBack: none), a path the workspace does not have fails as Databricks answers it: OBJECT_NOT_FOUND', async () => {
+    const connector = (await loadConnector('databricks'))!
+    const parsed = connector.connectionSchema.parse({ host: endpoints.dbx.url, token: 'dapi-test-token', warehouseId: 'wh-1', pollIntervalMs: 1, readBack: 'none' })
+    const client = await connector.createClient(parsed, { service: 'dbx', dialect: connector.createDialect(parsed) })
+    const [missing, array] = await client.execute('main', [
+      [sqlStatement('main', `ALTER TABLE ${t} ALTER COLUMN \`customer\`.\`nope\` COMMENT 'x'`)],
+      // An array's elements are reached only through `element`: its fields are not the array's own.
+      [sqlStatement('main', `ALTER TABLE ${t} ALTER COLUMN \`items\`.\`sku\` COMMENT 'x'`)],
+    ])
+    expect(missing).toMatchObject({ ok: false, error: { code: 'OBJECT_NOT_FOUND', details: { errorClass: 'FIELD_NOT_FOUND' } } })
+    expect(array).toMatchObject({ ok: false, error: { code: 'OBJECT_NOT_FOUND' } })
+    await client.close()
   })
 })
