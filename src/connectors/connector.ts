@@ -139,6 +139,8 @@ export interface KindRenderer<V> {
  */
 interface NestedFieldRenderer {
   readonly nestedFields?: boolean
+  /** Why the engine cannot write this kind on a nested field, added to such an operation's `unsupported` report. */
+  readonly nestedFieldsUnsupported?: string
 }
 
 export interface DescriptionRenderer extends KindRenderer<string | null>, NestedFieldRenderer {

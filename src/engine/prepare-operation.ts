@@ -64,7 +64,9 @@ function notFound(op: Operation): RevmetaError {
  * assumed from levels.
  */
 export function prepareOperation(spelled: Operation, dialect: Dialect, owners: OwnerMapping, channel: ResolvedChannel, snapshot: StateSnapshot | undefined): PreparedOperation {
-  const resolution = resolveOperationColumn(spelled, snapshot, spelled.kind !== 'owners' && capabilitiesOf(dialect).nestedFieldKinds?.includes(spelled.kind) === true)
+  // An engine with nested fields for any kind reads them back: a leaf name is settled against them
+  // for every kind, so one it cannot write there is unsupported, never the top-level namesake's.
+  const resolution = resolveOperationColumn(spelled, snapshot, spelled.kind !== 'owners' && capabilitiesOf(dialect).nestedFieldKinds !== undefined)
   const op = resolution.op
   if ('error' in resolution) return prepared(op, 'failed', none, undefined, undefined, resolution.error, noWarnings, undefined)
   const state = snapshot?.get(operationFqn(op))

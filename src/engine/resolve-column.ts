@@ -15,7 +15,7 @@ export type ColumnResolution = { readonly op: Operation; readonly warnings: read
 export function resolveOperationColumn(op: Operation, snapshot: StateSnapshot | undefined, nestedFields: boolean): ColumnResolution {
   const { asset } = op
   // A plain name may be a struct field's leaf (newer OpenMetadata): only engines that write nested fields read them back.
-  if (asset.spelling === undefined && (!nestedFields || snapshot === undefined || asset.level !== 'column' || asset.path !== undefined)) return { op, warnings: [] }
+  if (asset.spelling === undefined && (!nestedFields || snapshot === undefined || asset.level !== 'column' || asset.path !== undefined || asset.exact === true)) return { op, warnings: [] }
   const readings = columnReadings(asset)
   if (snapshot === undefined) {
     // Every part a name (a nested field) where the engine has nested fields to write; elsewhere

@@ -24,6 +24,11 @@ export interface AssetRef {
    * reading until the table's real columns resolve it (model/column-readings.ts).
    */
   readonly spelling?: readonly string[]
+  /**
+   * The name is the catalog's own, read from its column tree (batch sync): a top-level column is
+   * that column, never a struct field's leaf name sent alone (newer OpenMetadata's spelling).
+   */
+  readonly exact?: true
 }
 
 /** The parts of an asset's name in order, service first. */

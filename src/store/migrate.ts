@@ -20,9 +20,9 @@ export interface Migration {
 const candidateDirs = [new URL('./migrations/', import.meta.url), new URL('../../src/store/migrations/', import.meta.url)]
 
 export async function loadMigrations(dialect: SqlDialect['name'] = 'postgres'): Promise<Migration[]> {
-  const root = candidateDirs.map((u) => fileURLToPath(u)).find((d) => existsSync(d))
-  if (root === undefined) throw storeError('STORE_INCOMPATIBLE', `The state store's migration files are missing (looked in ${candidateDirs.map((u) => fileURLToPath(u)).join(', ')}).`)
-  const dir = dialect === 'postgres' ? root : path.join(root, dialect)
+  const dirs = candidateDirs.map((u) => fileURLToPath(u)).map((root) => (dialect === 'postgres' ? root : path.join(root, dialect)))
+  const dir = dirs.find((d) => existsSync(d))
+  if (dir === undefined) throw storeError('STORE_INCOMPATIBLE', `The state store's migration files are missing (looked in ${dirs.join(', ')}).`)
   const files = (await readdir(dir)).filter((f) => /^\d{4}_[\w-]+\.sql$/.test(f)).sort()
   return Promise.all(
     files.map(async (file) => ({ version: Number(file.slice(0, 4)), name: file.replace(/\.sql$/, ''), sql: await readFile(`${dir}/${file}`, 'utf8') })),

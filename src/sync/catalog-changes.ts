@@ -2,8 +2,9 @@ import type { CatalogReader } from '../catalog/catalog-reader.js'
 import type { NormalizeResult } from '../inputs/normalize-result.js'
 import { assetFromEntity, columnAsset } from '../model/asset-from-fqn.js'
 import type { AssetRef } from '../model/asset.js'
+import { spelledColumnAsset } from '../model/column-readings.js'
 import type { Change, ChangeOrigin, OwnerRef, TagLabel } from '../model/change.js'
-import type { OmEntity, OmEntityType, OmTagLabel } from '../openmetadata/om-types.js'
+import type { OmColumn, OmEntity, OmEntityType, OmTagLabel } from '../openmetadata/om-types.js'
 
 const tagLabel = (t: OmTagLabel): TagLabel => ({ tagFQN: t.tagFQN, source: t.source ?? 'Classification', ...(t.labelType ? { labelType: t.labelType } : {}), ...(t.state ? { state: t.state } : {}) })
 
@@ -29,7 +30,24 @@ function entityChanges(type: OmEntityType, entity: OmEntity, base: () => ChangeO
     const refs: OwnerRef[] = owners.map((o) => ({ type: o.type as 'user' | 'team', name: o.name!, ...(o.fullyQualifiedName ? { fullyQualifiedName: o.fullyQualifiedName } : {}) }))
     out.push({ kind: 'owners', asset, added: refs, removed: [], origin: origin() })
   }
-  for (const column of entity.columns ?? []) describe(columnAsset(asset, column.name), column.description, column.tags)
+  // Struct fields are a column's `children` in OpenMetadata. Each is spelled as its path, settled
+  // against the read-back like an event's `columns.a.b`: the nested field where the engine has
+  // them (Databricks), the column stored under the dotted name where that is how the engine keeps
+  // it (BigQuery's read-back, ClickHouse's Nested), `unsupported` elsewhere; never a top-level
+  // column of the leaf's name.
+  const fields = (names: readonly string[], children: readonly OmColumn[] | undefined) => {
+    for (const child of children ?? []) {
+      if (typeof child.name !== 'string' || child.name.length === 0) continue
+      const path = [...names, child.name]
+      describe(spelledColumnAsset(asset, path), child.description, child.tags)
+      fields(path, child.children)
+    }
+  }
+  for (const column of entity.columns ?? []) {
+    // The catalog's own name: that top-level column, never taken for a struct field's leaf.
+    describe({ ...columnAsset(asset, column.name), exact: true }, column.description, column.tags)
+    fields([column.name], column.children)
+  }
   return out
 }
 

@@ -16,6 +16,31 @@ export interface DatabricksObject {
   comment: string | null
   owner: string | null
   readonly tags: Map<string, string>
+  /** A column's data type; absent: STRING. */
+  dataType?: ModelType
+}
+
+/** A column's type as the model keeps it: STRUCT fields carry their own comments. */
+export type ModelType = { kind: 'struct'; fields: ModelField[] } | { kind: 'array'; element: ModelType } | { kind: 'scalar'; name: string }
+export interface ModelField {
+  readonly name: string
+  readonly type: ModelType
+  comment: string | null
+}
+
+type FieldSpec = ModelType | string | readonly [ModelType | string, string]
+const typeOf = (spec: ModelType | string): ModelType => (typeof spec === 'string' ? { kind: 'scalar', name: spec } : spec)
+
+/** `struct({ zip: 'int', street: ['string', 'comment'], geo: struct({...}) })`: field order as written. */
+export function struct(fields: Readonly<Record<string, FieldSpec>>): ModelType {
+  return {
+    kind: 'struct',
+    fields: Object.entries(fields).map(([name, spec]) => (Array.isArray(spec) ? { name, type: typeOf(spec[0] as ModelType | string), comment: spec[1] as string } : { name, type: typeOf(spec as ModelType | string), comment: null })),
+  }
+}
+
+export function arrayOf(element: ModelType | string): ModelType {
+  return { kind: 'array', element: typeOf(element) }
 }
 
 export class StatementError extends Error {
@@ -46,6 +71,26 @@ export class DatabricksModel {
   add(parts: string[], type: DatabricksType, comment: string | null = null, owner: string | null = 'admins'): this {
     this.objects.set(key(parts), { parts: parts.map((p) => p.toLowerCase()), type, comment, owner: type === 'COLUMN' ? null : owner, tags: new Map() })
     return this
+  }
+
+  /** A column of the given type (a STRUCT, an ARRAY of STRUCTs, ...). */
+  column(parts: string[], dataType: ModelType | string, comment: string | null = null): this {
+    this.add(parts, 'COLUMN', comment)
+    this.get(...parts)!.dataType = typeOf(dataType)
+    return this
+  }
+
+  /** The field at a path inside a column (struct field names, arrays stepped through), or undefined. */
+  field(parts: string[], path: string[]): ModelField | undefined {
+    let type = this.get(...parts)?.dataType
+    let found: ModelField | undefined
+    for (const name of path) {
+      while (type?.kind === 'array') type = type.element
+      found = type?.kind === 'struct' ? type.fields.find((f) => f.name.toLowerCase() === name.toLowerCase()) : undefined
+      if (found === undefined) return undefined
+      type = found.type
+    }
+    return found
   }
 
   tag(parts: string[], name: string, value: string): this {
@@ -112,8 +157,21 @@ export class DatabricksModel {
       let word = c.next('word').toUpperCase()
       if (word === 'MATERIALIZED') word = `${word} ${c.next('word').toUpperCase()}`
       let target = this.find(c.names(), word === 'MATERIALIZED VIEW' ? 'VIEW' : word)
-      if (c.eat('ALTER', 'COLUMN')) target = this.find([...target.parts, c.next('ident')], 'COLUMN')
-      if (c.eat('OWNER', 'TO') || c.eat('SET', 'OWNER', 'TO')) {
+      let path: string[] = []
+      if (c.eat('ALTER', 'COLUMN')) {
+        const [column = '', ...rest] = c.names()
+        target = this.find([...target.parts, column], 'COLUMN')
+        path = rest
+      }
+      if (target.type === 'COLUMN' && c.eat('COMMENT')) {
+        // ALTER COLUMN ... COMMENT: a column's, or (Delta tables only) a STRUCT field's, by its dotted path.
+        if (word !== 'TABLE') throw new StatementError('EXPECT_TABLE_NOT_VIEW', `ALTER ${word} cannot change a column's comment`, '42809')
+        const comment = c.next('string')
+        if (path.length === 0) target.comment = comment
+        else this.fieldByAddress(target, path).comment = comment === '' ? null : comment
+      } else if (path.length > 0) {
+        throw new StatementError('UNSUPPORTED_FEATURE', `Only a comment can be set on a nested field (${path.join('.')}); tags and owners take top-level columns`, '0A000')
+      } else if (c.eat('OWNER', 'TO') || c.eat('SET', 'OWNER', 'TO')) {
         if (target.type === 'COLUMN') throw new Error('a column has no owner')
         target.owner = c.next('ident')
       } else if (c.eat('SET', 'TAGS', '(')) {
@@ -130,6 +188,24 @@ export class DatabricksModel {
       } else throw new Error(`unknown ALTER action at ${JSON.stringify(c.peek())}`)
     }
     if (!c.done()) throw new Error(`unexpected ${JSON.stringify(c.peek())}`)
+  }
+
+  /** The field ALTER COLUMN names: struct fields by name (case-insensitive), `element` into an array, as Databricks resolves it. */
+  private fieldByAddress(column: DatabricksObject, address: string[]): ModelField {
+    let type = column.dataType ?? { kind: 'scalar', name: 'string' }
+    let found: ModelField | undefined
+    for (const step of address) {
+      if (type.kind === 'array' && step.toLowerCase() === 'element') {
+        type = type.element
+        found = undefined
+        continue
+      }
+      found = type.kind === 'struct' ? type.fields.find((f) => f.name.toLowerCase() === step.toLowerCase()) : undefined
+      if (found === undefined) throw new StatementError('FIELD_NOT_FOUND', `No such struct field \`${step}\` in ${column.parts.at(-1)}`, '42704')
+      type = found.type
+    }
+    if (found === undefined) throw new StatementError('FIELD_NOT_FOUND', `${address.join('.')} names no struct field`, '42704')
+    return found
   }
 
   private find(parts: string[], word: string): DatabricksObject {
@@ -165,7 +241,7 @@ export class DatabricksModel {
       case 'tables':
         return { columns: ['table_schema', 'table_name', 'table_type', 'table_owner', 'comment'], rows: inCatalog.filter((o) => o.parts.length === 3 && inSchemas(o)).map((o) => [o.parts[1]!, o.parts[2]!, o.type, o.owner, o.comment]) }
       case 'columns':
-        return { columns: ['table_schema', 'table_name', 'column_name', 'comment'], rows: inCatalog.filter((o) => o.type === 'COLUMN' && inSchemas(o)).map((o) => [o.parts[1]!, o.parts[2]!, o.parts[3]!, o.comment]) }
+        return { columns: ['table_schema', 'table_name', 'column_name', 'full_data_type', 'comment'], rows: inCatalog.filter((o) => o.type === 'COLUMN' && inSchemas(o)).map((o) => [o.parts[1]!, o.parts[2]!, o.parts[3]!, fullDataType(o.dataType), o.comment]) }
       case 'catalog_tags':
         return tagRows(1, ['catalog_name'])
       case 'schema_tags':
@@ -202,7 +278,12 @@ export class DatabricksModel {
     const base = { name: o.parts.at(-1), full_name: o.parts.join('.'), owner: o.owner, ...(o.comment !== null ? { comment: o.comment } : {}) }
     if (o.type === 'CATALOG') return base
     if (o.type === 'SCHEMA') return { ...base, catalog_name: o.parts[0] }
-    const columns = this.all('COLUMN').filter((c) => key(c.parts.slice(0, 3)) === key(o.parts)).map((c) => ({ name: c.parts[3], ...(c.comment !== null ? { comment: c.comment } : {}) }))
+    const columns = this.all('COLUMN').filter((c) => key(c.parts.slice(0, 3)) === key(o.parts)).map((c) => ({
+      name: c.parts[3],
+      type_text: fullDataType(c.dataType).toLowerCase(),
+      type_json: JSON.stringify({ name: c.parts[3], type: typeJson(c.dataType), nullable: true, metadata: c.comment !== null ? { comment: c.comment } : {} }),
+      ...(c.comment !== null ? { comment: c.comment } : {}),
+    }))
     return { ...base, catalog_name: o.parts[0], schema_name: o.parts[1], table_type: o.type, columns }
   }
 
@@ -218,4 +299,25 @@ export class DatabricksModel {
     }
     return this.rest(o)
   }
+}
+
+const plainName = /^[A-Za-z0-9_]+$/
+
+/** information_schema.columns.full_data_type in Spark's SQL form: `STRUCT<zip: INT COMMENT 'x', \`odd name\`: STRING>`. */
+export function fullDataType(type: ModelType = { kind: 'scalar', name: 'string' }): string {
+  if (type.kind === 'scalar') return type.name.toUpperCase()
+  if (type.kind === 'array') return `ARRAY<${fullDataType(type.element)}>`
+  const field = (f: ModelField) => {
+    const name = plainName.test(f.name) ? f.name : `\`${f.name.replaceAll('`', '``')}\``
+    const comment = f.comment === null ? '' : ` COMMENT '${f.comment.replaceAll('\\', '\\\\').replaceAll("'", "\\'").replaceAll('\n', '\\n').replaceAll('\t', '\\t')}'`
+    return `${name}: ${fullDataType(f.type)}${comment}`
+  }
+  return `STRUCT<${type.fields.map(field).join(', ')}>`
+}
+
+/** The type as Spark's JSON schema (the `type` of Unity Catalog's `type_json`). */
+function typeJson(type: ModelType = { kind: 'scalar', name: 'string' }): unknown {
+  if (type.kind === 'scalar') return type.name.toLowerCase()
+  if (type.kind === 'array') return { type: 'array', elementType: typeJson(type.element), containsNull: true }
+  return { type: 'struct', fields: type.fields.map((f) => ({ name: f.name, type: typeJson(f.type), nullable: true, metadata: f.comment === null ? {} : { comment: f.comment } })) }
 }

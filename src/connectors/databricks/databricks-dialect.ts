@@ -3,6 +3,7 @@ import { sqlStatement } from '../../model/statement.js'
 import type { Capabilities, DescriptionRenderer, Dialect, ObjectTarget, ObjectType, OwnerRenderer, SqlStatement, Statement, TagRenderer } from '../connector.js'
 import { capabilitiesOf } from '../connector.js'
 import { assertStorableText } from '../kit/text-checks.js'
+import { readFieldDefinition } from './databricks-nested-field.js'
 import { maxDatabricksTagValueLength, renderDatabricksTags, type DatabricksTagSyntax } from './databricks-tags.js'
 
 /** Databricks' documented identifier limit, in characters. */
@@ -33,12 +34,15 @@ export class DatabricksDialect implements Dialect {
     levels: ['database', 'schema', 'table', 'column'],
     // '' is sent as NULL: Databricks' information_schema shows an unset comment as NULL, so '' and none are one state.
     emptyIsNull: true,
+    // A STRUCT field's comment: ALTER TABLE ... ALTER COLUMN a.b COMMENT (Delta tables).
+    nestedFields: true,
     render: (target, value) => this.renderDescription(target, value),
   }
 
   readonly tags: TagRenderer = {
     levels: ['database', 'schema', 'table', 'column'],
     maxValueLength: { max: maxDatabricksTagValueLength, unit: 'characters' },
+    nestedFieldsUnsupported: 'Databricks tags top-level columns only: SET TAGS takes no field path, and information_schema.column_tags has none',
     render: (target, change) => renderDatabricksTags(this, target, change, this.options.tagSyntax),
   }
 
@@ -83,8 +87,22 @@ export class DatabricksDialect implements Dialect {
   }
 
   renderDescription(target: ObjectTarget, description: string | null): Statement[] {
+    if (target.asset.path !== undefined) return [this.renderFieldComment(target, description)]
     const value = description === null || description === '' ? 'NULL' : this.quoteLiteral(description)
     return [this.statement(target, `COMMENT ON ${this.commentKeyword(target)} ${this.objectName(target)} IS ${value}`)]
+  }
+
+  /**
+   * COMMENT ON COLUMN names top-level columns only; a field inside a STRUCT column takes
+   * `ALTER TABLE t ALTER COLUMN a.b COMMENT '...'`, each part quoted, `element` stepping into an
+   * array. ALTER COLUMN takes a string, not NULL: '' clears the comment.
+   */
+  renderFieldComment(target: ObjectTarget, description: string | null): SqlStatement {
+    const { relation, address } = readFieldDefinition(target)
+    if (relationKeyword(relation) !== 'TABLE') throw this.unsupported(target, `A field inside a STRUCT column of a ${relation.replace('_', ' ')} takes no comment of its own (ALTER VIEW ... ALTER COLUMN sets tags only)`)
+    const value = description === null || description === '' ? "''" : this.quoteLiteral(description)
+    const field = address.map((step) => (step === null ? 'element' : this.quoteIdentifier(step))).join('.')
+    return this.statement(target, `ALTER TABLE ${this.qualified(target, 3)} ALTER COLUMN ${field} COMMENT ${value}`)
   }
 
   renderOwner(target: ObjectTarget, principal: string): Statement[] {

@@ -2,6 +2,8 @@ import type { AssetRef } from '../../model/asset.js'
 import type { ObjectState, ObjectType } from '../connector.js'
 import { putState } from '../snapshot-state.js'
 import type { DatabricksDialect } from './databricks-dialect.js'
+import { fieldDefinition } from './databricks-nested-field.js'
+import { parseFullDataType, parseTypeJson, structFields, type TypeNode } from './databricks-struct-type.js'
 import type { DatabricksQuery, Row, StatementParameter } from './databricks-statements.js'
 
 /**
@@ -26,7 +28,7 @@ export function databricksReadBackQueries(dialect: DatabricksDialect, catalog: s
     schemaTags: perSchemas(`SELECT schema_name, tag_name, tag_value FROM ${info}.schema_tags WHERE ${inList('schema_name')}`),
     tables: perSchemas(`SELECT table_schema, table_name, table_type, table_owner, comment FROM ${info}.tables WHERE ${inList('table_schema')}`),
     tableTags: perSchemas(`SELECT schema_name, table_name, tag_name, tag_value FROM ${info}.table_tags WHERE ${inList('schema_name')}`),
-    columns: perSchemas(`SELECT table_schema, table_name, column_name, comment FROM ${info}.columns WHERE ${inList('table_schema')} ORDER BY table_schema, table_name, ordinal_position`),
+    columns: perSchemas(`SELECT table_schema, table_name, column_name, full_data_type, comment FROM ${info}.columns WHERE ${inList('table_schema')} ORDER BY table_schema, table_name, ordinal_position`),
     columnTags: perSchemas(`SELECT schema_name, table_name, column_name, tag_name, tag_value FROM ${info}.column_tags WHERE ${inList('schema_name')}`),
   }
   return Object.fromEntries(kinds.flatMap((kind) => (queries[kind] !== undefined ? [[kind, queries[kind]]] : [])))
@@ -64,7 +66,7 @@ export class AskedNames {
 
   constructor(assets: readonly AssetRef[]) {
     for (const asset of assets) {
-      const parts = [asset.database, asset.schema, asset.table, asset.column].filter((p) => p !== undefined)
+      const parts = [asset.database, asset.schema, asset.table, asset.column, ...(asset.path ?? [])].filter((p) => p !== undefined)
       for (let depth = 1; depth <= parts.length; depth++) this.names.set(JSON.stringify(parts.slice(0, depth).map((p) => p.toLowerCase())), parts.slice(0, depth))
     }
   }
@@ -78,6 +80,12 @@ export class AskedNames {
     }
     return out
   }
+}
+
+/** A column's type: Unity Catalog's `type_json` when the REST listing gave it, else information_schema's `full_data_type`. */
+function columnType(row: Row): TypeNode {
+  if (row.type_json !== undefined && row.type_json !== null) return parseTypeJson(row.type_json)
+  return row.full_data_type === undefined || row.full_data_type === null ? { kind: 'other' } : parseFullDataType(row.full_data_type)
 }
 
 export type DatabricksRows = Partial<Record<DatabricksReadBackKind, readonly Row[]>>
@@ -130,5 +138,10 @@ export function databricksSnapshot(into: Map<string, ObjectState>, service: stri
     const [, schema = '', table = '', column = ''] = names.resolve([catalog, row.table_schema ?? '', row.table_name ?? '', row.column_name ?? ''])
     const relation = relationType.get(JSON.stringify([schema, table].map((p) => p.toLowerCase()))) ?? 'table'
     putState(into, { level: 'column', service, database: catalogName, schema, table, column }, { objectType: 'column', description: row.comment ?? null, definition: relation, ...tagsOf('columnTags', [catalog, schema, table, column]) })
+    for (const field of structFields(columnType(row))) {
+      const [, , , , ...path] = names.resolve([catalog, schema, table, column, ...field.path])
+      // No tags: Databricks tags top-level columns only (column_tags has no field path).
+      putState(into, { level: 'column', service, database: catalogName, schema, table, column, path }, { objectType: 'field', description: field.comment, definition: fieldDefinition(relation, [column, ...field.address]) })
+    }
   }
 }

@@ -21,10 +21,13 @@ type Json = Record<string, unknown>
 const text = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null)
 const list = (value: unknown): Json[] => (Array.isArray(value) ? value.filter((v): v is Json => typeof v === 'object' && v !== null) : [])
 
-/** The catalog, its schemas and its tables as rows; '' comments (what a REST clear leaves) read as none. */
+/**
+ * The catalog, its schemas and its tables as rows; '' comments (what a REST clear leaves) read as
+ * none. A column's `type_json` (Spark's StructField JSON) carries its STRUCT fields' comments.
+ */
 export function unityCatalogRows(catalog: Json, schemas: readonly Json[], tables: readonly Json[]): DatabricksRows {
   const name = (record: Json): string => (typeof record.name === 'string' ? record.name : '')
-  const columns: Row[] = tables.flatMap((table) => list(table.columns).map((column) => ({ table_schema: text(table.schema_name), table_name: name(table), column_name: name(column), comment: text(column.comment) })))
+  const columns: Row[] = tables.flatMap((table) => list(table.columns).map((column) => ({ table_schema: text(table.schema_name), table_name: name(table), column_name: name(column), comment: text(column.comment), type_json: text(column.type_json) })))
   return {
     catalogs: [{ catalog_name: name(catalog), catalog_owner: text(catalog.owner), comment: text(catalog.comment) }],
     schemata: schemas.map((schema) => ({ schema_name: name(schema), schema_owner: text(schema.owner), comment: text(schema.comment) })),

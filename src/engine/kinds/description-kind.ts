@@ -10,7 +10,7 @@ export function describeDescription({ op, dialect, channel }: KindContext<Descri
   const caps = capabilitiesOf(dialect)
   const template = channel.compiled.description
   if (!template && !caps.descriptionLevels.includes(op.asset.level)) throw unsupported(op, `${dialect.name} has no ${op.asset.level} descriptions`, dialect)
-  if (op.asset.path !== undefined && !caps.nestedFieldKinds?.includes('description')) throw nestedUnsupported(op, dialect.name)
+  if (op.asset.path !== undefined && !caps.nestedFieldKinds?.includes('description')) throw nestedUnsupported(op, dialect.name, dialect.description?.nestedFieldsUnsupported)
   const warnings: string[] = []
   let text = op.description
   if (text !== null && channel.options.descriptionFormat === 'plain') text = markdownToPlain(text)

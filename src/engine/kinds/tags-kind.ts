@@ -40,7 +40,7 @@ export function describeTags({ op, dialect, channel, state }: KindContext<TagsOp
   if (!templated && !caps.tagLevels.includes(op.asset.level)) {
     throw unsupported(op, `${dialect.name} has no native tags${caps.tagLevels.length > 0 ? ` at ${op.asset.level} level` : ''}; a tags template can write them elsewhere`, dialect)
   }
-  if (op.asset.path !== undefined && !caps.nestedFieldKinds?.includes('tags')) throw nestedUnsupported(op, dialect.name)
+  if (op.asset.path !== undefined && !caps.nestedFieldKinds?.includes('tags')) throw nestedUnsupported(op, dialect.name, dialect.tags?.nestedFieldsUnsupported)
   const mapping = channel.options.tags
   const dropped: string[] = []
   // Native tags are judged in the form the engine stores them (two tags it folds together clash).
