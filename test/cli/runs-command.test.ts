@@ -76,6 +76,14 @@ describe('revmeta runs', () => {
     expect(table.stdout).toContain('2 applied, 1 dead, 3 total, 2 verified')
   })
 
+  it('refuses a --limit that is not a whole number above 0 as a usage error', async () => {
+    for (const limit of ['abc', '0', '-3', '2.5']) {
+      const result = await revmeta('runs', '--config', config, '--limit', limit)
+      expect(result.code, limit).toBe(2)
+      expect(result.stderr).toContain('CONFIG_INVALID')
+    }
+  })
+
   it('answers while another process holds the store write lock, without waiting for it', async () => {
     const holder = await holdWriteLock(path.join(dir, 'store', sqliteFileName))
     try {

@@ -1,12 +1,15 @@
 import Table from 'cli-table3'
 import { loadStoreConfig } from '../../config/load-store-config.js'
+import { RevmetaError } from '../../errors/revmeta-error.js'
 import { RunQueries } from '../../store/run-queries.js'
 import { withStore } from '../with-store.js'
 
 export async function listRuns(flags: { config: string; json?: boolean; limit: string }): Promise<number> {
+  const limit = Number(flags.limit)
+  if (!Number.isSafeInteger(limit) || limit <= 0) throw new RevmetaError('CONFIG_INVALID', `--limit takes a whole number of runs above 0, not ${JSON.stringify(flags.limit)}`)
   // The store section only: listing runs needs no connector, channel or template.
   const store = await loadStoreConfig(flags.config)
-  const runs = await withStore({ store }, (store) => RunQueries.of(store).list({ limit: Number(flags.limit) }))
+  const runs = await withStore({ store }, (store) => RunQueries.of(store).list({ limit }))
   if (flags.json) {
     process.stdout.write(`${JSON.stringify({ runs }, null, 2)}\n`)
     return 0
