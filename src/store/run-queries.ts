@@ -1,6 +1,6 @@
 import type { SqlRunner } from './sql-runner.js'
 import { sqlParts } from './sql-parts.js'
-import { liveRunCounts } from './run-counts.js'
+import { liveRunCounts, orderedCounts } from './run-counts.js'
 import type { RunRow, StateStore } from './state-store.js'
 import { decodeStoreText, encodeStoreText, parseStoreJson } from './store-text.js'
 
@@ -48,12 +48,7 @@ function toRun(row: RunDbRow, counts: Record<string, number>): RunRow {
   }
 }
 
-/** Stamped counts as numbers, whatever form the JSON held them in. */
-function stampedCounts(text: string | null): Record<string, number> {
-  const counts: Record<string, number> = {}
-  for (const [k, v] of Object.entries(parseStoreJson<Record<string, unknown>>(text ?? '{}') ?? {})) counts[k] = Number(v)
-  return counts
-}
+const stampedCounts = (text: string | null): Record<string, number> => orderedCounts(parseStoreJson<Record<string, unknown> | null>(text ?? '{}') ?? {})
 
 /**
  * Runs as `revmeta runs` and the Recent Runs page list them, filtered by state, mode, and the
