@@ -27,17 +27,6 @@ export function runCounts(rows: Iterable<{ status: string; n: number; verified: 
   return counts
 }
 
-/** The order counts are shown in, on either database (jsonb keeps its keys sorted by length): statuses, then total and verified. */
-const countOrder = [...storedStatuses, 'total', 'verified']
-
-/** Stamped counts (JSON as the store keeps it) as numbers, keys in countOrder, then any others. */
-export function orderedCounts(stamped: Record<string, unknown>): Record<string, number> {
-  const counts: Record<string, number> = {}
-  for (const key of countOrder) if (key in stamped) counts[key] = Number(stamped[key])
-  for (const [key, value] of Object.entries(stamped)) if (!(key in counts)) counts[key] = Number(value)
-  return counts
-}
-
 /**
  * The live counts of runs still going, read through the operations_run index (run_id, status):
  * one grouped scan of those runs' rows, whatever else the store holds. Finished runs carry the

@@ -1,7 +1,7 @@
 import type { SqlRunner } from './sql-runner.js'
 import { sqlParts } from './sql-parts.js'
-import { liveRunCounts, orderedCounts } from './run-counts.js'
-import type { RunRow, StateStore } from './state-store.js'
+import { liveRunCounts } from './run-counts.js'
+import { storedStatuses, type RunRow, type StateStore } from './state-store.js'
 import { decodeStoreText, encodeStoreText, parseStoreJson } from './store-text.js'
 
 /** running: not finished; failed: finished with dead letters; succeeded: finished without. */
@@ -48,7 +48,17 @@ function toRun(row: RunDbRow, counts: Record<string, number>): RunRow {
   }
 }
 
-const stampedCounts = (text: string | null): Record<string, number> => orderedCounts(parseStoreJson<Record<string, unknown> | null>(text ?? '{}') ?? {})
+/** The order counts are shown in, on either database (jsonb keeps its keys sorted by length): statuses, then total and verified. */
+const countOrder = [...storedStatuses, 'total', 'verified']
+
+/** Stamped counts as numbers, keys in countOrder, then any others. */
+function stampedCounts(text: string | null): Record<string, number> {
+  const stamped = parseStoreJson<Record<string, unknown> | null>(text ?? '{}') ?? {}
+  const counts: Record<string, number> = {}
+  for (const key of countOrder) if (key in stamped) counts[key] = Number(stamped[key])
+  for (const [key, value] of Object.entries(stamped)) if (!(key in counts)) counts[key] = Number(value)
+  return counts
+}
 
 /**
  * Runs as `revmeta runs` and the Recent Runs page list them, filtered by state, mode, and the
