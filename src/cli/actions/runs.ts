@@ -1,4 +1,3 @@
-import Table from 'cli-table3'
 import { loadStoreConfig } from '../../config/load-store-config.js'
 import { RevmetaError } from '../../errors/revmeta-error.js'
 import { RunQueries } from '../../store/run-queries.js'
@@ -14,12 +13,18 @@ export async function listRuns(flags: { config: string; json?: boolean; limit: s
     process.stdout.write(`${JSON.stringify({ runs }, null, 2)}\n`)
     return 0
   }
+  if (runs.length === 0) {
+    process.stdout.write('No runs yet.\n')
+    return 0
+  }
+  // Loaded only to draw: --json and an empty store need none of it.
+  const { default: Table } = await import('cli-table3')
   const table = new Table({ head: ['run', 'mode', 'started', 'finished', 'counts'], style: { head: [], border: [] } })
   for (const r of runs) {
     const counts = Object.entries(r.counts).filter(([, n]) => n > 0).map(([k, n]) => `${n} ${k}`).join(', ')
     table.push([r.id, r.mode, r.startedAt.toISOString(), r.finishedAt?.toISOString() ?? 'running', counts])
   }
-  process.stdout.write(runs.length ? `${table.toString()}\n` : 'No runs yet.\n')
+  process.stdout.write(`${table.toString()}\n`)
   return 0
 }
 
