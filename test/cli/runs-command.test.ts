@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openStore } from '../../src/store/open-store.js'
 import { sqliteFileName } from '../../src/store/sqlite-runner.js'
 import type { SqlStateStore } from '../../src/store/sql-state-store.js'
+import { createTempDatabase } from '../support/postgres-server.js'
 import { revmeta } from '../support/run-cli.js'
 
 /**
@@ -120,5 +121,35 @@ describe('revmeta runs', () => {
     const packages = new Set(files.filter((f) => f.startsWith('node_modules/')).map((f) => f.split('/')[1]))
     for (const heavy of ['zod', 'pg', 'fastify', 'mysql2', 'mssql', 'oracledb', 'snowflake-sdk', '@electric-sql', 'marked']) expect(packages.has(heavy)).toBe(false)
     expect(packages.has('better-sqlite3')).toBe(true)
+  }, 60_000)
+
+  it('lists the runs of a PostgreSQL store the same way, live counts for a run still going', async () => {
+    const db = await createTempDatabase('rm_runs_cli')
+    try {
+      const url = `postgres://postgres@127.0.0.1:5432/${db.name}`
+      const pgConfig = path.join(dir, 'pg.yaml')
+      await writeFile(pgConfig, `store: { url: "${url}", schema: runs_cli }\nservices:\n  - name: wh\n    type: postgres\n    connection: { host: 127.0.0.1, database: shop, user: postgres }\n`)
+      const store = (await openStore({ url, schema: 'runs_cli' })) as SqlStateStore
+      let going: number
+      try {
+        const [row] = await store.sqlRunner.query<{ id: string }>(`INSERT INTO runs_cli.runs (mode) VALUES ('webhook') RETURNING id`)
+        going = Number(row!.id)
+        await store.sqlRunner.query(
+          `INSERT INTO runs_cli.operations (run_id, key, service, seq, payload, status, report) VALUES ($1, 'docs|wh.a.b.c|description', 'wh', 1, '{}', 'applied', '{"verified":true}')`,
+          [going],
+        )
+      } finally {
+        await store.close()
+      }
+      const result = await revmeta('runs', '--config', pgConfig, '--json')
+      expect(result.code).toBe(0)
+      const { runs } = JSON.parse(result.stdout) as { runs: { id: number; finishedAt?: string; counts: Record<string, number> }[] }
+      expect(runs).toHaveLength(1)
+      expect(runs[0]!.id).toBe(going)
+      expect(runs[0]!.finishedAt).toBeUndefined()
+      expect(runs[0]!.counts).toMatchObject({ applied: 1, total: 1, verified: 1, dead: 0 })
+    } finally {
+      await db.drop()
+    }
   }, 60_000)
 })
