@@ -81,6 +81,8 @@ describe.each(bothTargets())('built-in catalog portability on $name', (target) =
     )
     expect(patched).toMatchObject({ description: 'said \u0000 with \uDFFF', owners: [{ name: odd }], tags: [{ tagFQN: 'Odd\u0000.t\uD800', description: 'x\u0000' }], updatedBy: 'al\u0000ice' })
     expect(await catalog.getEntity('table', 'wh.shop.sales.t\u0000ble', 'owners')).toMatchObject({ id, description: 'said \u0000 with \uDFFF', owners: [{ name: odd }] })
+    // Read back with its keys in the order written, as OpenMetadata clients see them.
+    expect(JSON.stringify(await catalog.getEntity('table', 'wh.shop.sales.t\u0000ble', 'columns,owners,tags'))).toBe(JSON.stringify(patched))
     const [event] = (await catalog.listEvents(since, { entityUpdated: ['table'] })) as Record<string, unknown>[]
     expect(event).toMatchObject({ entityFullyQualifiedName: 'wh.shop.sales.t\u0000ble', userName: 'al\u0000ice' })
     expect((await catalog.entityKeys('wh')).map((k) => k.fqn)).toContain('wh.shop.sales.t\u0000ble')
