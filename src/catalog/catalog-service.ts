@@ -41,8 +41,9 @@ const upsertChunk = 500
 /**
  * Entity writers take turns (runner.serialize) between reading an entity and storing its next
  * version, so two edits never build on the same version: the portable stand-in for FOR UPDATE.
+ * One lock per store schema.
  */
-const entityWriteLock = 'revmeta-catalog-entities'
+const catalogWriteLock = (schema: string) => `revmeta.catalog-entities:${schema}`
 
 /**
  * The built-in catalog over the state store's SQL: entities by FQN with OpenMetadata's paging,
@@ -56,6 +57,7 @@ export class CatalogService {
   private readonly t: CatalogTables
   private readonly now: () => number
   private readonly dispatcher: WebhookDispatcher | undefined
+  private readonly writeLock: string
 
   constructor(
     private readonly runner: SqlRunner,
@@ -63,6 +65,7 @@ export class CatalogService {
     options: CatalogOptions = {},
   ) {
     this.t = catalogTables(runner.dialect, schema)
+    this.writeLock = catalogWriteLock(schema)
     this.now = options.now ?? Date.now
     this.directory = new CatalogDirectory(runner, this.t, this.now)
     this.subscriptions = new CatalogSubscriptions(runner, this.t, this.now)
@@ -91,7 +94,7 @@ export class CatalogService {
   /** PATCH /api/v1/<collection>/{id}: the updated entity with every field, and its event stored (none when nothing changed). */
   async patchEntity(type: CatalogEntityType, id: string, patch: unknown, userName: string): Promise<OmEntity> {
     const result = await this.runner.transaction(async (tx) => {
-      await this.runner.serialize(tx, entityWriteLock)
+      await this.runner.serialize(tx, this.writeLock)
       const current = await findEntity(tx, this.t, { id }, { type })
       if (current === undefined || current.deleted) throw notFound(type, id)
       const next = await patchEntityJson(type, current.json, patch, new LabelResolver(tx, this.t))
@@ -111,7 +114,7 @@ export class CatalogService {
     for (let i = 0; i < upserts.length; i += upsertChunk) {
       const chunk = upserts.slice(i, i + upsertChunk)
       const written = await this.runner.transaction(async (tx) => {
-        await this.runner.serialize(tx, entityWriteLock)
+        await this.runner.serialize(tx, this.writeLock)
         const stored = await findEntitiesByFqn(tx, this.t, chunk.map((u) => u.fqn))
         const out: PlannedWrite[] = []
         for (const u of chunk) {
