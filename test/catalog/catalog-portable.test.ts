@@ -1,11 +1,27 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { CatalogService, EntityUpsert } from '../../src/catalog/catalog-service.js'
+import { CatalogService, type EntityUpsert } from '../../src/catalog/catalog-service.js'
 import { nextTable, type SourceMapping } from '../../src/catalog/ingest-entities.js'
 import type { EntityJson } from '../../src/catalog/om-json.js'
 import { openCatalog } from '../../src/catalog/open-catalog.js'
 import { compareBytes } from '../../src/catalog/sql-lists.js'
+import type { SqlExecutor, SqlRunner } from '../../src/store/sql-runner.js'
+import type { SqlStateStore } from '../../src/store/sql-state-store.js'
 import { bothTargets } from '../store/store-support.js'
 import { seedDirectory, seedEntities } from './catalog-seed.js'
+
+/** The runner with every statement counted, inside transactions too. */
+function counting(runner: SqlRunner): { runner: SqlRunner; statements: () => number } {
+  let n = 0
+  const wrap = (ex: SqlExecutor): SqlExecutor => ({
+    query: (sql, params) => {
+      n += 1
+      return ex.query(sql, params)
+    },
+    exec: (sql) => ex.exec(sql),
+  })
+  const counted: SqlRunner = { ...wrap(runner), dialect: runner.dialect, transaction: (fn) => runner.transaction((tx) => fn(wrap(tx))), serialize: (tx, name) => runner.serialize(tx, name), close: () => runner.close() }
+  return { runner: counted, statements: () => n }
+}
 
 /**
  * What the built-in catalog must do the same on SQLite and PostgreSQL, where the two databases
@@ -13,6 +29,7 @@ import { seedDirectory, seedEntities } from './catalog-seed.js'
  */
 describe.each(bothTargets())('built-in catalog portability on $name', (target) => {
   let catalog: CatalogService
+  let store: SqlStateStore
   let sales: EntityJson
   let shop: EntityJson
   let clock = 1_900_000_000_000
@@ -29,7 +46,8 @@ describe.each(bothTargets())('built-in catalog portability on $name', (target) =
 
   beforeAll(async () => {
     await target.setup()
-    catalog = openCatalog(await target.fresh(), { delivery: false, now: () => ++clock })
+    store = await target.fresh()
+    catalog = openCatalog(store, { delivery: false, now: () => ++clock })
     await seedDirectory(catalog)
     await seedEntities(catalog, ['orders'])
     sales = await catalog.getEntity('databaseSchema', 'wh.shop.sales')
@@ -157,5 +175,20 @@ describe.each(bothTargets())('built-in catalog portability on $name', (target) =
       [0.4, 0.5],
       [0.5, 0.6],
     ])
+  })
+
+  it('ingests in bulk: a chunk of up to 500 entities is one read, one entity write and one event write', async () => {
+    const { runner, statements } = counting(store.sqlRunner)
+    const bulk = new CatalogService(runner, store.schema, { delivery: false, now: () => ++clock })
+    const names = Array.from({ length: 1_200 }, (_, i) => `bulk_${String(i).padStart(4, '0')}`)
+    const created = await bulk.upsertEntities(names.map((n) => tableUpsert(n, `table ${n}`)), 'seed')
+    expect(created.map((r) => r.outcome)).toEqual(names.map(() => 'created'))
+    // Three chunks, each: the write lock (PostgreSQL only), the read, the entities, the events.
+    expect(statements()).toBeLessThanOrEqual(12)
+    const before = statements()
+    const again = await bulk.upsertEntities(names.map((n) => tableUpsert(n, `table ${n}`)), 'seed')
+    expect(again.every((r) => r.outcome === 'unchanged')).toBe(true)
+    expect(statements() - before).toBeLessThanOrEqual(6)
+    expect(await catalog.getEntity('table', 'wh.shop.sales.bulk_0777')).toMatchObject({ description: 'table bulk_0777', version: 0.1 })
   })
 })
