@@ -159,6 +159,18 @@ describe.each(bothTargets())('built-in catalog portability on $name', (target) =
       ['updated', 0.2, 'second'],
     ])
     expect(await catalog.getEntity('table', 'wh.shop.sales.twice')).toMatchObject({ version: 0.2, description: 'second' })
+    // Within one millisecond, events keep the order they were written in (seq), here one multi-row statement.
+    const instant = 1_000_000_000_000 // in the past, so later tests' windows never see these
+    const still = new CatalogService(store.sqlRunner, store.schema, { delivery: false, now: () => instant })
+    const steps = ['a', 'b', 'c', 'd'].map((v) => ({ ...tableUpsert('same_ms'), build: (cur: EntityJson | undefined) => ({ ...(cur ?? tableUpsert('same_ms').build(undefined)!), description: v }) }))
+    await still.upsertEntities(steps, 'seed')
+    const events = ((await catalog.listEvents(instant, { entityCreated: ['table'], entityUpdated: ['table'] })) as { currentVersion: number; entity: EntityJson }[]).filter((e) => e.entity.name === 'same_ms')
+    expect(events.map((e) => [e.currentVersion, e.entity.description])).toEqual([
+      [0.1, 'a'],
+      [0.2, 'b'],
+      [0.3, 'c'],
+      [0.4, 'd'],
+    ])
   })
 
   it('concurrent patches of one entity take turns: each builds on the previous version', async () => {
