@@ -36,8 +36,12 @@ export interface EntityUpsert {
 }
 
 const allFields = new Set(['columns', 'owners', 'tags'])
-/** Writes per transaction during ingestion: large enough to be quick, small enough not to hold locks long. */
-const upsertChunk = 500
+/**
+ * Writes per transaction during ingestion. On the embedded store a transaction holds the file's
+ * one write lock, which the webhook intake of `revmeta serve` waits for: measured with 2,000
+ * tables, 200 takes as long in total as 500 but holds the lock ~150 ms instead of ~500 ms.
+ */
+export const upsertChunk = 200
 /**
  * Entity writers take turns (runner.serialize) between reading an entity and storing its next
  * version, so two edits never build on the same version: the portable stand-in for FOR UPDATE.
