@@ -6,8 +6,8 @@ import type { CatalogReader } from './catalog-reader.js'
 import { catalogTables, type CatalogTables } from './catalog-tables.js'
 import { patchEntityJson } from './entity-patch.js'
 import { parseFields, withFields } from './entity-shape.js'
-import { entityKeys, findEntity, listEntityRows, type EntityFilter, type Include } from './entity-store.js'
-import { writeEntity, type WriteResult } from './entity-writer.js'
+import { entityKeys, findEntitiesByFqn, findEntity, listEntityRows, type EntityFilter, type Include } from './entity-store.js'
+import { planWrite, resultOf, storeWrites, writeEntity, type PlannedWrite, type WriteResult } from './entity-writer.js'
 import { listEventRows, type CatalogChangeEvent, type EventFilter } from './event-store.js'
 import { LabelResolver } from './label-resolver.js'
 import type { CatalogEntityType, EntityJson } from './om-json.js'
@@ -25,7 +25,7 @@ export interface EntityPage {
   readonly paging: { readonly after?: string; readonly total: number }
 }
 
-/** One entity ingestion wants stored: `build` sees the current version, read under a row lock, and returns the next (undefined: leave it). */
+/** One entity ingestion wants stored: `build` sees the current version, read after serializing catalog writes, and returns the next (undefined: leave it). */
 export interface EntityUpsert {
   readonly type: CatalogEntityType
   readonly fqn: string
@@ -36,8 +36,18 @@ export interface EntityUpsert {
 }
 
 const allFields = new Set(['columns', 'owners', 'tags'])
-/** Writes per transaction during ingestion: large enough to be quick, small enough not to hold locks long. */
-const upsertChunk = 200
+/**
+ * Writes per transaction during ingestion. On the embedded store a transaction holds the file's
+ * one write lock, which the webhook intake of `revmeta serve` waits for: measured with 2,000
+ * tables, 200 takes as long in total as 500 but holds the lock ~150 ms instead of ~500 ms.
+ */
+export const upsertChunk = 200
+/**
+ * Entity writers take turns (runner.serialize) between reading an entity and storing its next
+ * version, so two edits never build on the same version: the portable stand-in for FOR UPDATE.
+ * One lock per store schema.
+ */
+const catalogWriteLock = (schema: string) => `revmeta.catalog-entities:${schema}`
 
 /**
  * The built-in catalog over the state store's SQL: entities by FQN with OpenMetadata's paging,
@@ -51,13 +61,15 @@ export class CatalogService {
   private readonly t: CatalogTables
   private readonly now: () => number
   private readonly dispatcher: WebhookDispatcher | undefined
+  private readonly writeLock: string
 
   constructor(
     private readonly runner: SqlRunner,
     schema: string,
     options: CatalogOptions = {},
   ) {
-    this.t = catalogTables(schema)
+    this.t = catalogTables(runner.dialect, schema)
+    this.writeLock = catalogWriteLock(schema)
     this.now = options.now ?? Date.now
     this.directory = new CatalogDirectory(runner, this.t, this.now)
     this.subscriptions = new CatalogSubscriptions(runner, this.t, this.now)
@@ -86,7 +98,8 @@ export class CatalogService {
   /** PATCH /api/v1/<collection>/{id}: the updated entity with every field, and its event stored (none when nothing changed). */
   async patchEntity(type: CatalogEntityType, id: string, patch: unknown, userName: string): Promise<OmEntity> {
     const result = await this.runner.transaction(async (tx) => {
-      const current = await findEntity(tx, this.t, { id }, { type, forUpdate: true })
+      await this.runner.serialize(tx, this.writeLock)
+      const current = await findEntity(tx, this.t, { id }, { type })
       if (current === undefined || current.deleted) throw notFound(type, id)
       const next = await patchEntityJson(type, current.json, patch, new LabelResolver(tx, this.t))
       return writeEntity(tx, this.t, { ...current, type, current, next, userName, now: this.now() })
@@ -98,23 +111,30 @@ export class CatalogService {
   /**
    * Ingestion's writes, in order, a chunk per transaction; every change recorded as an event by
    * `userName`. One result per upsert, in order, except where `build` declined to create an entity.
+   * A chunk reads its entities in one statement and stores them and their events in multi-row ones.
    */
   async upsertEntities(upserts: readonly EntityUpsert[], userName: string): Promise<WriteResult[]> {
     const results: WriteResult[] = []
     for (let i = 0; i < upserts.length; i += upsertChunk) {
       const chunk = upserts.slice(i, i + upsertChunk)
       const written = await this.runner.transaction(async (tx) => {
-        const out: WriteResult[] = []
+        await this.runner.serialize(tx, this.writeLock)
+        const stored = await findEntitiesByFqn(tx, this.t, chunk.map((u) => u.fqn))
+        const out: PlannedWrite[] = []
         for (const u of chunk) {
-          const current = await findEntity(tx, this.t, { fqn: u.fqn }, { forUpdate: true })
+          const current = stored.get(u.fqn)
           const next = u.build(current?.json)
           if (next === undefined) {
-            if (current !== undefined) out.push({ outcome: 'unchanged', entity: current.json })
+            if (current !== undefined) out.push({ outcome: 'unchanged', entity: current.json, updatedAt: 0 })
             continue
           }
-          out.push(await writeEntity(tx, this.t, { ...u, current, next, userName, now: this.now() }))
+          const planned = planWrite({ ...u, current, next, userName, now: this.now() })
+          // A later upsert of the same FQN in this chunk builds on this one.
+          if (planned.row !== undefined) stored.set(u.fqn, planned.row)
+          out.push(planned)
         }
-        return out
+        await storeWrites(tx, this.t, out)
+        return out.map(resultOf)
       })
       results.push(...written)
       this.dispatcher?.dispatch(written.flatMap((w) => (w.event ? [w.event] : [])))

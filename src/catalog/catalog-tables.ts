@@ -1,6 +1,10 @@
-import { quoteIdent } from '../store/migrate.js'
+import type { SqlCastType, SqlDialect } from '../store/sql-runner.js'
 
-/** The built-in catalog's tables (migration 0003), qualified with the store's schema. */
+/**
+ * The built-in catalog's tables (PostgreSQL migration 0003, SQLite baseline 0010), qualified for
+ * the store's database, and the one dialect difference its SQL needs: typing a parameter that
+ * PostgreSQL cannot infer (`$n IS NULL`).
+ */
 export interface CatalogTables {
   readonly entities: string
   readonly users: string
@@ -10,10 +14,11 @@ export interface CatalogTables {
   readonly tags: string
   readonly events: string
   readonly subscriptions: string
+  readonly cast: (expr: string, type: SqlCastType) => string
 }
 
-export function catalogTables(schema: string): CatalogTables {
-  const s = quoteIdent(schema)
+export function catalogTables(dialect: SqlDialect, schema: string): CatalogTables {
+  const s = dialect.tables(schema)
   return {
     entities: `${s}.catalog_entities`,
     users: `${s}.catalog_users`,
@@ -23,5 +28,6 @@ export function catalogTables(schema: string): CatalogTables {
     tags: `${s}.catalog_tags`,
     events: `${s}.catalog_events`,
     subscriptions: `${s}.catalog_subscriptions`,
+    cast: (expr, type) => dialect.cast(expr, type),
   }
 }

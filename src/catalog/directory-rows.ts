@@ -1,4 +1,5 @@
 import type { OmEntityReference, OmTeam, OmUser } from '../openmetadata/om-types.js'
+import { decodeStoreText } from '../store/store-text.js'
 import { badRequest } from './catalog-error.js'
 import { entityReference } from './om-json.js'
 import { quoteFqnPart } from '../model/fqn.js'
@@ -21,6 +22,19 @@ export function optionalText(value: unknown, field: string): string | null {
   return value
 }
 
+/**
+ * A row read from the directory's tables with its strings as they were given (the store keeps
+ * them through encodeStoreText). Ids are UUIDs and never encoded.
+ */
+export function decodeRow<T extends object>(row: T): T {
+  const out: Record<string, unknown> = {}
+  for (const [key, value] of Object.entries(row)) out[key] = typeof value === 'string' ? decodeStoreText(value) : value
+  return out as T
+}
+
+/** A boolean column: PostgreSQL gives true/false, SQLite 1/0. */
+export const isTrue = (value: boolean | number | null | undefined): boolean => value === true || value === 1
+
 export interface PrincipalDbRow {
   id: string
   name: string
@@ -29,7 +43,7 @@ export interface PrincipalDbRow {
 }
 
 export interface UserDbRow extends PrincipalDbRow {
-  is_bot: boolean
+  is_bot: boolean | number
 }
 
 export function principalRef(type: 'user' | 'team', row: PrincipalDbRow): OmEntityReference {
@@ -41,7 +55,7 @@ export function userJson(row: UserDbRow, teams?: readonly PrincipalDbRow[]): OmU
   const out: Record<string, unknown> = { id: row.id, name: row.name, fullyQualifiedName: quoteName(row.name) }
   if (row.display_name) out.displayName = row.display_name
   if (row.email) out.email = row.email
-  out.isBot = row.is_bot
+  out.isBot = isTrue(row.is_bot)
   if (teams !== undefined) out.teams = teams.map((t) => principalRef('team', t))
   out.deleted = false
   return out as unknown as OmUser
@@ -61,11 +75,11 @@ export interface ClassificationDbRow {
   id: string
   name: string
   description: string | null
-  mutually_exclusive: boolean
+  mutually_exclusive: boolean | number
 }
 
 export function classificationJson(row: ClassificationDbRow): Record<string, unknown> {
-  return { id: row.id, name: row.name, fullyQualifiedName: quoteName(row.name), description: row.description ?? '', mutuallyExclusive: row.mutually_exclusive, deleted: false }
+  return { id: row.id, name: row.name, fullyQualifiedName: quoteName(row.name), description: row.description ?? '', mutuallyExclusive: isTrue(row.mutually_exclusive), deleted: false }
 }
 
 export interface TagDbRow {

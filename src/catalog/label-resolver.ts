@@ -1,16 +1,19 @@
 import type { SqlExecutor } from '../store/sql-runner.js'
+import { encodeStoreText } from '../store/store-text.js'
 import type { OmEntityReference, OmTagLabel } from '../openmetadata/om-types.js'
 import { badRequest, notFound } from './catalog-error.js'
 import type { CatalogTables } from './catalog-tables.js'
-import { quoteName } from './directory-rows.js'
+import { decodeRow, isTrue, quoteName } from './directory-rows.js'
+import { entityIdKey } from './entity-store.js'
 import { entityReference, isRecord, sortTags, tagLabel } from './om-json.js'
+import { paramChunks, placeholders } from './sql-lists.js'
 
 interface TagRow {
   fqn: string
   name: string
   description: string | null
   classification: string
-  mutually_exclusive: boolean
+  mutually_exclusive: boolean | number
 }
 
 interface PrincipalRow {
@@ -41,19 +44,22 @@ export class LabelResolver {
       if (!wanted.has(item.tagFQN)) wanted.set(item.tagFQN, item)
     }
     if (wanted.size === 0) return []
-    const rows = await this.ex.query<TagRow>(
-      `SELECT t.fqn, t.name, t.description, c.name AS classification, c.mutually_exclusive
-         FROM ${this.t.tags} t JOIN ${this.t.classifications} c ON c.id = t.classification_id
-        WHERE t.fqn = ANY($1::text[])`,
-      [[...wanted.keys()]],
-    )
-    const known = new Map(rows.map((r) => [r.fqn, r]))
+    const known = new Map<string, TagRow>()
+    for (const slice of paramChunks([...wanted.keys()], 1)) {
+      const rows = await this.ex.query<TagRow>(
+        `SELECT t.fqn, t.name, t.description, c.name AS classification, c.mutually_exclusive
+           FROM ${this.t.tags} t JOIN ${this.t.classifications} c ON c.id = t.classification_id
+          WHERE t.fqn IN (${placeholders(1, slice.length)})`,
+        slice.map(encodeStoreText),
+      )
+      for (const r of rows.map(decodeRow)) known.set(r.fqn, r)
+    }
     const byClassification = new Map<string, string>()
     const out: OmTagLabel[] = []
     for (const [fqn, item] of wanted) {
       const row = known.get(fqn)
       if (row === undefined) throw notFound('tag', fqn)
-      if (row.mutually_exclusive) {
+      if (isTrue(row.mutually_exclusive)) {
         const other = byClassification.get(row.classification)
         if (other !== undefined) throw badRequest(`Tag labels ${other} and ${fqn} are mutually exclusive and can't be assigned together`)
         byClassification.set(row.classification, fqn)
@@ -93,11 +99,16 @@ export class LabelResolver {
 
   private async principal(type: 'user' | 'team', item: Record<string, unknown>): Promise<OmEntityReference | undefined> {
     const table = type === 'user' ? this.t.users : this.t.teams
-    const id = typeof item.id === 'string' && /^[0-9a-f-]{36}$/i.test(item.id) ? item.id : null
+    const id = typeof item.id === 'string' ? entityIdKey(item.id) : undefined
     const name = typeof item.name === 'string' ? item.name : typeof item.fullyQualifiedName === 'string' ? unquote(item.fullyQualifiedName) : null
-    if (id === null && name === null) return undefined
-    const rows = await this.ex.query<PrincipalRow>(`SELECT id, name, display_name FROM ${table} WHERE id = $1::uuid OR name = $2 ORDER BY (id = $1::uuid) DESC NULLS LAST LIMIT 1`, [id, name])
-    const row = rows[0]
+    if (id === undefined && name === null) return undefined
+    const where: string[] = []
+    const params: string[] = []
+    if (id !== undefined) where.push(`id = $${params.push(id)}`)
+    if (name !== null) where.push(`name = $${params.push(encodeStoreText(name))}`)
+    const rows = (await this.ex.query<PrincipalRow>(`SELECT id, name, display_name FROM ${table} WHERE ${where.join(' OR ')}`, params)).map(decodeRow)
+    // The id wins over the name when they name two different principals.
+    const row = rows.find((r) => r.id === id) ?? rows[0]
     if (row === undefined) return undefined
     return entityReference({ id: row.id, type, name: row.name, fullyQualifiedName: quoteName(row.name), ...(row.display_name ? { displayName: row.display_name } : {}) })
   }

@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto'
 import type { SqlRunner } from '../store/sql-runner.js'
+import { decodeStoreText, encodeStoreJson, encodeStoreText, encodeStoreTextOrNull, parseStoreJson } from '../store/store-text.js'
 import { badRequest, CatalogError, notFound } from './catalog-error.js'
 import type { CatalogTables } from './catalog-tables.js'
-import { validName } from './directory-rows.js'
+import { isTrue, validName } from './directory-rows.js'
 import { isRecord } from './om-json.js'
+import { compareBytes } from './sql-lists.js'
 
 /** A webhook subscription as deliveries need it; `secret` never leaves the process. */
 export interface Subscription {
@@ -31,19 +33,33 @@ interface DbRow {
   endpoint: string
   secret: string | null
   http_method: 'POST' | 'PUT'
-  headers: Record<string, string> | string
-  enabled: boolean
+  headers: string
+  enabled: boolean | number
 }
+
+const columns = 'id, name, endpoint, secret, http_method, CAST(headers AS text) AS headers, enabled'
 
 const toSubscription = (r: DbRow): Subscription => ({
   id: r.id,
-  name: r.name,
-  endpoint: r.endpoint,
-  ...(r.secret ? { secret: r.secret } : {}),
+  name: decodeStoreText(r.name),
+  endpoint: decodeStoreText(r.endpoint),
+  ...(r.secret ? { secret: decodeStoreText(r.secret) } : {}),
   httpMethod: r.http_method,
-  headers: typeof r.headers === 'string' ? (JSON.parse(r.headers) as Record<string, string>) : r.headers,
-  enabled: r.enabled,
+  headers: parseStoreJson<Record<string, string>>(r.headers),
+  enabled: isTrue(r.enabled),
 })
+
+/** The row's values as stored: strings from the request through the store text encoding. */
+const rowValues = (id: string, input: SubscriptionInput, now: number): unknown[] => [
+  id,
+  encodeStoreText(input.name),
+  encodeStoreText(input.endpoint),
+  encodeStoreTextOrNull(input.secretKey),
+  input.httpMethod ?? 'POST',
+  encodeStoreJson(input.headers ?? {}),
+  input.enabled ?? true,
+  now,
+]
 
 /**
  * Reads both shapes a client may post: OpenMetadata's EventSubscription, whose first Webhook
@@ -107,9 +123,9 @@ export class CatalogSubscriptions {
   async create(input: SubscriptionInput): Promise<Subscription> {
     const rows = await this.runner.query<DbRow>(
       `INSERT INTO ${this.t.subscriptions} (id, name, endpoint, secret, http_method, headers, enabled, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6::json, $7, $8) ON CONFLICT (name) DO NOTHING
-       RETURNING id, name, endpoint, secret, http_method, headers, enabled`,
-      [randomUUID(), input.name, input.endpoint, input.secretKey ?? null, input.httpMethod ?? 'POST', JSON.stringify(input.headers ?? {}), input.enabled ?? true, this.now()],
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (name) DO NOTHING
+       RETURNING ${columns}`,
+      rowValues(randomUUID(), input, this.now()),
     )
     if (rows[0] === undefined) throw new CatalogError(409, `Entity already exists: a subscription named ${input.name}`)
     return toSubscription(rows[0])
@@ -119,24 +135,25 @@ export class CatalogSubscriptions {
   async upsert(input: SubscriptionInput): Promise<Subscription> {
     const [row] = await this.runner.query<DbRow>(
       `INSERT INTO ${this.t.subscriptions} (id, name, endpoint, secret, http_method, headers, enabled, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6::json, $7, $8)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
        ON CONFLICT (name) DO UPDATE SET endpoint = excluded.endpoint, secret = excluded.secret, http_method = excluded.http_method,
          headers = excluded.headers, enabled = excluded.enabled, updated_at = excluded.updated_at
-       RETURNING id, name, endpoint, secret, http_method, headers, enabled`,
-      [randomUUID(), input.name, input.endpoint, input.secretKey ?? null, input.httpMethod ?? 'POST', JSON.stringify(input.headers ?? {}), input.enabled ?? true, this.now()],
+       RETURNING ${columns}`,
+      rowValues(randomUUID(), input, this.now()),
     )
     return toSubscription(row as DbRow)
   }
 
   async list(options: { enabledOnly?: boolean } = {}): Promise<Subscription[]> {
-    const rows = await this.runner.query<DbRow>(
-      `SELECT id, name, endpoint, secret, http_method, headers, enabled FROM ${this.t.subscriptions}${options.enabledOnly ? ' WHERE enabled' : ''} ORDER BY name`,
-    )
-    return rows.map(toSubscription)
+    const rows = options.enabledOnly
+      ? await this.runner.query<DbRow>(`SELECT ${columns} FROM ${this.t.subscriptions} WHERE enabled = $1`, [true])
+      : await this.runner.query<DbRow>(`SELECT ${columns} FROM ${this.t.subscriptions}`)
+    // Sorted here, in byte order, whatever the PostgreSQL server's collation.
+    return rows.map(toSubscription).sort((a, b) => compareBytes(a.name, b.name))
   }
 
   async get(name: string): Promise<Subscription> {
-    const [row] = await this.runner.query<DbRow>(`SELECT id, name, endpoint, secret, http_method, headers, enabled FROM ${this.t.subscriptions} WHERE name = $1`, [name])
+    const [row] = await this.runner.query<DbRow>(`SELECT ${columns} FROM ${this.t.subscriptions} WHERE name = $1`, [encodeStoreText(name)])
     if (row === undefined) throw notFound('eventsubscription', name)
     return toSubscription(row)
   }

@@ -5,43 +5,42 @@ import { openCatalog } from '../../src/catalog/open-catalog.js'
 import { resolveConfig, type RevmetaConfig } from '../../src/config/load-config.js'
 import { planInput } from '../../src/engine/plan-input.js'
 import { normalizeChangeEvents } from '../../src/inputs/normalize-change-events.js'
-import { sqliteTarget } from '../store/store-support.js'
+import { bothTargets } from '../store/store-support.js'
 import { createTempDatabase, type TempDatabase } from '../support/postgres-server.js'
-
-const target = sqliteTarget()
-let db: TempDatabase
-let catalog: CatalogService
-let config: RevmetaConfig
-let owner: string
 
 const all = { entityCreated: ['*'], entityUpdated: ['*'], entitySoftDeleted: ['*'], entityRestored: ['*'] }
 
-beforeAll(async () => {
-  db = await createTempDatabase('rm_ingest', ['owner'])
-  owner = `${db.tag}_owner`
-  await db.client.query(`
-    CREATE SCHEMA sales; CREATE SCHEMA hr;
-    COMMENT ON DATABASE ${db.name} IS 'The shop';
-    COMMENT ON SCHEMA sales IS 'Sales data';
-    CREATE TABLE sales.orders (status text, id int, "geo.lat" float8);
-    COMMENT ON TABLE sales.orders IS 'Orders, as the source says';
-    COMMENT ON COLUMN sales.orders.status IS 'placed | paid';
-    CREATE VIEW sales.open_orders AS SELECT id FROM sales.orders;
-    CREATE TABLE hr.staff (id int);
-    ALTER TABLE hr.staff OWNER TO ${owner};`)
-  config = await resolveConfig({ services: [{ name: 'wh', type: 'postgres', connection: { database: db.name } }] }, { source: 'test', baseDir: process.cwd(), env: {} })
-  await target.setup()
-  catalog = openCatalog(await target.fresh(), { delivery: false })
-  // The engine owner of hr.staff has a catalog user of the same name; `postgres` has none.
-  await catalog.directory.putUser({ name: owner, email: 'owner@example.com' })
-})
+describe.each(bothTargets())('ingest from PostgreSQL into the $name store', (target) => {
+  let db: TempDatabase
+  let catalog: CatalogService
+  let config: RevmetaConfig
+  let owner: string
 
-afterAll(async () => {
-  await target.teardown()
-  await db?.drop()
-})
+  beforeAll(async () => {
+    db = await createTempDatabase('rm_ingest', ['owner'])
+    owner = `${db.tag}_owner`
+    await db.client.query(`
+      CREATE SCHEMA sales; CREATE SCHEMA hr;
+      COMMENT ON DATABASE ${db.name} IS 'The shop';
+      COMMENT ON SCHEMA sales IS 'Sales data';
+      CREATE TABLE sales.orders (status text, id int, "geo.lat" float8);
+      COMMENT ON TABLE sales.orders IS 'Orders, as the source says';
+      COMMENT ON COLUMN sales.orders.status IS 'placed | paid';
+      CREATE VIEW sales.open_orders AS SELECT id FROM sales.orders;
+      CREATE TABLE hr.staff (id int);
+      ALTER TABLE hr.staff OWNER TO ${owner};`)
+    config = await resolveConfig({ services: [{ name: 'wh', type: 'postgres', connection: { database: db.name } }] }, { source: 'test', baseDir: process.cwd(), env: {} })
+    await target.setup()
+    catalog = openCatalog(await target.fresh(), { delivery: false })
+    // The engine owner of hr.staff has a catalog user of the same name; `postgres` has none.
+    await catalog.directory.putUser({ name: owner, email: 'owner@example.com' })
+  })
 
-describe('ingest from PostgreSQL', () => {
+  afterAll(async () => {
+    await target.teardown()
+    await db?.drop()
+  })
+
   it('creates database, schema and table entities with their descriptions; owners only for known principals', async () => {
     const [summary] = await ingest(config, catalog)
     expect(summary!.error).toBeUndefined()

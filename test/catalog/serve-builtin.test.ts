@@ -100,8 +100,9 @@ describe('revmeta serve with the built-in catalog', () => {
     expect(summaries.map((s) => s.error)).toEqual([undefined, undefined])
     await catalog.close()
     const runner = (store as SqlStateStore).sqlRunner
-    const [received] = await runner.query<{ n: string }>(`SELECT count(*) AS n FROM revmeta.events WHERE source = 'webhook'`)
-    const [written] = await runner.query<{ n: string }>(`SELECT count(*) AS n FROM revmeta.catalog_events`)
+    const tables = runner.dialect.tables((store as SqlStateStore).schema)
+    const [received] = await runner.query<{ n: string }>(`SELECT count(*) AS n FROM ${tables}.events WHERE source = 'webhook'`)
+    const [written] = await runner.query<{ n: string }>(`SELECT count(*) AS n FROM ${tables}.catalog_events`)
     expect(Number(received!.n)).toBeGreaterThan(0)
     expect(Number(received!.n)).toBe(Number(written!.n))
     expect(await store.unsettled()).toBe(0)
