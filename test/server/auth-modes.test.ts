@@ -130,7 +130,7 @@ describe('the built-in catalog without catalog.webhookSecret', () => {
     expect(((await patched.json()) as { updatedBy: string }).updatedBy).toBe('edit-editor')
     await catalog.deliveriesIdle()
     const runner = store.sqlRunner
-    const rows = await runner.query<{ payload: unknown }>(`SELECT payload FROM ${store.schema}.events WHERE source = 'webhook'`)
+    const rows = await runner.query<{ payload: string }>(`SELECT CAST(payload AS text) AS payload FROM ${runner.dialect.tables(store.schema)}.events WHERE source = 'webhook'`)
     expect(JSON.stringify(rows.map((r) => r.payload))).toContain('Orders, signed')
     expect(outsiderHits).toBe(0)
     await new Promise((r) => outsider.close(r))
