@@ -5,7 +5,7 @@ import { displayOf } from '../model/statement.js'
 import type { AuditEntry, RunRow, StoredOperation, StoredStatus } from './state-store.js'
 import { decodeStoreText, encodeStoreJson, encodeStoreText, parseStoreJson } from './store-text.js'
 
-/** node-pg returns bigint as text and PGlite as number; the contract says numbers. */
+/** node-pg returns bigint as text and SQLite as number; the contract says numbers. */
 const num = (value: unknown): number => (typeof value === 'number' ? value : Number(value))
 const date = (value: unknown): Date => (value instanceof Date ? value : new Date(String(value)))
 
