@@ -53,6 +53,7 @@ const { store, done } = await open()
 try {
   const ops = Array.from({ length: n }, (_, i) => op(i))
   const run = await store.createRun('apply')
+  const cpu0 = process.cpuUsage()
   const t0 = performance.now()
   await store.enqueue(run, ops)
   const t1 = performance.now()
@@ -74,7 +75,7 @@ try {
   const f0 = performance.now()
   const read = await store.operations({ runId: run })
   const readMs = performance.now() - f0
-  console.log(`${kind} ${n}: enqueue ${(t1 - t0).toFixed(0)} ms, claim ${claimMs.toFixed(0)} ms, audit ${auditMs.toFixed(0)} ms, settle ${settleMs.toFixed(0)} ms, read back ${read.length} in ${readMs.toFixed(0)} ms; total ${(performance.now() - t0).toFixed(0)} ms`)
+  console.log(`${kind} ${n}: enqueue ${(t1 - t0).toFixed(0)} ms, claim ${claimMs.toFixed(0)} ms, audit ${auditMs.toFixed(0)} ms, settle ${settleMs.toFixed(0)} ms, read back ${read.length} in ${readMs.toFixed(0)} ms; total ${(performance.now() - t0).toFixed(0)} ms, of which this process's CPU ${((process.cpuUsage(cpu0).user + process.cpuUsage(cpu0).system) / 1000).toFixed(0)} ms`)
 } finally {
   await done()
 }
