@@ -105,7 +105,10 @@ export interface ClaimOptions {
  * unsettled.
  */
 export interface StateStore {
-  /** Returns the ids that were not seen before; duplicates (OpenMetadata redelivery) are dropped. */
+  /**
+   * Returns the ids that were not seen before; duplicates (OpenMetadata redelivery) are dropped.
+   * Only ids and sources are kept: nothing reads a payload back (the events table's payload is `null`).
+   */
   recordEvents(events: readonly { id: string; source: string; payload: unknown }[]): Promise<Set<string>>
   /**
    * Records events and queues, in a run of its own, what `plan` makes of the ones not seen before:
