@@ -3,7 +3,7 @@
  * (a number may occur several times). SQLite looks every named or numbered parameter up in a list
  * as it parses, and better-sqlite3 binds named values one lookup at a time too: a statement of
  * 10,000 `$n` took 0.8 s to prepare and 0.5 s to bind, against 10 ms and 15 ms as `?`. String
- * literals, quoted identifiers and comments are left as they are.
+ * literals, quoted identifiers, comments and identifiers holding `$` are left as they are.
  */
 export function positionalParams(sql: string): { sql: string; order: number[] } {
   const order: number[] = []
@@ -22,7 +22,7 @@ export function positionalParams(sql: string): { sql: string; order: number[] } 
     } else if (c === '/' && sql[i + 1] === '*') {
       const end = sql.indexOf('*/', i + 2)
       i = end === -1 ? sql.length : end + 2
-    } else if (c === '$' && /[0-9]/.test(sql[i + 1] ?? '')) {
+    } else if (c === '$' && /[0-9]/.test(sql[i + 1] ?? '') && !/[A-Za-z0-9_$]/.test(sql[i - 1] ?? '')) {
       let j = i + 1
       while (j < sql.length && sql.charCodeAt(j) >= 48 && sql.charCodeAt(j) <= 57) j++
       out += sql.slice(copied, i) + '?'
