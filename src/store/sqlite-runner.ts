@@ -11,6 +11,12 @@ export const sqliteFileName = 'revmeta.sqlite'
 
 /** How long a writer waits for another process's write transaction before giving up (ms). */
 const busyTimeoutMs = 15_000
+/**
+ * How long SQLite itself may wait for the write lock, blocking this process's event loop; past it
+ * the runner waits asynchronously (timers), so a `serve` whose neighbour holds the lock still
+ * answers its other requests.
+ */
+const syncWaitMs = 20
 /** Prepared statements kept per connection; the store's texts are few, batch sizes make a few more. */
 const statementCacheSize = 256
 
@@ -33,7 +39,7 @@ export async function openSqliteRunner(dir: string): Promise<SqlRunner> {
   try {
     await mkdir(root, { recursive: true })
     const { default: BetterSqlite3 } = await import('better-sqlite3')
-    const db = new BetterSqlite3(file, { timeout: busyTimeoutMs })
+    const db = new BetterSqlite3(file, { timeout: syncWaitMs })
     try {
       db.pragma('journal_mode = WAL')
       // FULL: a commit reaches the disk before it is acknowledged (a webhook answered 200 is stored
@@ -110,14 +116,18 @@ class SqliteRunner implements SqlRunner {
 
   private run<T>(sql: string, params: readonly unknown[]): T[] {
     try {
-      const { statement, order } = this.prepared(sql)
-      const bound = bindable(params, order)
-      if (statement.reader) return statement.all(bound) as T[]
-      statement.run(bound)
-      return []
+      return this.runRaw<T>(sql, params)
     } catch (error) {
       throw classifyStoreError(error, 'query')
     }
+  }
+
+  private runRaw<T>(sql: string, params: readonly unknown[]): T[] {
+    const { statement, order } = this.prepared(sql)
+    const bound = bindable(params, order)
+    if (statement.reader) return statement.all(bound) as T[]
+    statement.run(bound)
+    return []
   }
 
   private execNow(sql: string): void {
@@ -128,18 +138,37 @@ class SqliteRunner implements SqlRunner {
     }
   }
 
+  /**
+   * Runs `step`, which either takes the write lock and does its work or fails before anything
+   * happened (a statement on its own, or BEGIN IMMEDIATE), again while another process holds the
+   * lock, waiting on timers between tries, up to busyTimeoutMs in all.
+   */
+  private async whenFree<T>(step: () => T, where: string): Promise<T> {
+    const deadline = Date.now() + busyTimeoutMs
+    for (let wait = 2; ; wait = Math.min(wait * 2, 50)) {
+      try {
+        return step()
+      } catch (error) {
+        const code = (error as { code?: unknown }).code
+        const busy = typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'))
+        if (!busy || Date.now() >= deadline || this.db.inTransaction) throw classifyStoreError(error, where)
+      }
+      await new Promise((resolve) => setTimeout(resolve, wait + Math.random() * wait))
+    }
+  }
+
   query<T>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
-    return this.enqueue(async () => this.run<T>(sql, params))
+    return this.enqueue(() => this.whenFree(() => this.runRaw<T>(sql, params), 'query'))
   }
 
   exec(sql: string): Promise<void> {
-    return this.enqueue(async () => this.execNow(sql))
+    return this.enqueue(() => this.whenFree(() => this.db.exec(sql), 'query').then(() => undefined))
   }
 
   transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
     return this.enqueue(async () => {
       // IMMEDIATE: the write lock is taken now, so a transaction never fails halfway for want of it.
-      this.execNow('BEGIN IMMEDIATE')
+      await this.whenFree(() => this.db.exec('BEGIN IMMEDIATE'), 'transaction')
       try {
         const result = await fn(this.direct)
         this.execNow('COMMIT')
