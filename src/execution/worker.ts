@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto'
-import { hostname } from 'node:os'
 import type { ResolvedChannel, RevmetaConfig, ServiceConfig } from '../config/load-config.js'
 import { errorReport, type OperationReport } from '../model/report.js'
 import { serviceConcurrency } from '../engine/run-service.js'
@@ -13,7 +12,7 @@ import { settlementFor } from './settlement-for.js'
 import { StoreOutage } from './store-outage.js'
 import { withinBatchBound } from './batch-bound.js'
 import { liveChannelMap } from '../config/live-config.js'
-import { localWorkerGone } from './worker-liveness.js'
+import { localWorkerGone, localWorkerId } from './worker-liveness.js'
 
 export interface WorkerOptions {
   readonly workerId?: string
@@ -73,7 +72,7 @@ export class Worker {
     private readonly config: RevmetaConfig,
     private readonly options: WorkerOptions = {},
   ) {
-    this.id = options.workerId ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`
+    this.id = options.workerId ?? localWorkerId(process.pid, randomBytes(3).toString('hex'))
     this.breaker = new CircuitBreaker(config.execution.breaker)
     // Live: a channel saved in the web app reaches this worker's next batch (config/live-config.ts).
     this.channels = liveChannelMap(config)

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process'
 import { hostname } from 'node:os'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { localWorkerGone } from '../../src/execution/worker-liveness.js'
+import { localWorkerGone, localWorkerId } from '../../src/execution/worker-liveness.js'
 import type { StoredOperation } from '../../src/store/state-store.js'
 import { bothTargets, describeOp, lockTimeout, missing, report, tagsOp } from './store-support.js'
 
@@ -272,7 +272,7 @@ describe.each(bothTargets())('queue on $name', (t) => {
     await store.enqueue(run, ['a', 'b', 'c', 'd'].map((n) => describeOp(n, n)))
     const child = spawn(process.execPath, ['-e', ''])
     const deadPid = await new Promise<number>((resolve) => child.on('exit', () => resolve(child.pid!)))
-    const workers = { dead: `${hostname()}:${deadPid}:aaaaaa`, live: `${hostname()}:${process.ppid}:bbbbbb`, remote: `elsewhere:${deadPid}:cccccc`, custom: 'w-custom' }
+    const workers = { dead: localWorkerId(deadPid, 'aaaaaa'), live: localWorkerId(process.ppid, 'bbbbbb'), remote: `${hostname()}~1:${deadPid}:cccccc`, custom: 'w-custom' }
     for (const id of Object.values(workers)) expect(await store.claim(id, { limit: 1 })).toHaveLength(1)
     expect(localWorkerGone(workers.dead)).toBe(true)
     expect(await store.reclaimAbandoned(localWorkerGone)).toBe(1)
