@@ -13,7 +13,7 @@ describe('several workers on one PostgreSQL store', () => {
     return Promise.all(Array.from({ length: n }, () => openStore({ ...t.config(), schema, poolSize: 3 })))
   }
 
-  it('never hands the same operation to two claimers (SKIP LOCKED), over thousands of operations', async () => {
+  it('never hands the same operation to two claimers (the queue lock), over thousands of operations', async () => {
     const [producer, ...claimers] = await workers('skip_locked', 4)
     try {
       const run = await producer!.createRun('apply')
