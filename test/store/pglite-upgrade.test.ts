@@ -11,6 +11,7 @@ import { upgradePgliteStore } from '../../src/store/pglite-upgrade.js'
 import { sqliteFileName } from '../../src/store/sqlite-runner.js'
 import { encodeStoreJson } from '../../src/store/store-text.js'
 import { hashToken, TokenStore } from '../../src/store/token-store.js'
+import { revmeta } from '../support/run-cli.js'
 import { describeOp, report, tagsOp } from './store-support.js'
 
 /**
@@ -229,5 +230,25 @@ describe('revmeta store upgrade: an older revmeta PGlite store into the SQLite s
     await expect(upgradePgliteStore(dir, 'elsewhere')).rejects.toMatchObject({ code: 'STORE_INCOMPATIBLE', message: expect.stringContaining('no revmeta schema elsewhere') })
     expect(existsSync(path.join(dir, sqliteFileName))).toBe(false)
     expect(await upgradePgliteStore(path.join(base, 'empty'), 'revmeta')).toMatchObject({ outcome: 'none' })
+  }, 60_000)
+
+  it('through the command line (bin/revmeta.js: build first): --config reads store.dir, a re-run says it is done', async () => {
+    const dir = await copyOfOldStore('cli')
+    const config = path.join(base, 'cli.yaml')
+    await writeFile(config, `store: { dir: ${JSON.stringify(path.relative(base, dir))} }\nservices: [{ name: w, type: postgres, connection: { database: postgres } }]\n`)
+    const first = await revmeta('store', 'upgrade', '--config', config)
+    expect(first.code, first.stderr).toBe(0)
+    expect(first.stderr).toMatch(/copied the PGlite store into .*revmeta\.sqlite \(.*\); the old files are in .*pglite-backup/)
+    expect(first.stderr).toMatch(/\b3 operations, 2 runs\b/)
+    const again = await revmeta('store', 'upgrade', '--dir', dir, '--json')
+    expect(again.code, again.stderr).toBe(0)
+    expect(JSON.parse(again.stdout)).toMatchObject({ outcome: 'finished', store: path.join(dir, sqliteFileName) })
+    const neither = await revmeta('store', 'upgrade')
+    expect(neither.code).toBe(2)
+    expect(neither.stderr).toContain('either --config <file> or --dir <store directory>')
+    await writeFile(config, `store: { url: "postgres://postgres@127.0.0.1:5432/postgres" }\nservices: [{ name: w, type: postgres, connection: { database: postgres } }]\n`)
+    const remote = await revmeta('store', 'upgrade', '--config', config)
+    expect(remote.code).toBe(2)
+    expect(remote.stderr).toContain('store.url is set')
   }, 60_000)
 })
