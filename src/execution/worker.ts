@@ -13,6 +13,7 @@ import { settlementFor } from './settlement-for.js'
 import { StoreOutage } from './store-outage.js'
 import { withinBatchBound } from './batch-bound.js'
 import { liveChannelMap } from '../config/live-config.js'
+import { localWorkerGone } from './worker-liveness.js'
 
 export interface WorkerOptions {
   readonly workerId?: string
@@ -110,10 +111,10 @@ export class Worker {
     // once it is back, instead of ending and leaving `serve` without one; a drain gives up after
     // its retry horizon.
     const patient = this.patience(new StoreOutage(this.options.untilIdle ? execution.waitForRetriesMs : undefined))
-    if (this.store.exclusive) {
-      const reclaimed = await this.store.reclaimExpired(0)
-      if (reclaimed > 0) this.options.log?.(`resumed ${reclaimed} operation(s) left running by a process that stopped`)
-    }
+    // A process of this host that died (kill -9) left its operations running: resumed now, not
+    // after the lease. Those of live processes, or of other hosts, wait for their lease.
+    const reclaimed = await patient(() => this.store.reclaimAbandoned(localWorkerGone))
+    if (reclaimed > 0) this.options.log?.(`resumed ${reclaimed} operation(s) left running by a process that stopped`)
     try {
       while (!this.options.signal?.aborted) {
         if (Date.now() - lastHousekeeping > execution.leaseMs / 4) {

@@ -1,15 +1,15 @@
 import type { ChangeOrder } from '../model/order.js'
 import { newerOrder } from '../model/order.js'
 import type { Operation } from '../model/operation.js'
-import { orderKeyString, type Settlement } from './state-store.js'
+import { orderKeyString, type OrderKey, type Settlement } from './state-store.js'
 
 /**
  * The order marks of the settlements that may record them (applied or unchanged), one per key:
  * the newest, since one statement cannot update a row twice (two channels' operations on one
  * asset can settle in the same batch).
  */
-export function orderMarks(settlements: readonly Settlement[]): { id: number; service: string; asset: string; kind: string; item: string; ord: ChangeOrder }[] {
-  const byKey = new Map<string, { id: number; service: string; asset: string; kind: string; item: string; ord: ChangeOrder }>()
+export function orderMarks(settlements: readonly Settlement[]): { id: number; service: string; asset: string; kind: OrderKey['kind']; item: string; ord: ChangeOrder }[] {
+  const byKey = new Map<string, { id: number; service: string; asset: string; kind: OrderKey['kind']; item: string; ord: ChangeOrder }>()
   for (const st of settlements) {
     if ((st.status !== 'applied' && st.status !== 'unchanged') || st.marks === undefined) continue
     for (const mark of st.marks) {

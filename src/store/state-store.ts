@@ -99,16 +99,12 @@ export interface ClaimOptions {
 
 /**
  * Durable state of revmeta: received events, the operation queue, runs, audit, poll cursors.
- * One schema on two stores (embedded PGlite, PostgreSQL), migrated at open. Every method is one
- * transaction; claim uses row locks so several workers on one PostgreSQL store never take the
- * same operation, and never an operation whose key has an earlier one unsettled.
+ * One schema on two stores (embedded SQLite, PostgreSQL), migrated at open. Every method is one
+ * transaction; writers of the queue take turns (SqlRunner.serialize), so several workers, in any
+ * processes, never take the same operation, and never an operation whose key has an earlier one
+ * unsettled.
  */
 export interface StateStore {
-  /**
-   * True when only this process can use the store (embedded PGlite): anything `running` at start
-   * belonged to a process that died, and can be reclaimed at once instead of after the lease.
-   */
-  readonly exclusive: boolean
   /** Returns the ids that were not seen before; duplicates (OpenMetadata redelivery) are dropped. */
   recordEvents(events: readonly { id: string; source: string; payload: unknown }[]): Promise<Set<string>>
   /**
@@ -159,6 +155,12 @@ export interface StateStore {
   orders(keys: readonly OrderKey[]): Promise<Map<string, ChangeOrder>>
   /** Puts operations locked longer than `leaseMs` (their worker died) back to pending. Returns how many. */
   reclaimExpired(leaseMs: number): Promise<number>
+  /**
+   * Puts back to pending, whatever their lease, the running operations of the workers `gone`
+   * says are known to have stopped (a process of this host that no longer exists): the next
+   * apply after a kill -9 resumes its work at once. Returns how many.
+   */
+  reclaimAbandoned(gone: (workerId: string) => boolean): Promise<number>
   /**
    * Keeps a worker's locks fresh while it works on a long batch: only `ids` when given, so what
    * the worker gave up on (a settle that failed) is left to expire and be reclaimed.

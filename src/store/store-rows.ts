@@ -3,38 +3,54 @@ import type { ChangeKind } from '../model/change.js'
 import type { Operation } from '../model/operation.js'
 import { displayOf } from '../model/statement.js'
 import type { AuditEntry, RunRow, StoredOperation, StoredStatus } from './state-store.js'
-import { decodeStoreText, encodeStoreJson, encodeStoreText } from './store-text.js'
+import { decodeStoreText, encodeStoreJson, encodeStoreText, parseStoreJson } from './store-text.js'
 
 /** node-pg returns bigint as text and PGlite as number; the contract says numbers. */
 const num = (value: unknown): number => (typeof value === 'number' ? value : Number(value))
 const date = (value: unknown): Date => (value instanceof Date ? value : new Date(String(value)))
 
-const operationColumns = ['id', 'run_id', 'key', 'service', 'seq', 'payload', 'status', 'attempts', 'last_error', 'report', 'run_at', 'locked_by'] as const
-
 /**
- * An operation row as one JSON array (the columns above, in order), for row alias `a`. PGlite
- * converts every field of a result on its own, and a dozen fields per row cost more than the
- * claim's own work; one JSON value per row, or per page of rows, parses natively.
+ * The columns of an operation row as the store reads them: JSON read as text (each database hands
+ * JSON back in its own form otherwise), parsed by fromOperationRow.
  */
-export const operationJson = (a: string) => `json_build_array(${operationColumns.map((c) => `${a}.${c}`).join(', ')})`
+export const operationColumns = (alias?: string) => {
+  const a = alias === undefined ? '' : `${alias}.`
+  return `${a}id, ${a}run_id, ${a}key, ${a}service, ${a}seq, CAST(${a}payload AS text) AS payload, ${a}status, ${a}attempts,
+   CAST(${a}last_error AS text) AS last_error, CAST(${a}report AS text) AS report, ${a}run_at, ${a}locked_by`
+}
 
-/** A row of operationJson as the store hands it out (read back at the end of every run: kept lean). */
-export function fromOperationJson(v: readonly unknown[]): StoredOperation {
-  const op = v[5] as Operation
+export interface OperationDbRow {
+  id: string | number
+  run_id: string | number
+  key: string
+  service: string
+  seq: string | number
+  payload: string
+  status: StoredStatus
+  attempts: string | number
+  last_error: string | null
+  report: string | null
+  run_at: Date | string
+  locked_by: string | null
+}
+
+/** A row of operationColumns as the store hands it out (read back at the end of every run: kept lean). */
+export function fromOperationRow(row: OperationDbRow): StoredOperation {
+  const op = parseStoreJson<Operation>(row.payload)
   const stored: { -readonly [K in keyof StoredOperation]: StoredOperation[K] } = {
-    id: num(v[0]),
-    runId: num(v[1]),
-    key: v[2] as string,
-    service: v[3] as string,
-    seq: num(v[4]),
+    id: num(row.id),
+    runId: num(row.run_id),
+    key: decodeStoreText(row.key),
+    service: decodeStoreText(row.service),
+    seq: num(row.seq),
     op,
-    status: v[6] as StoredStatus,
-    attempts: num(v[7]),
-    runAt: date(v[10]),
+    status: row.status,
+    attempts: num(row.attempts),
+    runAt: date(row.run_at),
   }
-  if (v[8] !== null) stored.lastError = v[8] as ErrorReport
-  if (v[11] !== null) stored.lockedBy = v[11] as string
-  if (v[9] !== null) stored.report = expandReport(v[9] as StoredReport, op)
+  if (row.last_error !== null) stored.lastError = parseStoreJson<ErrorReport>(row.last_error)
+  if (row.locked_by !== null) stored.lockedBy = decodeStoreText(row.locked_by)
+  if (row.report !== null) stored.report = expandReport(parseStoreJson<StoredReport>(row.report), op)
   return stored
 }
 
@@ -44,7 +60,7 @@ export function fromOperationJson(v: readonly unknown[]): StoredOperation {
  * of every settled row. Fields that differ from the operation's are kept, so expanding always
  * gives back the report that was settled.
  */
-type StoredReport = Partial<OperationReport>
+export type StoredReport = Partial<OperationReport>
 
 /** The asset's FQN as the operation id holds it (`<channel>|<asset fqn>|<kind>`), when it does. */
 function assetOf(op: Operation): string | undefined {
@@ -130,12 +146,19 @@ export interface RunDbRow {
   note: string | null
   started_at: Date | string
   finished_at: Date | string | null
-  counts: Record<string, number | string>
+  /** The counts stamped when the run finished: JSON text (read as `CAST(counts AS text)`), or as a driver parsed it. */
+  counts: string | Record<string, number | string>
 }
 
 export function toRunRow(row: RunDbRow): RunRow {
+  return toLiveRunRow(row, undefined)
+}
+
+/** `live`: the counts of a run still going, computed from its operations (see liveRunCounts). */
+export function toLiveRunRow(row: RunDbRow, live: Record<string, number> | undefined): RunRow {
+  const stamped = typeof row.counts === 'string' ? parseStoreJson<Record<string, number | string>>(row.counts) : row.counts
   const counts: Record<string, number> = {}
-  for (const [k, v] of Object.entries(row.counts ?? {})) counts[k] = num(v)
+  for (const [k, v] of Object.entries(live ?? stamped ?? {})) counts[k] = num(v)
   return {
     id: num(row.id),
     mode: row.mode,
@@ -154,16 +177,14 @@ export interface AuditDbRow {
   asset: string
   kind: ChangeKind
   statement: string
+  /** JSON text: SQL NULL when not known, `null` when known to be absent. */
   before: string | null
   after: string | null
-  before_known: boolean
-  after_known: boolean
   outcome: AuditEntry['outcome']
   at: Date | string
 }
 
-export const auditColumns = `operation_id, run_id, attempt, service, asset, kind, statement,
-  before #>> '{}' AS before, after #>> '{}' AS after, before IS NOT NULL AS before_known, after IS NOT NULL AS after_known, outcome, at`
+export const auditColumns = `operation_id, run_id, attempt, service, asset, kind, statement, CAST(before AS text) AS before, CAST(after AS text) AS after, outcome, at`
 
 export function toAuditEntry(row: AuditDbRow): AuditEntry {
   return {
@@ -174,32 +195,17 @@ export function toAuditEntry(row: AuditDbRow): AuditEntry {
     asset: decodeStoreText(row.asset),
     kind: row.kind,
     statement: decodeStoreText(row.statement),
-    ...(row.before_known ? { before: row.before === null ? null : decodeStoreText(row.before) } : {}),
-    ...(row.after_known ? { after: row.after === null ? null : decodeStoreText(row.after) } : {}),
+    ...(row.before === null ? {} : { before: parseStoreJson<string | null>(row.before) }),
+    ...(row.after === null ? {} : { after: parseStoreJson<string | null>(row.after) }),
     outcome: row.outcome,
     at: date(row.at),
   }
 }
 
-/**
- * Audit entries as one array per column, for unnest (a third faster than a JSON array of objects).
- * Before and after go as JSON text: NULL when not known, `null` when known to be absent.
- */
-export function auditArrays(entries: readonly AuditEntry[]): unknown[][] {
+/** Columns of one audit row as bound parameters, in the order of the audit INSERT. */
+export function auditValues(e: AuditEntry): unknown[] {
   const json = (v: string | null | undefined) => (v === undefined ? null : encodeStoreJson(v))
-  return [
-    entries.map((e) => e.operationId),
-    entries.map((e) => e.runId),
-    entries.map((e) => e.attempt),
-    entries.map((e) => encodeStoreText(e.service)),
-    entries.map((e) => encodeStoreText(e.asset)),
-    entries.map((e) => e.kind),
-    entries.map((e) => encodeStoreText(e.statement)),
-    entries.map((e) => json(e.before)),
-    entries.map((e) => json(e.after)),
-    entries.map((e) => e.outcome),
-    entries.map((e) => e.at?.toISOString() ?? null),
-  ]
+  return [e.operationId, e.runId, e.attempt, encodeStoreText(e.service), encodeStoreText(e.asset), e.kind, encodeStoreText(e.statement), json(e.before), json(e.after), e.outcome, e.at?.toISOString() ?? null]
 }
 
 export function chunks<T>(items: readonly T[], size: number): T[][] {

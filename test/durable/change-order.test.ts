@@ -19,7 +19,7 @@ describe('order across files and runs, embedded store (the default)', () => {
 
   beforeAll(async () => {
     target = await createTarget('rm_corder', { tables: 4, columns: 1 })
-    store = await createStore('pglite', 'rm_corder')
+    store = await createStore('sqlite', 'rm_corder')
     await target.db.client.query('CREATE SCHEMA governance; CREATE TABLE governance.tags (tbl text, k text, v text)')
     config = await writeConfig(store, target, {
       channels: [

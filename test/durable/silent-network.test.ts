@@ -74,7 +74,7 @@ describe.each(silentEngines)('a silent network to %s', (engine) => {
     let setup: Setup
 
     beforeAll(async () => {
-      setup = await setUp(engine, 'pglite', `${engine}_apply`)
+      setup = await setUp(engine, 'sqlite', `${engine}_apply`)
     })
 
     afterAll(async () => {

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { DescriptionOperation, TagsOperation } from '../../src/model/operation.js'
-import { isOlder, newerOrder, type ChangeOrder } from '../../src/model/order.js'
-import { quoteIdent } from '../../src/store/migrate.js'
+import type { ChangeOrder } from '../../src/model/order.js'
 import { orderKeyString } from '../../src/store/state-store.js'
 import { bothTargets, describeOp, report, tagsOp } from './store-support.js'
 
@@ -11,30 +10,9 @@ const orderedTags = (table: string, add: [string, ChangeOrder][], remove: [strin
   return { ...op, add: op.add.map((t, i) => ({ ...t, order: add[i]![1] })), remove: op.remove.map((t, i) => ({ ...t, order: remove[i]![1] })) }
 }
 
-/** Orders that exercise every branch of the rule: versions equal, differing, missing; timestamps likewise. */
-const samples: (ChangeOrder | undefined)[] = [undefined, {}, { version: 0.2 }, { version: 1.5 }, { timestamp: 1000 }, { timestamp: 2000 }, { version: 0.2, timestamp: 2000 }, { version: 0.2, timestamp: 1000 }, { version: 1.5, timestamp: 1000 }, { version: 1.5, timestamp: 2000 }]
-
 describe.each(bothTargets())('change order on $name', (t) => {
   beforeAll(() => t.setup())
   afterAll(() => t.teardown())
-
-  it('holds the same rule in SQL (order_older, order_newer) as in TypeScript', async () => {
-    const store = await t.fresh()
-    const s = quoteIdent(store.schema)
-    const pairs = samples.flatMap((a) => samples.map((b) => [a, b] as const))
-    const [row] = await t.runner.query<{ older: boolean[]; newer: (ChangeOrder | null)[] }>(
-      `SELECT array_agg(${s}.order_older(a, b) ORDER BY n) AS older, array_agg(${s}.order_newer(a, b) ORDER BY n) AS newer
-       FROM unnest($1::jsonb[], $2::jsonb[]) WITH ORDINALITY AS x(a, b, n)`,
-      [pairs.map(([a]) => (a === undefined ? null : JSON.stringify(a))), pairs.map(([, b]) => (b === undefined ? null : JSON.stringify(b)))],
-    )
-    expect(row!.older).toEqual(pairs.map(([a, b]) => isOlder(a, b)))
-    expect(row!.newer.map((n) => n ?? undefined)).toEqual(pairs.map(([a, b]) => newerOrder(a, b)))
-    // The rule itself, on the cases the issue names.
-    expect(isOlder({ timestamp: 1000 }, { timestamp: 2000 })).toBe(true)
-    expect(isOlder({ version: 0.2, timestamp: 2000 }, { version: 1.5, timestamp: 1000 })).toBe(true)
-    expect(isOlder({ version: 0.2, timestamp: 1000 }, { version: 0.2, timestamp: 1000 })).toBe(false)
-    expect(isOlder(undefined, { version: 9 })).toBe(false)
-  })
 
   it('coalesces a pending description by order: an older one queued later keeps the newer value', async () => {
     const store = await t.fresh()

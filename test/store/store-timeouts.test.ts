@@ -2,15 +2,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { resolveConfig } from '../../src/config/load-config.js'
 import { Worker } from '../../src/execution/worker.js'
 import { openStore } from '../../src/store/open-store.js'
-import { createStore, type DurableStore } from '../support/durable-store.js'
+import type { SqlStateStore } from '../../src/store/sql-state-store.js'
+import { createStore, storeKinds, type DurableStore } from '../support/durable-store.js'
 import { serverUrl } from '../support/postgres-server.js'
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js'
 import { describeOp } from './store-support.js'
 
 /**
  * The state store on a silent network times out instead of hanging, and recovers once the network
- * heals; a run whose process stopped before it queued anything is closed on the next start (at
- * once on the exclusive embedded store, once older than the lease on a shared PostgreSQL store).
+ * heals; a run whose process stopped before it queued anything is closed by a worker once older
+ * than the lease, on either store.
  */
 describe('a PostgreSQL store behind a silent network', () => {
   let store: DurableStore
@@ -48,32 +49,16 @@ describe('a PostgreSQL store behind a silent network', () => {
   })
 })
 
-describe('a run left open with no operations by a process that stopped', () => {
+describe.each(storeKinds)('a run left open by a process that stopped, on %s', (kind) => {
   const stores: DurableStore[] = []
   afterAll(async () => {
     for (const s of stores) await s.drop()
   })
 
-  it('is closed when the embedded store is next opened, with a note; a run with work pending is left to the workers', async () => {
-    const store = await createStore('pglite', 'rm_abandoned')
-    stores.push(store)
-    const { empty, busy } = await store.with(async (s) => {
-      const empty = await s.createRun('apply', 'killed early')
-      const busy = await s.createRun('apply')
-      await s.enqueue(busy, [describeOp('t1', 'x')])
-      return { empty, busy }
-    })
-    await store.with(async (s) => {
-      const closed = await s.getRun(empty)
-      expect(closed?.finishedAt).toBeInstanceOf(Date)
-      expect(closed?.note).toMatch(/^killed early; abandoned: its process stopped before it queued anything$/)
-      expect(closed?.counts).toMatchObject({ total: 0 })
-      expect((await s.getRun(busy))?.finishedAt).toBeUndefined()
-    })
-  })
-
-  it('on a shared PostgreSQL store, is closed by a worker only once older than the lease', async () => {
-    const store = await createStore('postgres', 'rm_abandoned')
+  // The embedded store is shared by processes too now: a run is closed by a worker only once
+  // older than the lease, whatever the store (a live process's fresh run stays open).
+  it('is closed by a worker once older than the lease, with a note when it queued nothing; a fresh one and one with work pending stay open', async () => {
+    const store = await createStore(kind, 'rm_abandoned')
     stores.push(store)
     const config = await resolveConfig(
       { store: store.config, execution: { leaseMs: 60_000 }, services: [{ name: 'warehouse', type: 'postgres', connection: {} }] },
@@ -81,13 +66,22 @@ describe('a run left open with no operations by a process that stopped', () => {
     )
     await store.with(async (s) => {
       const fresh = await s.createRun('apply')
-      const stale = await s.createRun('webhook')
-      await store.pg!.query(`UPDATE revmeta.runs SET started_at = now() - interval '2 minutes' WHERE id = $1`, [stale])
+      const stale = await s.createRun('webhook', 'killed early')
+      const runner = (s as SqlStateStore).sqlRunner
+      const backdate = (id: number) => runner.query(`UPDATE ${runner.dialect.tables('revmeta')}.runs SET started_at = $1 WHERE id = $2`, [new Date(Date.now() - 120_000), id])
+      await backdate(stale)
       await new Worker(s, config, { untilIdle: { waitForRetriesMs: 0 } }).run()
       expect((await s.getRun(fresh))?.finishedAt, 'a live process may still queue into its fresh run').toBeUndefined()
+      // One with work pending (of a service no worker here serves) is left to the workers.
+      const busy = await s.createRun('apply')
+      await s.enqueue(busy, [describeOp('t1', 'x', { service: 'lake' })])
+      await backdate(busy)
+      expect(await s.closeAbandonedRuns(60_000)).toEqual([])
+      expect((await s.getRun(busy))?.finishedAt).toBeUndefined()
       const closed = await s.getRun(stale)
       expect(closed?.finishedAt).toBeInstanceOf(Date)
-      expect(closed?.note).toMatch(/abandoned/)
+      expect(closed?.note).toBe('killed early; abandoned: its process stopped before it queued anything')
+      expect(closed?.counts).toMatchObject({ total: 0, applied: 0 })
     })
   })
 })

@@ -1,6 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto'
-import { existsSync } from 'node:fs'
-import { cp, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import type pg from 'pg'
@@ -8,12 +6,12 @@ import { openStore } from '../../src/store/open-store.js'
 import type { AuditEntry, StateStore, StoredOperation } from '../../src/store/state-store.js'
 import { createTempDatabase, type TempDatabase } from './postgres-server.js'
 
-export type StoreKind = 'pglite' | 'postgres'
-export const storeKinds: readonly StoreKind[] = ['pglite', 'postgres']
+export type StoreKind = 'sqlite' | 'postgres'
+export const storeKinds: readonly StoreKind[] = ['sqlite', 'postgres']
 
 /**
  * A state store for one test file, with a scratch directory for configs and event files: the
- * embedded PGlite store in that directory, or a fresh database on the local PostgreSQL server
+ * embedded SQLite store in that directory, or a fresh database on the local PostgreSQL server
  * (a missing server fails here, with the message createTempDatabase gives).
  */
 export interface DurableStore {
@@ -22,9 +20,9 @@ export interface DurableStore {
   readonly dir: string
   /** The `store` section of revmeta's configuration. */
   readonly config: { readonly url?: string; readonly dir?: string }
-  /** A client on the PostgreSQL store's database (schema `revmeta`); undefined for PGlite. */
+  /** A client on the PostgreSQL store's database (schema `revmeta`); undefined for SQLite. */
   readonly pg?: pg.Client
-  /** Opens the store in this process: for PGlite, only while no revmeta process holds it. */
+  /** Opens the store in this process (SQLite: beside any revmeta process using it). */
   with<T>(fn: (store: StateStore) => Promise<T>): Promise<T>
   drop(): Promise<void>
 }
@@ -39,7 +37,6 @@ export async function createStore(kind: StoreKind, prefix: string): Promise<Dura
     throw error
   }
   const config = db ? { url: `postgres://postgres@127.0.0.1:5432/${db.name}` } : { dir: path.join(dir, 'store') }
-  if (!db) await cp(await pgliteTemplate(), config.dir!, { recursive: true })
   return {
     kind,
     dir,
@@ -96,28 +93,4 @@ export function statusCounts(operations: readonly StoredOperation[]): Record<str
   const out: Record<string, number> = {}
   for (const op of operations) out[op.status] = (out[op.status] ?? 0) + 1
   return out
-}
-
-const migrationsDir = path.resolve(import.meta.dirname, '../../src/store/migrations')
-
-/**
- * A freshly migrated, empty embedded store to copy: creating one (PGlite's initdb, then the
- * migrations) costs seconds of CPU, a copy milliseconds. Kept in the temp directory under a name
- * that changes with the migrations and the PGlite version, built once by whichever test file
- * needs it first (the others use it once it is complete).
- */
-async function pgliteTemplate(): Promise<string> {
-  const hash = createHash('sha256')
-  hash.update(JSON.parse(await readFile(path.resolve(import.meta.dirname, '../../node_modules/@electric-sql/pglite/package.json'), 'utf8')).version)
-  for (const file of (await readdir(migrationsDir)).sort()) hash.update(file).update(await readFile(path.join(migrationsDir, file)))
-  const template = path.join(tmpdir(), `revmeta-test-store-${hash.digest('hex').slice(0, 16)}`)
-  const store = path.join(template, 'store')
-  if (existsSync(path.join(template, 'complete'))) return store
-  const building = `${template}.${process.pid}.${randomBytes(3).toString('hex')}`
-  const opened = await openStore({ dir: path.join(building, 'store') })
-  await opened.close()
-  await writeFile(path.join(building, 'complete'), '')
-  // Another file may have finished first: its template is as good, and this one goes.
-  await rename(building, template).catch(() => rm(building, { recursive: true, force: true }))
-  return store
 }
