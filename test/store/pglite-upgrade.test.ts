@@ -144,7 +144,7 @@ describe('revmeta store upgrade: an older revmeta PGlite store into the SQLite s
       expect(runs[1]!.counts).toMatchObject({ total: 3, applied: 1, dead: 1, verified: 1 })
       expect(runs[0]!.finishedAt).toBeUndefined()
 
-      const ops = await store.operations({})
+      const ops = (await store.operations({})).sort((a, b) => a.id - b.id)
       expect(ops.map((o) => [o.id, o.runId, o.seq, o.status, o.attempts])).toEqual([
         [1, 1, 3, 'applied', 1],
         [2, 2, 40, 'pending', 0],
