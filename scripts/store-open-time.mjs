@@ -1,6 +1,6 @@
 // Open time of the embedded store as a user meets it: a new node process per open, openStore (or,
 // for the PGlite store of older revmetas, openPgliteRunner + its migrations) up to the first
-// query's answer. Build first (npx tsc -p tsconfig.build.json && node scripts/copy-assets.mjs).
+// query's answer (after loading the modules, which the whole-process time includes). Build first (npx tsc -p tsconfig.build.json && node scripts/copy-assets.mjs).
 // Usage: node scripts/store-open-time.mjs [rounds]   (docs/execution.md, "Why SQLite")
 import { spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -10,12 +10,12 @@ import { fileURLToPath } from 'node:url'
 
 const store = fileURLToPath(new URL('../dist/store/', import.meta.url))
 const one = {
-  sqlite: `const t0 = performance.now(); const { openStore } = await import(${JSON.stringify(store + 'open-store.js')});
-    const store = await openStore({ dir: process.argv[1] }); await store.getCursor('first');
+  sqlite: `const { openStore } = await import(${JSON.stringify(store + 'open-store.js')});
+    const t0 = performance.now(); const store = await openStore({ dir: process.argv[1] }); await store.getCursor('first');
     console.log(performance.now() - t0); await store.close()`,
-  pglite: `const t0 = performance.now(); const { openPgliteRunner } = await import(${JSON.stringify(store + 'pglite-runner.js')});
+  pglite: `const { openPgliteRunner } = await import(${JSON.stringify(store + 'pglite-runner.js')});
     const { migrate, loadMigrations } = await import(${JSON.stringify(store + 'migrate.js')});
-    const runner = await openPgliteRunner(process.argv[1]);
+    const t0 = performance.now(); const runner = await openPgliteRunner(process.argv[1]);
     await migrate(runner, 'revmeta', (await loadMigrations('postgres')).filter((m) => m.version <= 9));
     await runner.query('SELECT value FROM revmeta.cursors WHERE name = $1', ['first']);
     console.log(performance.now() - t0); await runner.close()`,
