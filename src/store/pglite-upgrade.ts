@@ -187,7 +187,7 @@ async function carrySerials(source: SqlRunner, sink: SqlExecutor, schema: string
     if (!owned?.seq) continue
     const [state] = await source.query<{ v: string }>(`SELECT (CASE WHEN is_called THEN last_value ELSE 0 END)::text AS v FROM ${owned.seq}`)
     const value = Number(state?.v ?? 0)
-    await sink.query(`INSERT INTO sqlite_sequence (name, seq) SELECT $1, 0 WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = $1)`, [table])
+    await sink.query(`INSERT INTO sqlite_sequence (name, seq) SELECT $1, 0 WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = $2)`, [table, table])
     await sink.query(`UPDATE sqlite_sequence SET seq = max(seq, $2) WHERE name = $1`, [table, value])
   }
 }

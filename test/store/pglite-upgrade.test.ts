@@ -58,6 +58,8 @@ async function buildOldStore(dir: string): Promise<void> {
       (1, 1, 1, 'warehouse', 'warehouse.shop.sales.orders', 'description', 'COMMENT ON TABLE sales.orders IS ''x''', '"old"', '"new"', 'sent', '2026-01-02T03:04:06.25Z'),
       (3, 1, 5, 'warehouse', 'warehouse.shop.sales.gone', 'description', 'COMMENT ON TABLE sales.gone IS ''x''', NULL, 'null', 'failed', '2026-01-02T03:04:07Z')`)
     await q(`INSERT INTO events (id, source, payload, received_at) VALUES ('evt-1', 'webhook', '{"id": "evt-1", "entityType": "table"}', '2026-01-03T00:00:00.4Z')`)
+    // Enough rows for the copy to read in several pages.
+    await q(`INSERT INTO events (id, source, payload) SELECT 'file-' || i, 'file', json_build_object('i', i) FROM generate_series(1, 4500) AS i`)
     await q(`INSERT INTO cursors (name, value) VALUES ('om-poll', '1767398400000')`)
     await q(`INSERT INTO change_orders (service, asset, kind, item, ord, operation_id) VALUES ('warehouse', 'warehouse.shop.sales.orders', 'description', '', '{"version": 1.5, "timestamp": 1767398400000}', 1)`)
     await q(`INSERT INTO api_tokens (id, name, role, token_hash, created_at, last_used_at, revoked_at) VALUES
@@ -102,7 +104,7 @@ describe('revmeta store upgrade: an older revmeta PGlite store into the SQLite s
 
     const result = await upgradePgliteStore(dir, 'revmeta')
     expect(result).toMatchObject({ outcome: 'copied', backup: path.join(dir, 'pglite-backup') })
-    expect(result.rows).toMatchObject({ runs: 2, operations: 3, audit: 2, events: 1, cursors: 1, change_orders: 1, api_tokens: 2, ui_channels: 1, web_sessions: 1, sign_in_links: 1 })
+    expect(result.rows).toMatchObject({ runs: 2, operations: 3, audit: 2, events: 4_501, cursors: 1, change_orders: 1, api_tokens: 2, ui_channels: 1, web_sessions: 1, sign_in_links: 1 })
     expect(result.rows).toMatchObject({ catalog_entities: 1, catalog_users: 2, catalog_teams: 1, catalog_team_members: 1, catalog_classifications: 1, catalog_tags: 1, catalog_events: 1, catalog_subscriptions: 1 })
     // Only the SQLite file and the backup are left in store.dir; the backup is a whole PGlite directory.
     expect((await readdir(dir)).sort()).toEqual(['pglite-backup', sqliteFileName])
@@ -121,6 +123,7 @@ describe('revmeta store upgrade: an older revmeta PGlite store into the SQLite s
       expect(raw.prepare(`SELECT name, is_bot FROM catalog_users ORDER BY name`).all()).toEqual([{ name: 'alice', is_bot: 0 }, { name: 'bot', is_bot: 1 }])
       expect(raw.prepare(`SELECT enabled, headers FROM catalog_subscriptions`).get()).toEqual({ enabled: 0, headers: '{"X-A": "b"}' })
       expect(raw.prepare(`SELECT value FROM counters WHERE name = 'operation_seq'`).get()).toEqual({ value: 41 })
+      expect(raw.prepare(`SELECT count(DISTINCT id) AS n, sum(CAST(json_extract(payload, '$.i') AS integer)) AS total FROM events WHERE source = 'file'`).get()).toEqual({ n: 4_500, total: (4_500 * 4_501) / 2 })
       expect(raw.prepare(`SELECT name, seq FROM sqlite_sequence WHERE name IN ('runs', 'operations', 'api_tokens', 'catalog_events') ORDER BY name`).all()).toEqual([
         { name: 'api_tokens', seq: 5 },
         { name: 'catalog_events', seq: 1 },
