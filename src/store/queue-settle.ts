@@ -144,10 +144,13 @@ async function resolveAudit(
   })
   if (rows.length === 0) return
   const p = new Params()
+  // The outcome test is wrapped so that it cannot be indexed: SQLite would otherwise build an
+  // automatic index on it for every statement (a scan of the whole audit) instead of looking each
+  // operation up in audit_operation.
   await tx.query(
     `WITH ${valuesCte(dialect, p, 'v', ['id', 'run_id', 'attempt', 'rule', 'found_run', 'found_attempt'], ['bigint', 'bigint', 'integer', 'text', 'bigint', 'integer'], rows)}
      UPDATE ${s}.audit AS a SET outcome = CASE WHEN a.run_id = v.found_run AND a.attempt = v.found_attempt THEN 'recovered' ELSE 'failed' END
-     FROM v WHERE a.operation_id = v.id AND a.outcome = 'sent' AND CASE v.rule
+     FROM v WHERE a.operation_id = v.id AND coalesce(a.outcome, '') = 'sent' AND CASE v.rule
        WHEN 'others' THEN NOT (a.run_id = v.run_id AND a.attempt = v.attempt)
        WHEN 'this' THEN a.run_id = v.run_id AND a.attempt = v.attempt
        ELSE 1 = 1 END`,

@@ -4,6 +4,7 @@ import type { Database, Statement } from 'better-sqlite3'
 import { RevmetaError } from '../errors/revmeta-error.js'
 import type { SqlCastType, SqlDialect, SqlExecutor, SqlRunner } from './sql-runner.js'
 import { classifyStoreError } from './store-errors.js'
+import { positionalParams } from './sqlite-params.js'
 
 /** The embedded store's file inside its directory (store.dir). */
 export const sqliteFileName = 'revmeta.sqlite'
@@ -56,13 +57,9 @@ export async function openSqliteRunner(dir: string): Promise<SqlRunner> {
   }
 }
 
-/** `$n` parameters bound by name ("1", "2", …), each value in a form SQLite takes. */
-function bindable(params: readonly unknown[]): Record<string, unknown> {
-  const named: Record<string, unknown> = {}
-  params.forEach((value, i) => {
-    named[i + 1] = toSqlite(value)
-  })
-  return named
+/** The values of `$n` parameters in the order their `?` appear (see positionalParams), each in a form SQLite takes. */
+function bindable(params: readonly unknown[], order: readonly number[]): unknown[] {
+  return order.map((n) => toSqlite(params[n - 1]))
 }
 
 function toSqlite(value: unknown): unknown {
@@ -83,7 +80,7 @@ class SqliteRunner implements SqlRunner {
   readonly dialect = sqliteDialect
   private tail: Promise<unknown> = Promise.resolve()
   private closed = false
-  private readonly statements = new Map<string, Statement>()
+  private readonly statements = new Map<string, { statement: Statement; order: number[] }>()
   private readonly direct: SqlExecutor
 
   constructor(private readonly db: Database) {
@@ -100,20 +97,21 @@ class SqliteRunner implements SqlRunner {
     return run
   }
 
-  private prepared(sql: string): Statement {
-    let statement = this.statements.get(sql)
-    if (statement === undefined) {
+  private prepared(sql: string): { statement: Statement; order: number[] } {
+    let prepared = this.statements.get(sql)
+    if (prepared === undefined) {
       if (this.statements.size >= statementCacheSize) this.statements.clear()
-      statement = this.db.prepare(sql)
-      this.statements.set(sql, statement)
+      const positional = positionalParams(sql)
+      prepared = { statement: this.db.prepare(positional.sql), order: positional.order }
+      this.statements.set(sql, prepared)
     }
-    return statement
+    return prepared
   }
 
   private run<T>(sql: string, params: readonly unknown[]): T[] {
     try {
-      const statement = this.prepared(sql)
-      const bound = bindable(params)
+      const { statement, order } = this.prepared(sql)
+      const bound = bindable(params, order)
       if (statement.reader) return statement.all(bound) as T[]
       statement.run(bound)
       return []

@@ -12,8 +12,8 @@ const samples: (ChangeOrder | undefined)[] = [undefined, {}, { version: 0.2 }, {
 const order = fc.option(fc.record({ version: fc.constantFrom(0.1, 0.2, 1.5), timestamp: fc.constantFrom(1000, 2000, 3000) }, { requiredKeys: [] }), { nil: undefined })
 const withOrder = <T extends object>(item: T, o: ChangeOrder | undefined) => (o === undefined ? item : { ...item, order: o })
 const origins = fc.array(fc.record({ source: fc.constant('event'), index: fc.nat(5), eventId: fc.constantFrom('e1', 'e2', "e'3") }), { maxLength: 3 })
-const tag = fc.tuple(fc.constantFrom('PII.Email', 'Tier.Gold', 'Tier.Silver', 'Old.One'), fc.constantFrom('Classification', 'Glossary'), order).map(([tagFQN, source, o]) => withOrder({ tagFQN, source }, o))
-const owner = fc.tuple(fc.constantFrom('user', 'team'), fc.constantFrom('ann', 'bob', 'ops'), order).map(([type, name, o]) => withOrder({ type, name }, o))
+const tag: fc.Arbitrary<object> = fc.tuple(fc.constantFrom('PII.Email', 'Tier.Gold', 'Tier.Silver', 'Old.One'), fc.constantFrom('Classification', 'Glossary'), order).map(([tagFQN, source, o]) => withOrder({ tagFQN, source }, o))
+const owner: fc.Arbitrary<object> = fc.tuple(fc.constantFrom('user', 'team'), fc.constantFrom('ann', 'bob', 'ops'), order).map(([type, name, o]) => withOrder({ type, name }, o))
 const base = { id: 'docs|warehouse.shop.sales.t|x', channel: 'docs', service: 'warehouse', asset: { service: 'warehouse', database: 'shop', schema: 'sales', table: 't', level: 'table' } }
 
 /** Two operations of one key (one kind), as the planner makes them. */

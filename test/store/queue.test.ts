@@ -1,4 +1,7 @@
+import { spawn } from 'node:child_process'
+import { hostname } from 'node:os'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { localWorkerGone } from '../../src/execution/worker-liveness.js'
 import type { StoredOperation } from '../../src/store/state-store.js'
 import { bothTargets, describeOp, lockTimeout, missing, report, tagsOp } from './store-support.js'
 
@@ -261,6 +264,22 @@ describe.each(bothTargets())('queue on $name', (t) => {
     // the dead worker's late settle is ignored
     await store.settle('w1', [{ id: a!.id, status: 'applied', report: report(a!, 'applied') }])
     expect((await store.operations({ ids: [a!.id] }))[0]!.status).toBe('pending')
+  })
+
+  it('takes back at once what a dead process of this host held, and leaves live and remote workers to their lease', async () => {
+    const store = await t.fresh()
+    const run = await store.createRun('apply')
+    await store.enqueue(run, ['a', 'b', 'c', 'd'].map((n) => describeOp(n, n)))
+    const child = spawn(process.execPath, ['-e', ''])
+    const deadPid = await new Promise<number>((resolve) => child.on('exit', () => resolve(child.pid!)))
+    const workers = { dead: `${hostname()}:${deadPid}:aaaaaa`, live: `${hostname()}:${process.ppid}:bbbbbb`, remote: `elsewhere:${deadPid}:cccccc`, custom: 'w-custom' }
+    for (const id of Object.values(workers)) expect(await store.claim(id, { limit: 1 })).toHaveLength(1)
+    expect(localWorkerGone(workers.dead)).toBe(true)
+    expect(await store.reclaimAbandoned(localWorkerGone)).toBe(1)
+    const ops = await store.operations({})
+    expect(ops.filter((o) => o.status === 'running').map((o) => o.lockedBy).sort()).toEqual([workers.custom, workers.live, workers.remote].sort())
+    expect(ops.find((o) => o.status === 'pending')).toMatchObject({ attempts: 1 })
+    expect(await store.reclaimAbandoned(localWorkerGone)).toBe(0)
   })
 
   it('replays dead letters into a new run, keeping the last error, skipping superseded ones', async () => {
