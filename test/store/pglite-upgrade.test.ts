@@ -254,4 +254,26 @@ describe('revmeta store upgrade: an older revmeta PGlite store into the SQLite s
     expect(remote.code).toBe(2)
     expect(remote.stderr).toContain('store.url is set')
   }, 60_000)
+
+  it('upgrades a store an even older revmeta left at migration 0002 (no catalog, tokens or orders yet)', async () => {
+    const dir = path.join(base, 'v2')
+    const runner = await openPgliteRunner(dir)
+    try {
+      await migrate(runner, 'revmeta', (await loadMigrations('postgres')).filter((m) => m.version <= 2))
+      await runner.query(`INSERT INTO revmeta.runs (mode, started_at) VALUES ('poll', '2025-06-01T00:00:00Z')`)
+      await runner.query(`INSERT INTO revmeta.operations (run_id, key, service, payload) VALUES (1, $1, 'warehouse', $2)`, [orders.id, encodeStoreJson(orders)])
+    } finally {
+      await runner.close()
+    }
+    const result = await upgradePgliteStore(dir, 'revmeta')
+    expect(result.rows).toEqual({ audit: 0, cursors: 0, events: 0, operations: 1, runs: 1 })
+    const store = await openStore({ dir })
+    try {
+      expect((await store.listRuns(5)).map((r) => [r.id, r.mode, r.startedAt.toISOString()])).toEqual([[1, 'poll', '2025-06-01T00:00:00.000Z']])
+      const [op] = await store.operations({})
+      expect(op).toMatchObject({ id: 1, seq: 1, status: 'pending', op: orders })
+    } finally {
+      await store.close()
+    }
+  }, 60_000)
 })
