@@ -55,7 +55,7 @@ const edits = (tables: readonly string[], tag: string): TableEdit[] =>
 const refusedOrFailed = (what: string, f: Finished) => `${what} exited ${f.code}:\n${f.stderr.slice(-3_000)}`
 
 describe('one embedded store, several revmeta processes at once', () => {
-  it('serve + ingest + two applies + runs: none refused, all applied exactly once', async () => {
+  it('serve + ingest + two applies + a worker + token create + runs: none refused, all applied exactly once', async () => {
     const third = TABLES / 3
     const byApplyA = edits(target.tables.slice(0, third), 'apply-a')
     const byApplyB = edits(target.tables.slice(third, 2 * third), 'apply-b')
@@ -70,6 +70,8 @@ describe('one embedded store, several revmeta processes at once', () => {
     const ingest = startRevmeta('ingest', '--config', config, '--json')
     const applyA = startRevmeta('apply', '--config', config, '--events', eventsA, '--json')
     const applyB = startRevmeta('apply', '--config', config, '--events', eventsB, '--json')
+    const token = startRevmeta('token', 'create', '--config', config, '--role', 'viewer', '--name', 'beside-serve', '--json')
+    const worker = startRevmeta('worker', '--config', config, '--drain')
     const deliveries = tableEvents(target, byWebhook).map(async (event) => {
       const body = JSON.stringify(event)
       const response = await fetch(`${address}${webhookPath}`, { method: 'POST', body, headers: { 'content-type': 'application/json', 'x-om-signature': signWebhookBody(body, secret) } })
@@ -80,14 +82,22 @@ describe('one embedded store, several revmeta processes at once', () => {
       for (let i = 0; i < 4; i++) listings.push(await startRevmeta('runs', '--config', config, '--json').exited)
     })()
 
-    const [ingested, a, b] = await Promise.all([ingest.exited, applyA.exited, applyB.exited])
+    const [ingested, a, b, made, drained] = await Promise.all([ingest.exited, applyA.exited, applyB.exited, token.exited, worker.exited])
     await lister
     for (const d of await Promise.all(deliveries)) expect(d.status, d.body).toBe(200)
     expect(ingested.code, refusedOrFailed('ingest', ingested)).toBe(0)
     expect(a.code, refusedOrFailed('apply A', a)).toBe(0)
     expect(b.code, refusedOrFailed('apply B', b)).toBe(0)
+    expect(made.code, refusedOrFailed('token create', made)).toBe(0)
+    expect(drained.code, refusedOrFailed('worker --drain', drained)).toBe(0)
     for (const l of listings) expect(l.code, refusedOrFailed('runs', l)).toBe(0)
-    for (const f of [ingested, a, b, ...listings]) expect(f.stderr).not.toMatch(/STORE_LOCKED|SQLITE_BUSY/)
+    for (const f of [ingested, a, b, made, drained, ...listings]) expect(f.stderr).not.toMatch(/STORE_LOCKED|SQLITE_BUSY/)
+    // The token made beside serve is good for serve at once.
+    const viewer = JSON.parse(made.stdout) as { token: string; name: string }
+    const session = await fetch(`${address}/api/v1/revmeta/session`, { headers: { authorization: `Bearer ${viewer.token}` } })
+    expect(session.status).toBe(200)
+    expect(await session.json()).toMatchObject({ name: 'beside-serve', role: 'viewer' })
+    expect((await fetch(`${address}/api/v1/revmeta/session`, { headers: { authorization: 'Bearer rvm_wrong' } })).status).toBe(401)
     expect(JSON.parse(ingested.stdout).services).toHaveLength(1)
     expect(JSON.parse(a.stdout).summary).toMatchObject({ applied: byApplyA.length * (COLUMNS + 1), failed: 0 })
     expect(JSON.parse(b.stdout).summary).toMatchObject({ applied: byApplyB.length * (COLUMNS + 1), failed: 0 })
