@@ -10,6 +10,7 @@ import { registerRollback } from './commands/rollback.js'
 import { registerRuns } from './commands/runs.js'
 import { registerServe } from './commands/serve.js'
 import { registerStart } from './commands/start.js'
+import { registerStoreUpgrade } from './commands/store-upgrade.js'
 import { registerSync } from './commands/sync.js'
 import { registerToken } from './commands/token.js'
 import { registerWorker } from './commands/worker.js'
@@ -41,6 +42,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerIngest(program, done)
   registerToken(program, done)
   registerCheck(program, done)
+  registerStoreUpgrade(program, done)
   try {
     await program.parseAsync([...argv])
     return await result

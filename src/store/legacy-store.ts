@@ -13,7 +13,7 @@ export async function refuseLegacyStore(dir: string): Promise<void> {
   if (!existsSync(path.join(root, 'PG_VERSION')) || existsSync(path.join(root, sqliteFileName))) return
   throw storeError(
     'STORE_INCOMPATIBLE',
-    `${root} holds an embedded store of an older revmeta (PGlite). Run \`revmeta store upgrade\` to copy it into the new embedded store, or point store.dir elsewhere.`,
+    `${root} holds an embedded store of an older revmeta (PGlite). Run \`revmeta store upgrade --config <your config>\` (or \`--dir ${root}\`) to copy it into the new embedded store (SQLite) in the same directory, or point store.dir elsewhere.`,
     { details: { store: root } },
   )
 }

@@ -7,14 +7,16 @@ import type { SqlExecutor, SqlRunner } from './sql-runner.js'
 import { acquireStoreLock, type StoreLock } from './store-lock.js'
 
 /**
- * An older revmeta's embedded store: PGlite under `dir`, read only to copy it into the SQLite
- * store (`revmeta store upgrade`). PGlite under `dir` (created with its parents), guarded by `<dir>.lock` so that only
- * one process opens it. PGlite is loaded only when the embedded store is used.
+ * An older revmeta's embedded store: PGlite with its data directory at `dir` (created with its
+ * parents), opened only to copy it into the SQLite store (`revmeta store upgrade`) and by tests
+ * that build such a store. PGlite runs PostgreSQL inside the process, so a second process on the
+ * same directory would corrupt it: `<dir>.lock` (the lock file older revmetas took too) admits
+ * one. `locked`: the caller already holds that lock (the upgrade keeps it past this runner).
  */
-export async function openPgliteRunner(dir: string): Promise<SqlRunner> {
+export async function openPgliteRunner(dir: string, options: { locked?: boolean } = {}): Promise<SqlRunner> {
   const dataDir = path.resolve(dir)
   await mkdir(path.dirname(dataDir), { recursive: true })
-  const lock = await acquireStoreLock(`${dataDir}.lock`)
+  const lock: StoreLock = options.locked ? { path: `${dataDir}.lock`, release: async () => {} } : await acquireStoreLock(`${dataDir}.lock`)
   try {
     const { PGlite } = await import('@electric-sql/pglite')
     const db = await PGlite.create({ dataDir })
@@ -22,7 +24,7 @@ export async function openPgliteRunner(dir: string): Promise<SqlRunner> {
   } catch (cause) {
     await lock.release()
     if (cause instanceof RevmetaError) throw cause
-    throw new RevmetaError('DATABASE_UNREACHABLE', `Cannot open the embedded state store in ${dataDir}: ${(cause as Error).message}`, {
+    throw new RevmetaError('DATABASE_UNREACHABLE', `Cannot open the PGlite store in ${dataDir}: ${(cause as Error).message}`, {
       cause,
       details: { store: dataDir },
     })
@@ -44,7 +46,7 @@ class PgliteRunner implements SqlRunner {
   ) {}
 
   private enqueue<T>(task: () => Promise<T>): Promise<T> {
-    if (this.closed) return Promise.reject(new RevmetaError('INTERNAL', 'The embedded state store is closed.'))
+    if (this.closed) return Promise.reject(new RevmetaError('INTERNAL', 'The PGlite store is closed.'))
     const run = this.tail.then(task, task)
     this.tail = run.catch(() => {})
     return run

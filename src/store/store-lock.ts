@@ -16,8 +16,10 @@ export interface StoreLock {
 }
 
 /**
- * PGlite runs PostgreSQL inside this process; a second process opening the same directory would
- * corrupt it, so a lock file beside the directory names the owner. A lock whose process is gone
+ * Guards an older revmeta's PGlite store (the embedded SQLite store needs no lock: processes share
+ * it). PGlite runs PostgreSQL inside the process; a second process opening the same directory
+ * would corrupt it, so a lock file beside the directory names the owner: an older revmeta still
+ * running on it, or another `revmeta store upgrade`. A lock whose process is gone
  * (kill -9, power loss) is taken over: a crash must never leave the store unusable.
  *
  * The file appears atomically via link(2), which never replaces an existing file. Taking over a
@@ -44,8 +46,8 @@ export async function acquireStoreLock(lockPath: string): Promise<StoreLock> {
       if (holder && isAlive(holder)) {
         throw storeError(
           'STORE_LOCKED',
-          `The state store is in use by process ${holder.pid} on ${holder.host} since ${holder.since} (lock file ${lockPath}). ` +
-            'Stop that process first, or give this one its own store directory, or share a PostgreSQL store (store.url).',
+          `The PGlite store is in use by process ${holder.pid} on ${holder.host} since ${holder.since} (lock file ${lockPath}): ` +
+            'an older revmeta still running on it, or another upgrade. Stop that process first.',
           { details: { lockFile: lockPath, pid: holder.pid, host: holder.host } },
         )
       }
@@ -53,7 +55,7 @@ export async function acquireStoreLock(lockPath: string): Promise<StoreLock> {
       const again = await readFile(lockPath, 'utf8').catch(() => undefined)
       if (again === raw) await unlink(lockPath).catch(() => {})
     }
-    throw storeError('STORE_LOCKED', `Could not take the state store lock ${lockPath}: other processes keep taking it.`, { details: { lockFile: lockPath } })
+    throw storeError('STORE_LOCKED', `Could not take the PGlite store lock ${lockPath}: other processes keep taking it.`, { details: { lockFile: lockPath } })
   } finally {
     await unlink(temp).catch(() => {})
   }

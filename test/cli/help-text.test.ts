@@ -11,11 +11,12 @@ const invocations: readonly (readonly string[])[] = [
   ['-h'],
   [],
   ['help', 'apply'],
-  ...['plan', 'apply', 'demo', 'worker', 'runs', 'replay', 'rollback', 'serve', 'start', 'sync', 'ingest', 'token', 'check'].map((c) => [c, '--help']),
+  ...['plan', 'apply', 'demo', 'worker', 'runs', 'replay', 'rollback', 'serve', 'start', 'sync', 'ingest', 'token', 'check', 'store'].map((c) => [c, '--help']),
   ['token', 'create', '--help'],
   ['token', 'list', '--help'],
   ['token', 'revoke', '--help'],
   ['help', 'token', 'revoke'],
+  ['store', 'upgrade', '--help'],
   // Usage errors commander finds before any action runs: they print the help after the error.
   ['apply'],
   ['nosuch'],

@@ -1,26 +1,32 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { hostname, tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { openStore } from '../../src/store/open-store.js'
-import { describeOp } from './store-support.js'
+import { loadMigrations, migrate } from '../../src/store/migrate.js'
+import { openPgliteRunner } from '../../src/store/pglite-runner.js'
+import { upgradePgliteStore } from '../../src/store/pglite-upgrade.js'
+import { sqliteFileName } from '../../src/store/sqlite-runner.js'
 
+/**
+ * The lock file now guards only an older revmeta's PGlite store, which must never be opened by two
+ * processes at once: an older revmeta still running on it, and `revmeta store upgrade` copying it.
+ * (The SQLite store takes no lock: test/store/shared-embedded-store.test.ts.)
+ */
 const repo = fileURLToPath(new URL('../../', import.meta.url))
-const openStoreModule = fileURLToPath(new URL('../../src/store/open-store.ts', import.meta.url))
+const runnerModule = fileURLToPath(new URL('../../src/store/pglite-runner.ts', import.meta.url))
 
-/** A second process that opens the store, writes, says "ready", then keeps writing until killed. */
+/** A second process that opens the PGlite store as an older revmeta did, writes, says "ready", then keeps writing until killed. */
 function holder(dir: string): ChildProcess {
   const code = `
-    const { openStore } = await import(${JSON.stringify(openStoreModule)})
+    const { openPgliteRunner } = await import(${JSON.stringify(runnerModule)})
     try {
-      const store = await openStore({ dir: ${JSON.stringify(dir)} })
-      await store.setCursor('child', String(process.pid))
-      const run = await store.createRun('apply')
+      const runner = await openPgliteRunner(${JSON.stringify(dir)})
+      await runner.query("INSERT INTO revmeta.cursors (name, value) VALUES ('child', $1)", [String(process.pid)])
       console.log('ready')
-      for (let i = 0; ; i++) await store.enqueue(run, [{ id: 'docs|w.s.t' + i + '|description', channel: 'docs', service: 'w', kind: 'description', description: 'x', origins: [], asset: { service: 'w', table: 't' + i, level: 'table' } }])
+      for (let i = 0; ; i++) await runner.query("INSERT INTO revmeta.cursors (name, value) VALUES ('spin', $1) ON CONFLICT (name) DO UPDATE SET value = excluded.value", [String(i)])
     } catch (error) {
       console.log('error ' + error.code)
       process.exit(3)
@@ -43,62 +49,58 @@ function firstLine(child: ChildProcess): Promise<string> {
 
 const exited = (child: ChildProcess) => new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve())))
 
-describe('the embedded store admits one process at a time', () => {
-  let base: string
-  beforeAll(async () => {
-    base = await mkdtemp(path.join(tmpdir(), 'revmeta-lock-'))
-  })
-  afterAll(() => rm(base, { recursive: true, force: true }))
+let base: string
 
-  it('refuses a second process while the first lives, and takes over after kill -9 with the data intact', async () => {
-    const dir = path.join(base, 'nested', 'store')
+beforeAll(async () => {
+  base = await mkdtemp(path.join(tmpdir(), 'revmeta-lock-'))
+})
+afterAll(() => rm(base, { recursive: true, force: true }))
+
+async function oldStore(name: string): Promise<string> {
+  const dir = path.join(base, name, 'store')
+  const runner = await openPgliteRunner(dir)
+  try {
+    await migrate(runner, 'revmeta', (await loadMigrations('postgres')).filter((m) => m.version <= 9))
+  } finally {
+    await runner.close()
+  }
+  return dir
+}
+
+describe('the lock file of an older revmeta PGlite store', () => {
+  it('refuses the upgrade while an older revmeta holds the store, and takes over after kill -9 with the data intact', async () => {
+    const dir = await oldStore('held')
     const child = holder(dir)
     try {
       expect(await firstLine(child)).toBe('ready')
-      const lock = JSON.parse(await readFile(`${dir}.lock`, 'utf8'))
-      expect(lock.pid).toBe(child.pid)
-      const refused = openStore({ dir })
+      expect(JSON.parse(await readFile(`${dir}.lock`, 'utf8')).pid).toBe(child.pid)
+      const refused = upgradePgliteStore(dir, 'revmeta')
       await expect(refused).rejects.toMatchObject({ code: 'STORE_LOCKED', details: { pid: child.pid } })
-      await expect(refused).rejects.toThrow(/in use by process/)
+      await expect(refused).rejects.toThrow(/in use by process \d+ .*older revmeta/)
+      expect(existsSync(path.join(dir, sqliteFileName))).toBe(false)
       await new Promise((resolve) => setTimeout(resolve, 300)) // let it be mid-write when killed
     } finally {
       child.kill('SIGKILL')
       await exited(child)
     }
-    const store = await openStore({ dir })
-    try {
-      expect(await store.getCursor('child')).toBe(String(child.pid))
-      const run = await store.createRun('apply')
-      expect(await store.enqueue(run, [describeOp('after', 'crash')])).toEqual({ inserted: 1, coalesced: 0 })
-      expect(JSON.parse(await readFile(`${dir}.lock`, 'utf8')).pid).toBe(process.pid)
-      // while this process holds it, another process is refused
-      const other = holder(dir)
-      expect(await firstLine(other)).toBe('error STORE_LOCKED')
-      await exited(other)
-    } finally {
-      await store.close()
-    }
+    const result = await upgradePgliteStore(dir, 'revmeta')
+    expect(result.outcome).toBe('copied')
+    expect(result.rows.cursors).toBe(2) // 'child' and 'spin', written by the killed process
     expect(existsSync(`${dir}.lock`)).toBe(false)
-  })
+  }, 60_000)
 
-  it('refuses a second open in the same process, and frees the lock on close', async () => {
-    const dir = path.join(base, 'same')
-    const first = await openStore({ dir })
-    await expect(openStore({ dir })).rejects.toMatchObject({ code: 'STORE_LOCKED' })
+  it('admits one opener in a process, frees the lock on close, and takes over a stale or torn lock file', async () => {
+    const dir = await oldStore('stale')
+    const first = await openPgliteRunner(dir)
+    await expect(openPgliteRunner(dir)).rejects.toMatchObject({ code: 'STORE_LOCKED' })
     await first.close()
-    const again = await openStore({ dir })
-    await again.close()
-  })
+    expect(existsSync(`${dir}.lock`)).toBe(false)
 
-  it('takes over a lock file left by a process that is gone, or left torn', async () => {
-    const dir = path.join(base, 'stale')
     const gone = spawn(process.execPath, ['-e', ''])
     await exited(gone)
-    await writeFile(`${dir}.lock`, JSON.stringify({ pid: gone.pid, host: (await import('node:os')).hostname(), since: 'earlier' }))
-    const store = await openStore({ dir })
-    await store.close()
+    await writeFile(`${dir}.lock`, JSON.stringify({ pid: gone.pid, host: hostname(), since: 'earlier' }))
+    await (await openPgliteRunner(dir)).close()
     await writeFile(`${dir}.lock`, '')
-    const again = await openStore({ dir })
-    await again.close()
-  })
+    expect((await upgradePgliteStore(dir, 'revmeta')).outcome).toBe('copied')
+  }, 60_000)
 })
