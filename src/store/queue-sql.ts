@@ -69,15 +69,3 @@ export const readySql = (s: string, service: string, limit: string) => `
 /** A counter's next `n` values end at the value returned (the counters table replaces sequences). */
 export const takeCounterSql = (s: string) => `UPDATE ${s}.counters SET value = value + $1 WHERE name = $2 RETURNING value`
 
-/**
- * PostgreSQL only, and only for run-queries.ts until its portable version (branch `records`, with
- * run-counts.ts) is merged: then delete this.
- */
-export const countsSql = (s: string, runId: string) => `(
-  SELECT jsonb_object_agg(st.status, coalesce(c.n, 0))
-    || jsonb_build_object('total', coalesce(sum(c.n), 0), 'verified', coalesce(sum(c.v), 0))
-  FROM unnest(ARRAY[${storedStatuses.map((st) => `'${st}'`).join(', ')}]) AS st(status)
-  LEFT JOIN (
-    SELECT status, count(*) AS n, count(*) FILTER (WHERE report->>'verified' = 'true') AS v
-    FROM ${s}.operations WHERE run_id = ${runId} GROUP BY status
-  ) c ON c.status = st.status)`
