@@ -13,14 +13,14 @@ export interface Migration {
 
 /**
  * The .sql files sit beside this module in the source tree, one folder per database: PostgreSQL's
- * in migrations/, SQLite's in migrations/sqlite/ (the same version numbers, the same tables and
+ * in migrations/postgres/, SQLite's in migrations/sqlite/ (the same version numbers, the same tables and
  * columns; test/store/schema-parity.test.ts holds them together). tsc does not copy them into
  * dist/, so a built revmeta looks in the source tree next to dist/ (the repository layout) as well.
  */
 const candidateDirs = [new URL('./migrations/', import.meta.url), new URL('../../src/store/migrations/', import.meta.url)]
 
 export async function loadMigrations(dialect: SqlDialect['name'] = 'postgres'): Promise<Migration[]> {
-  const dirs = candidateDirs.map((u) => fileURLToPath(u)).map((root) => (dialect === 'postgres' ? root : path.join(root, dialect)))
+  const dirs = candidateDirs.map((u) => path.join(fileURLToPath(u), dialect))
   const dir = dirs.find((d) => existsSync(d))
   if (dir === undefined) throw storeError('STORE_INCOMPATIBLE', `The state store's migration files are missing (looked in ${dirs.join(', ')}).`)
   const files = (await readdir(dir)).filter((f) => /^\d{4}_[\w-]+\.sql$/.test(f)).sort()

@@ -2,8 +2,14 @@ import { loadConfig } from '../../config/load-config.js'
 import { RevmetaError } from '../../errors/revmeta-error.js'
 import { defaultStoreSchema } from '../../store/open-store.js'
 import { upgradePgliteStore } from '../../store/pglite-upgrade.js'
-import type { StoreUpgradeFlags } from '../commands/store-upgrade.js'
 import { exitCodes } from '../exit-codes.js'
+
+export interface StoreUpgradeFlags {
+  readonly config?: string
+  readonly dir?: string
+  readonly schema?: string
+  readonly json?: boolean
+}
 
 export async function storeUpgrade(flags: StoreUpgradeFlags): Promise<number> {
   if ((flags.config === undefined) === (flags.dir === undefined)) {

@@ -1,12 +1,5 @@
 import type { Command } from 'commander'
 
-export interface StoreUpgradeFlags {
-  readonly config?: string
-  readonly dir?: string
-  readonly schema?: string
-  readonly json?: boolean
-}
-
 /** `revmeta store upgrade`: an older revmeta's embedded PGlite store into the SQLite store, in place. */
 export function registerStoreUpgrade(program: Command, done: (code: Promise<number>) => void): void {
   const store = program.command('store').description('the embedded state store: upgrade one an older revmeta left')
@@ -17,5 +10,5 @@ export function registerStoreUpgrade(program: Command, done: (code: Promise<numb
     .option('--dir <dir>', 'the store directory, instead of a configuration')
     .option('--schema <name>', 'the schema the older revmeta used (store.schema)')
     .option('--json', 'print one JSON object')
-    .action((flags: StoreUpgradeFlags) => done(import('../actions/store-upgrade.js').then((m) => m.storeUpgrade(flags))))
+    .action((flags: { config?: string; dir?: string; schema?: string; json?: boolean }) => done(import('../actions/store-upgrade.js').then((m) => m.storeUpgrade(flags))))
 }
