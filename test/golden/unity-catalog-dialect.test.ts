@@ -82,8 +82,8 @@ describe('Unity Catalog read-back mapping', () => {
       schemata: [{ schema_name: 'sales', schema_owner: 'eng', comment: 'S' }],
       tables: [{ table_schema: 'sales', table_name: 'orders', table_type: 'VIEW', table_owner: 'o', comment: null }],
       columns: [
-        { table_schema: 'sales', table_name: 'orders', column_name: 'id', comment: null },
-        { table_schema: 'sales', table_name: 'orders', column_name: 'email', comment: 'E' },
+        { table_schema: 'sales', table_name: 'orders', column_name: 'id', comment: null, type_json: null },
+        { table_schema: 'sales', table_name: 'orders', column_name: 'email', comment: 'E', type_json: null },
       ],
     })
   })
