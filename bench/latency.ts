@@ -1,6 +1,7 @@
 import path from 'node:path'
 import { startTcpProxy } from '../test/support/tcp-proxy.js'
-import { expectAllApplied, fixture, measure, revmetaApply, timed, type Variant } from './fixture.js'
+import { fixture, measure, timed, type Variant } from './fixture.js'
+import { expectAllApplied, revmetaApply } from './library-apply.js'
 import { changesOf, commentSql, configYaml, connect } from './support.js'
 
 /** Figure 2: 5,000 changes through a proxy adding 20 ms per round trip, against one statement per round trip. */
