@@ -13,7 +13,12 @@ import { admin, columnOf, columnText, configYaml, connect, createSchemaSql, now,
  * 100,000 columns (10,000 tables × 10), every column described by one `revmeta apply` of 100,000
  * changes (so the embedded store holds 100,000 operations), then `revmeta ingest` into the
  * built-in catalog. All through the command line: whatever store revmeta has, it is filled as a user fills it.
+ *
+ * The apply goes through a second service on the same database (`history`): the synthetic events
+ * carry versions the built-in catalog never issued, and on the service that is synced they would
+ * rightly supersede the catalog's older versions, leaving the sync nothing to write.
  */
+export const historyService = 'history'
 export const bigShape = { tables: sizes.bigTables, columns: sizes.bigColumns }
 export const bigColumns = bigShape.tables * bigShape.columns
 
@@ -33,7 +38,7 @@ export interface BigStore {
 /** One event per column: the column's description, as OpenMetadata sends it. */
 function* columnEvents(database: string): Generator<Record<string, unknown>> {
   for (let t = 0; t < bigShape.tables; t++) {
-    const fqn = `${service}.${database}.${schemaOf(t)}.${tableOf(t)}`
+    const fqn = `${historyService}.${database}.${schemaOf(t)}.${tableOf(t)}`
     for (let c = 0; c < bigShape.columns; c++) {
       yield changeEvent('table', fqn, { updated: [{ name: `columns.${columnOf(c)}.description`, oldValue: '', newValue: columnText(t, c) }] })
     }
@@ -54,7 +59,9 @@ export async function bigStore(log: (line: string) => void): Promise<BigStore> {
     const events = path.join(dir, 'events.json')
     await writeFile(events, JSON.stringify([...columnEvents(database)]))
     const config = path.join(dir, 'revmeta.yaml')
-    await writeFile(config, configYaml(database, server, { connectionBatchSize: 1_000, store: `dir: ${path.join(dir, 'store')}` }))
+    const yaml = configYaml(database, server, { connectionBatchSize: 1_000, store: `dir: ${path.join(dir, 'store')}` })
+    const services = yaml.slice(yaml.indexOf('  - name: '))
+    await writeFile(config, `${yaml}${services.replace(`name: ${service}`, `name: ${historyService}`)}`)
     const out = path.join(dir, 'stdout.txt')
 
     log(`store for figures 2 and 3: revmeta apply of ${bigColumns} column descriptions, then revmeta ingest`)
@@ -63,7 +70,7 @@ export async function bigStore(log: (line: string) => void): Promise<BigStore> {
     const fillMs = now() - started
     if (applied.get('applied') !== bigColumns || (await benchComments(database)) !== bigColumns) throw new Error(`filling the store: ${JSON.stringify([...applied])}`)
     started = now()
-    await revmeta(['ingest', '-c', config], out)
+    await revmeta(['ingest', '-c', config, '--service', service], out)
     const ingestMs = now() - started
     const runs = JSON.parse((await revmeta(['runs', '-c', config, '--json', '--limit', '1000'], out)).stdout) as { runs: { counts: Record<string, number> }[] }
     const operations = runs.runs.reduce((n, r) => n + (r.counts.total ?? 0), 0)

@@ -26,7 +26,7 @@ export async function nodeProcess(args: readonly string[], stdoutFile: string): 
   try {
     const code = await new Promise<number | null>((resolve, reject) => {
       const child = spawn(process.execPath, [...args], { stdio: ['ignore', fd, 'pipe'] })
-      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+      child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
       child.on('error', reject)
       child.on('exit', (c) => resolve(c))
     })
@@ -46,7 +46,7 @@ export async function revmeta(args: readonly string[], stdoutFile: string, expec
 
 /** The counts of revmeta's one-line summary (`apply: … operation(s): 20000 applied, …`): status → count. */
 export function summaryCounts(stdout: string, mode: string): Map<string, number> {
-  const line = stdout.split('\n').findLast((l) => l.startsWith(`${mode}: `))
+  const line = stdout.split('\n').reverse().find((l) => l.startsWith(`${mode}: `))
   if (!line) throw new Error(`no "${mode}:" summary line in revmeta's output: ${stdout.slice(-500)}`)
   const counts = new Map<string, number>()
   for (const m of line.slice(line.indexOf('operation(s)')).matchAll(/(\d+) ([a-z]+)/g)) counts.set(m[2]!, Number(m[1]))

@@ -2,7 +2,7 @@ import type { BigStore } from './big-store.js'
 import { bigColumns, bigShape } from './big-store.js'
 import { benchFile, nodeProcess, revmeta, summaryCounts } from './processes.js'
 import { sizes } from './sizes.js'
-import { columnOf, columnText, connect, median, schemaOf, tableOf } from './support.js'
+import { columnOf, columnText, connect, median, schemaOf, service, tableOf } from './support.js'
 
 /**
  * Figure 3: `revmeta sync` of the service's 100,000 columns, the built-in catalog filled by
@@ -49,7 +49,7 @@ export async function benchSync(store: BigStore, log: (line: string) => void): P
       const read = await nodeProcess([benchFile('bulk-read-client.mjs'), store.database], store.out)
       if (read.code !== 0 || Number(read.stdout.trim()) !== bigColumns + bigShape.tables) throw new Error(`bulk read: exit ${read.code}, ${read.stdout.trim()} rows: ${read.stderr}`)
       const mark = (await db.query<{ x: string }>(`SELECT (pg_current_xact_id()::text::bigint % 4294967296)::text AS x`)).rows[0]!.x
-      const sync = await revmeta(['sync', '-c', store.config], store.out)
+      const sync = await revmeta(['sync', '-c', store.config, '--service', service], store.out)
       const counts = summaryCounts(sync.stdout, 'sync')
       const wrote = (await db.query<{ n: number }>(writtenSince, [mark])).rows[0]!.n
       const left = (await db.query<{ n: number }>(restored)).rows[0]!.n
