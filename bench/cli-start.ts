@@ -39,6 +39,8 @@ async function timeProcess(args: readonly string[]): Promise<number> {
 
 /** `revmeta runs` on a store: a command that opens the store and reads it, as users run it. */
 export const runsVariant = (config: string): StartVariant => ({ name: 'revmeta runs', args: [bin, 'runs', '-c', config] })
+/** The same on an empty store (made by the warm-up round): what opening the store costs, apart from its size. */
+export const emptyRunsVariant = (config: string): StartVariant => ({ name: 'revmeta runs (empty store)', args: [bin, 'runs', '-c', config] })
 
 /** One warm-up round (the file system cache), then `rounds` timed rounds, variants interleaved. */
 export async function benchCliStart(log: (line: string) => void, rounds = 7, extra: readonly StartVariant[] = [], storeNote?: string): Promise<CliStartResult> {

@@ -32,7 +32,7 @@ export function applyRows(r: ApplyResult): string[][] {
 }
 
 export function startRows(r: CliStartResult, store: BigStore | undefined): string[][] {
-  return r.variants.slice(1).map((v) => {
+  return r.variants.slice(1).filter((v) => !v.name.includes('(empty store)') && !v.name.endsWith('--help') || v.name === 'revmeta --help').map((v) => {
     const t = r.times.get(v.name)!.median
     const what = v.name === 'revmeta runs' && store ? `${v.name} (store of ${n(store.operations)} operations)` : v.name
     return [`2. **${what}**, wall time`, `${ms(t)} (node -e 0: ${ms(r.times.get(r.variants[0]!.name)!.median)})`, `< ${cliStartTargetMs} ms`, met(t, cliStartTargetMs, 'ms')]
@@ -56,7 +56,7 @@ export function webhookRows(r: WebhookResult): string[][] {
   const head = `4. webhook → applied, **revmeta serve** (embedded store), ${r.rate}/s for ${r.seconds} s`
   return [
     [`${head}: p99 latency`, `p50 ${ms(r.p50)}, **p99 ${ms(r.p99)}**, max ${ms(r.max)}`, `p99 < ${webhookTargetMs} ms`, met(r.p99, webhookTargetMs, 'ms')],
-    [`${head}: lost`, `**${n(r.lost)}** of ${n(r.sent)} (${n(r.refused)} refused)`, '0', r.lost === 0 && r.refused === 0 ? '**yes**' : '**no**'],
+    [`${head}: lost`, `**${n(r.lost)}** of ${n(r.sent)} (${n(r.refused)} refused${r.refused ? `: ${Object.entries(r.refusedBy).map(([k, v]) => `${v}× ${k}`).join(', ')}` : ''})`, '0', r.lost === 0 && r.refused === 0 ? '**yes**' : '**no**'],
   ]
 }
 
@@ -138,6 +138,6 @@ export function webhookSection(r: WebhookResult): string {
   event counts as visible at the start of the poll that saw it: up to ${pollEveryMs} ms late, never early.
   Lost: events not visible ${30} s after the last was sent.
 
-${table(['sent', 'refused (non-200)', 'lost', 'p50', 'p99', 'max', 'elapsed'], [[n(r.sent), n(r.refused), n(r.lost), ms(r.p50), ms(r.p99), ms(r.max), seconds(r.elapsedMs)]])}
+${table(['sent', 'refused (non-200 or no answer)', 'lost', 'p50', 'p99', 'max', 'elapsed'], [[n(r.sent), `${n(r.refused)}${r.refused ? ` (${Object.entries(r.refusedBy).map(([k, v]) => `${v}× ${k}`).join(', ')})` : ''}`, n(r.lost), ms(r.p50), ms(r.p99), ms(r.max), seconds(r.elapsedMs)]])}
 `
 }

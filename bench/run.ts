@@ -4,7 +4,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { benchApply } from './apply-processes.js'
 import { bigStore, type BigStore } from './big-store.js'
-import { benchCliStart, runsVariant } from './cli-start.js'
+import { benchCliStart, emptyRunsVariant, runsVariant } from './cli-start.js'
 import { benchLatency } from './latency.js'
 import { renderReport, summaryTable, type Results } from './report.js'
 import { storeNote } from './report-process.js'
@@ -27,21 +27,45 @@ const loadBefore = os.loadavg()
 log(`revmeta bench${quick ? ' (QUICK)' : ''} on ${info.cpu} (${info.cores} cores), Node ${info.node}, ${info.postgres.split(' on ')[0]}; load ${loadBefore.map((l) => l.toFixed(2)).join(', ')}`)
 const load = { before: loadBefore, after: [] as number[] }
 const results: { -readonly [K in keyof Results]: Results[K] } = { machine: info, load, analysis: '' }
+const doc = quick ? path.join(os.tmpdir(), 'revmeta-bench-quick.md') : fileURLToPath(new URL('../docs/benchmarks.md', import.meta.url))
+/** The report so far, after every figure: a run stopped part-way still leaves what it measured. */
+const save = async () => {
+  load.after = os.loadavg()
+  results.analysis = await readFile(new URL('./analysis.md', import.meta.url), 'utf8')
+  await writeFile(doc, renderReport(results))
+}
 // Figure 6 first: its child's maxRSS would otherwise carry this process's RSS from the others.
-if (runs('stream')) results.stream = await benchStream(log)
-if (runs('apply')) results.apply = await benchApply(log)
+if (runs('stream')) {
+  results.stream = await benchStream(log)
+  await save()
+}
+if (runs('apply')) {
+  results.apply = await benchApply(log)
+  await save()
+}
 let store: BigStore | undefined
 try {
   if (runs('start') || runs('sync')) store = results.store = await bigStore(log)
-  if (runs('start')) results.cli = await benchCliStart(log, sizes.startRounds, store ? [runsVariant(store.config)] : [], store ? storeNote(store) : undefined)
-  if (runs('sync') && store) results.sync = await benchSync(store, log)
+  if (runs('start') && store) {
+    // The same configuration with a store dir of its own, still empty.
+    const emptyConfig = path.join(store.dir, 'empty-store.yaml')
+    await writeFile(emptyConfig, (await readFile(store.config, 'utf8')).replace(/^  dir: .*$/m, `  dir: ${path.join(store.dir, 'empty-store')}`))
+    results.cli = await benchCliStart(log, sizes.startRounds, [runsVariant(store.config), emptyRunsVariant(emptyConfig)], storeNote(store))
+    await save()
+  }
+  if (runs('sync') && store) {
+    results.sync = await benchSync(store, log)
+    await save()
+  }
 } finally {
   await store?.drop()
 }
-if (runs('webhook')) results.webhook = await benchWebhook(log)
-if (runs('latency')) results.latency = await benchLatency(log)
-load.after = os.loadavg()
-results.analysis = await readFile(new URL('./analysis.md', import.meta.url), 'utf8')
-const doc = quick ? path.join(os.tmpdir(), 'revmeta-bench-quick.md') : fileURLToPath(new URL('../docs/benchmarks.md', import.meta.url))
-await writeFile(doc, renderReport(results))
+if (runs('webhook')) {
+  results.webhook = await benchWebhook(log)
+  await save()
+}
+if (runs('latency')) {
+  results.latency = await benchLatency(log)
+  await save()
+}
 log(`\n${summaryTable(results)}\n\nwritten to ${doc} in ${((performance.now() - started) / 60_000).toFixed(1)} min`)

@@ -23,6 +23,7 @@ export const sizes = {
   /** Figure 3: 1% of the columns drift. */
   driftEvery: 100,
   syncRounds: 3,
+  syncWarmUp: quick,
   startRounds: quick ? 5 : 7,
   /** Figure 4: events a second, for this long. */
   webhookRate: 100,

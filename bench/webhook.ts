@@ -26,6 +26,8 @@ export interface WebhookResult {
   readonly seconds: number
   readonly sent: number
   readonly refused: number
+  /** The refusals by HTTP status, or by the error when there was no answer. */
+  readonly refusedBy: Record<string, number>
   readonly lost: number
   readonly p50: number
   readonly p99: number
@@ -59,14 +61,19 @@ export async function benchWebhook(log: (line: string) => void): Promise<Webhook
     const events = [...changeEvents({ tables, columns: 9 }, f.database)]
     const texts = Array.from({ length: tables }, (_, t) => [tableText(t), ...Array.from({ length: 9 }, (_, c) => columnText(t, c))]).flat()
     let refused = 0
+    const refusedBy: Record<string, number> = {}
+    const refuse = (why: string) => {
+      refused++
+      refusedBy[why] = (refusedBy[why] ?? 0) + 1
+    }
     const post = (i: number) => {
       const body = JSON.stringify(events[i])
       return fetch(`${address}${webhookPath}`, { method: 'POST', body, headers: { 'content-type': 'application/json', 'x-om-signature': signWebhookBody(body, secret) } })
         .then(async (res) => {
           await res.arrayBuffer()
-          if (res.status !== 200) refused++
+          if (res.status !== 200) refuse(String(res.status))
         })
-        .catch(() => void refused++)
+        .catch((error: Error) => refuse((error.cause as Error | undefined)?.message ?? error.message))
     }
     const sentAt = new Map<number, number>()
     const latency: number[] = []
@@ -123,8 +130,8 @@ export async function benchWebhook(log: (line: string) => void): Promise<Webhook
     await poller
     const lost = sentAt.size
     const sorted = latency.sort((a, b) => a - b)
-    const result = { rate: sizes.webhookRate, seconds: sizes.webhookSeconds, sent: total, refused, lost, p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted.at(-1) ?? NaN, sendLagMaxMs, elapsedMs }
-    log(`  ${total} sent, ${refused} refused, ${lost} lost; latency p50 ${result.p50.toFixed(0)} ms, p99 ${result.p99.toFixed(0)} ms, max ${result.max.toFixed(0)} ms (sender at most ${sendLagMaxMs.toFixed(0)} ms late)`)
+    const result = { rate: sizes.webhookRate, seconds: sizes.webhookSeconds, sent: total, refused, refusedBy, lost, p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted.at(-1) ?? NaN, sendLagMaxMs, elapsedMs }
+    log(`  ${total} sent, ${refused} refused ${JSON.stringify(refusedBy)}, ${lost} lost; latency p50 ${result.p50.toFixed(0)} ms, p99 ${result.p99.toFixed(0)} ms, max ${result.max.toFixed(0)} ms (sender at most ${sendLagMaxMs.toFixed(0)} ms late)`)
     return result
   } finally {
     await db.end()
