@@ -98,7 +98,7 @@ ${runsTable(r.medians, r.firstRuns)}
 
 export function storeNote(store: BigStore): string {
   return `\`revmeta runs\` reads an embedded store holding **${n(store.operations)} operations**: filled by one
-\`revmeta apply\` of ${n(bigShape.tables * bigShape.columns)} column descriptions (${seconds(store.fillMs)}), then \`revmeta ingest\` of the same
+\`revmeta apply --json\` of ${n(bigShape.tables * bigShape.columns)} column descriptions (${seconds(store.fillMs)}; \`--json\` because the text table of 100,000 rows takes minutes, see the analysis), then \`revmeta ingest\` of the same
 ${n(bigShape.tables * bigShape.columns)} columns into the built-in catalog (${seconds(store.ingestMs)}); the store figure 3 syncs from.`
 }
 
