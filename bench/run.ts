@@ -27,7 +27,8 @@ const loadBefore = os.loadavg()
 log(`revmeta bench${quick ? ' (QUICK)' : ''} on ${info.cpu} (${info.cores} cores), Node ${info.node}, ${info.postgres.split(' on ')[0]}; load ${loadBefore.map((l) => l.toFixed(2)).join(', ')}`)
 const load = { before: loadBefore, after: [] as number[] }
 const results: { -readonly [K in keyof Results]: Results[K] } = { machine: info, load, analysis: '' }
-const doc = quick ? path.join(os.tmpdir(), 'revmeta-bench-quick.md') : fileURLToPath(new URL('../docs/benchmarks.md', import.meta.url))
+// BENCH_OUT: another file, for a partial run (BENCH_ONLY) that must not replace the report.
+const doc = process.env.BENCH_OUT ?? (quick ? path.join(os.tmpdir(), 'revmeta-bench-quick.md') : fileURLToPath(new URL('../docs/benchmarks.md', import.meta.url)))
 /** The report so far, after every figure: a run stopped part-way still leaves what it measured. */
 const save = async () => {
   load.after = os.loadavg()

@@ -1,7 +1,7 @@
 /**
  * How big each figure is. `BENCH_QUICK=1` shrinks every size for a quick check while developing
  * (its report goes to a temp file, never over docs/benchmarks.md); `BENCH_ONLY=apply,start,…`
- * runs only the figures named. `npm run bench` with neither runs everything at full size.
+ * runs only the figures named, and `BENCH_OUT=file` writes the report there instead. `npm run bench` with neither runs everything at full size.
  */
 export const quick = process.env.BENCH_QUICK === '1'
 
