@@ -17,8 +17,9 @@ import { benchWebhook } from './webhook.js'
 /**
  * `npm run bench`: revmeta's speed figures against the targets of issue 17, written to
  * docs/benchmarks.md with the machine they ran on. Needs the PostgreSQL server at 127.0.0.1:5432
- * (user postgres, trust auth), psql, and the built CLI (`npm run bench` builds it first); the full
- * size takes the better part of an hour on a busy 2-core machine. BENCH_QUICK=1 and BENCH_ONLY: see bench/sizes.ts.
+ * (user postgres, trust auth), psql, and the built CLI (`npm run bench` builds it first); at full
+ * size it takes over an hour on a busy 2-core machine while each sync of figure 3 takes ~20 minutes
+ * (use BENCH_ONLY and BENCH_OUT to run figures apart). BENCH_QUICK=1 and BENCH_ONLY: see bench/sizes.ts.
  */
 const log = (line: string) => process.stdout.write(`${line}\n`)
 const started = performance.now()
