@@ -2,12 +2,6 @@ import { randomBytes } from 'node:crypto'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { loadInput } from '../dist/cli/load-input.js'
-import { withStore } from '../dist/cli/with-store.js'
-import { loadConfig } from '../dist/config/load-config.js'
-import type { RunReport } from '../dist/model/report.js'
-import { run } from '../dist/engine/run.js'
-import { applyDurably } from '../dist/execution/apply-durably.js'
 import { admin, commentSql, configYaml, connect, createSchemaSql, median, now, psqlFile, server, writeEventsJson, type Shape } from './support.js'
 
 /**
@@ -73,6 +67,20 @@ export async function fixture(label: string, shape: Shape): Promise<Fixture> {
   }
 }
 
+/** Comments on the bench schemas' tables and columns: what a run left in the database. */
+export async function benchComments(database: string): Promise<number> {
+  const c = await connect(database)
+  try {
+    const sql = `SELECT count(*)::int AS n FROM pg_catalog.pg_description d
+      JOIN pg_catalog.pg_class c ON d.classoid = 'pg_catalog.pg_class'::regclass AND c.oid = d.objoid
+      JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname LIKE 'sch\\_%'`
+    return (await c.query<{ n: number }>(sql)).rows[0]!.n
+  } finally {
+    await c.end()
+  }
+}
+
 /** A PostgreSQL database for a durable store, dropped with the fixture's own. */
 export async function storeDatabase(label: string): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `revmeta_bench_${label}_store_${randomBytes(3).toString('hex')}`
@@ -81,26 +89,6 @@ export async function storeDatabase(label: string): Promise<{ url: string; drop(
     url: `postgres://${server.user}@${server.host}:${server.port}/${name}`,
     drop: () => admin(async (c) => void (await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`))),
   }
-}
-
-/** Fails loudly unless every change was applied and read back: a fast wrong answer is no answer. */
-export function expectAllApplied(report: RunReport, changes: number, what: string): void {
-  const s = report.summary
-  if (s.applied !== changes || s.verified !== changes || s.total !== changes || report.input.errors.length > 0) {
-    throw new Error(`${what}: expected ${changes} operations applied and verified, got ${JSON.stringify(s)}`)
-  }
-}
-
-/**
- * The end-to-end library call, as `revmeta apply` makes it: load the configuration, read and
- * normalize the events file, then plan, read back, execute and verify, in memory or through the
- * durable store (opened, migrated if needed, and closed, as the command does).
- */
-export async function revmetaApply(configFile: string, eventsFile: string, durable: boolean): Promise<RunReport> {
-  const config = await loadConfig(configFile)
-  const input = await loadInput({ events: eventsFile }, { keepEvents: durable })
-  if (!durable) return run(config, input, { apply: true, offline: false })
-  return withStore(config, (store) => applyDurably(config, store, input))
 }
 
 export interface Variant {

@@ -1,9 +1,10 @@
 import path from 'node:path'
 import { startTcpProxy } from '../test/support/tcp-proxy.js'
-import { expectAllApplied, fixture, measure, revmetaApply, timed, type Variant } from './fixture.js'
+import { fixture, measure, timed, type Variant } from './fixture.js'
+import { expectAllApplied, revmetaApply } from './library-apply.js'
 import { changesOf, commentSql, configYaml, connect } from './support.js'
 
-/** Figure 2: 5,000 changes through a proxy adding 20 ms per round trip, against one statement per round trip. */
+/** Figure 5: 5,000 changes through a proxy adding 20 ms per round trip, against one statement per round trip. */
 
 export const latencyShape = { tables: 500, columns: 9 }
 export const latencyMs = 20
@@ -28,7 +29,7 @@ export interface LatencyResult {
 
 export async function benchLatency(log: (line: string) => void): Promise<LatencyResult> {
   const changes = changesOf(latencyShape)
-  log(`figure 2: ${changes} changes through a proxy adding ${latencyMs} ms per round trip`)
+  log(`figure 5: ${changes} changes through a proxy adding ${latencyMs} ms per round trip`)
   const f = await fixture('latency', latencyShape)
   const proxy = await startTcpProxy({ target: { host: '127.0.0.1', port: 5432 }, latencyMs })
   try {

@@ -9,7 +9,7 @@ import { promisify } from 'node:util'
 import { changeEvent } from '../test/support/om-events.js'
 import { columnOf, columnText, schemaOf, service, tableOf, tableText } from './support.js'
 
-/** Figure 3: 1,000,000 events streamed through planning, peak memory of the process that plans. */
+/** Figure 6: 1,000,000 events streamed through planning, peak memory of the process that plans. */
 
 export const streamEvents = 1_000_000
 /** 20,000 tables × (1 + 9 columns) = 200,000 assets, each edited 5 times over the stream. */
@@ -77,7 +77,7 @@ export async function benchStream(log: (line: string) => void): Promise<StreamRe
   const dir = await mkdtemp(path.join(tmpdir(), 'revmeta-bench-stream-'))
   try {
     const file = path.join(dir, 'events.jsonl')
-    log(`figure 3: generating ${streamEvents.toLocaleString('en-US')} events in ${file}`)
+    log(`figure 6: generating ${streamEvents.toLocaleString('en-US')} events in ${file}`)
     await generateEvents(file)
     const fileBytes = (await stat(file)).size
     log(`  ${(fileBytes / 2 ** 20).toFixed(0)} MiB written; planning in a fresh process`)
