@@ -13,6 +13,7 @@ import { loadCatalogBackend } from '../../catalogs/registry.js'
 import type { ClosableOwnerDirectory } from '../../catalogs/catalog-backend.js'
 import { prefetchOwners } from '../../engine/prefetch-owners.js'
 import { withProgress } from '../progress-bar.js'
+import { writeJsonReport } from './write-json-report.js'
 
 export interface RunFlags extends InputFlags {
   readonly config: string
@@ -40,7 +41,8 @@ async function streams(flags: RunFlags): Promise<boolean> {
 }
 
 export function printReport(report: RunReport, json: boolean | undefined, exit: { queuedIsDone?: boolean } = {}): number {
-  process.stdout.write(json ? `${JSON.stringify(report, null, 2)}\n` : `${formatReport(report)}\n`)
+  if (json) writeJsonReport(report, (text) => process.stdout.write(text))
+  else process.stdout.write(`${formatReport(report)}\n`)
   return exitCodeFor(report, exit)
 }
 
