@@ -1,13 +1,18 @@
 import type { RunReport } from '../../model/report.js'
 
-/** Text handed to the output per write: large enough for few system calls, small enough to stay cheap. */
-const chunkChars = 1 << 20
+/** Operations serialized per write: about half a megabyte of text, few system calls, never one huge string. */
+const chunkOperations = 500
+
+// `{"operations": chunk}` at two-space indentation puts each element exactly where it sits in the
+// report (the report's operations are at the same depth), between this opening and closing.
+const chunkOpen = '{\n  "operations": [\n'
+const chunkClose = '\n  ]\n}'
 
 /**
  * Writes exactly `JSON.stringify(report, null, 2)` and a newline, without ever holding it whole.
  * A report of tens of thousands of operations is tens of megabytes of text: built as one string
  * and then encoded as one buffer, it cost more time (and memory) than the rest of the output
- * path. The operations are serialized one by one and handed on in chunks of about a megabyte.
+ * path. The operations are serialized a chunk at a time and handed on as they are.
  */
 export function writeJsonReport(report: RunReport, write: (text: string) => void): void {
   const operations = report.operations
@@ -21,19 +26,11 @@ export function writeJsonReport(report: RunReport, write: (text: string) => void
     return
   }
   const open = at + slot.length - 1
-  let parts: string[] = [frame.slice(0, open)]
-  let size = open
-  for (let i = 0; i < operations.length; i++) {
-    // An element at depth two is indented four more spaces than it would be on its own.
-    const text = `${i === 0 ? '\n    ' : ',\n    '}${JSON.stringify(operations[i], null, 2).replaceAll('\n', '\n    ')}`
-    parts.push(text)
-    size += text.length
-    if (size >= chunkChars) {
-      write(parts.join(''))
-      parts = []
-      size = 0
-    }
+  write(`${frame.slice(0, open)}\n`)
+  for (let start = 0; start < operations.length; start += chunkOperations) {
+    const text = JSON.stringify({ operations: operations.slice(start, start + chunkOperations) }, null, 2)
+    const body = text.slice(chunkOpen.length, text.length - chunkClose.length)
+    write(start === 0 ? body : `,\n${body}`)
   }
-  parts.push(`\n  ${frame.slice(open)}\n`)
-  write(parts.join(''))
+  write(`\n  ${frame.slice(open)}\n`)
 }
