@@ -23,7 +23,7 @@ const event = (i: number, field: string, value: unknown) => ({
   changeDescription: { fieldsAdded: [], fieldsUpdated: [{ name: field, oldValue: '', newValue: value }], fieldsDeleted: [] },
 })
 
-const deep = (levels: number): unknown => (levels <= 1 ? {} : { a: deep(levels - 1) })
+const deep = (levels: number): Record<string, unknown> => (levels <= 1 ? {} : { a: deep(levels - 1) })
 
 describe('normalizeEventArray', () => {
   it('gives what reading whole and normalizing gives: changes, indexes, ignored counts, errors', () => {
