@@ -4,7 +4,9 @@ import { eventId } from '../inputs/event-id.js'
 import { normalizeChangeEvents } from '../inputs/normalize-change-events.js'
 import { normalizePipeline } from '../inputs/normalize-pipeline.js'
 import type { InputLimits } from '../inputs/input-limits.js'
-import { parseEventsBytes, readInputBytes, readInputText } from '../inputs/read-input.js'
+import { normalizeEventArray } from '../inputs/normalize-event-array.js'
+import { parseEventsBytes, parseEventsText, readInputBytes, readInputText } from '../inputs/read-input.js'
+import { decodeUtf8 } from '../inputs/utf8-text.js'
 
 export interface InputFlags {
   readonly events?: string
@@ -24,7 +26,11 @@ export async function loadInput(flags: InputFlags, options: { keepEvents?: boole
   if (flags.events !== undefined) {
     const source = flags.events === '-' ? 'standard input' : flags.events
     const bytes = await readInputBytes(flags.events, options.limits ? { maxBytes: options.limits.maxInputBytes } : {})
-    const { items, errors } = parseEventsBytes(bytes, source, options.limits)
+    const decoded = decodeUtf8(bytes)
+    // Without the raw events to keep, a clean array is normalized element by element as it is parsed.
+    const fused = options.keepEvents === false && !decoded.invalid ? normalizeEventArray(decoded.text, source, options.limits) : undefined
+    if (fused !== undefined) return { items: fused.items, normalized: fused.normalized, readErrors: fused.readErrors }
+    const { items, errors } = decoded.invalid ? parseEventsBytes(bytes, source, options.limits) : parseEventsText(decoded.text, source, options.limits)
     const normalized = normalizeChangeEvents(items)
     const events = options.keepEvents === false ? undefined : items.map((payload) => ({ id: eventId(payload), payload }))
     return { items: items.length + errors.length, normalized, readErrors: errors, ...(events ? { events } : {}) }

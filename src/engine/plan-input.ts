@@ -43,15 +43,16 @@ export function routeInput(config: RevmetaConfig, normalized: NormalizeResult, i
   const templates = normalized.templates ?? {}
   // No echo: what an ingestion bot changed in the catalog came from the source in the first place.
   const echo = config.catalog.ignoreUsers
-  const changes = normalized.changes.flatMap((c) => {
+  const changes: Change[] = []
+  for (const c of normalized.changes) {
     if (c.origin.user !== undefined && echo.includes(c.origin.user)) {
       const reason = `made by ${c.origin.user} (no echo)`
       ignored[reason] = (ignored[reason] ?? 0) + 1
-      return []
+      continue
     }
     const sqlTemplate = c.origin.source === 'pipeline' ? templates[c.origin.index] : undefined
-    return [sqlTemplate === undefined ? c : { ...c, sqlTemplate }]
-  })
+    changes.push(sqlTemplate === undefined ? c : { ...c, sqlTemplate })
+  }
   const { routed, rejected, filtered } = routeChanges(changes, config)
   for (const [reason, count] of Object.entries(filtered)) ignored[reason] = (ignored[reason] ?? 0) + count
   const reports = rejected.map(({ change, error }) => rejectedReport(change, error))

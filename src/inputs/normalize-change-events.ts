@@ -26,18 +26,20 @@ type Route = { asset: AssetRef; kind: FieldKind } | { ignore: string }
 export function normalizeChangeEvents(events: readonly unknown[], options: { startIndex?: number } = {}): NormalizeResult {
   const result = emptyNormalizeResult()
   const start = options.startIndex ?? 0
-  events.forEach((raw, i) => {
-    const index = start + i
-    try {
-      const outcome = normalizeEvent(raw, index)
-      result.changes.push(...outcome.changes)
-      for (const reason of outcome.ignored) countIgnored(result, reason)
-      for (const error of outcome.errors) result.errors.push(locateError(error, 'Event', index, idOf(raw)))
-    } catch (error) {
-      result.errors.push(locateError(error, 'Event', index, idOf(raw)))
-    }
-  })
+  events.forEach((raw, i) => normalizeChangeEventInto(result, raw, start + i))
   return result
+}
+
+/** normalizeChangeEvents for one event at `index`, added to `result`: for readers that normalize each event as it is parsed. */
+export function normalizeChangeEventInto(result: NormalizeResult, raw: unknown, index: number): void {
+  try {
+    const outcome = normalizeEvent(raw, index)
+    result.changes.push(...outcome.changes)
+    for (const reason of outcome.ignored) countIgnored(result, reason)
+    for (const error of outcome.errors) result.errors.push(locateError(error, 'Event', index, idOf(raw)))
+  } catch (error) {
+    result.errors.push(locateError(error, 'Event', index, idOf(raw)))
+  }
 }
 
 interface EventOutcome {

@@ -25,7 +25,9 @@ export interface SqlBatchOptions {
  * then cannot swallow the separator and merge two statements.
  */
 export function joinScript(statements: readonly Statement[]): string {
-  return statements.map((statement) => `${sqlOf(statement)}\n;`).join('\n')
+  // One join over the plain texts: a template per statement would make a rope each, flattened again by the join.
+  if (statements.length === 0) return ''
+  return `${statements.map(sqlOf).join('\n;\n')}\n;`
 }
 
 /** checkUnit turns away API requests before any script is built, so this never throws in practice. */

@@ -144,14 +144,21 @@ export function objectTypeOfRelkind(relkind: string | null): ObjectType | undefi
 export function addObjectRows(into: Map<string, ObjectState>, service: string, database: string, rows: readonly ObjectRow[]): void {
   const databaseFqn = fqnOrSkip(() => assetFqn({ level: 'database', service, database }))
   if (databaseFqn === undefined) return
-  const schemas = new Map<string, string | undefined>()
-  const tables = new Map<string, string | undefined>()
-  const schemaFqn = (schema: string) => {
-    if (!schemas.has(schema)) schemas.set(schema, fqnOrSkip(() => childFqn(databaseFqn, schema)))
-    return schemas.get(schema)
-  }
+  // Per schema its FQN and its tables' FQNs: rows come a schema's tables and columns at a time, so
+  // the last schema and table looked up are kept, and no key is built per row.
+  const schemas = new Map<string, { fqn: string | undefined; tables: Map<string, string | undefined> }>()
+  let lastSchema: string | undefined
+  let schemaEntry: { fqn: string | undefined; tables: Map<string, string | undefined> } | undefined
+  let lastTable: string | undefined
+  let tableFqn: string | undefined
   for (const row of rows) {
-    const inSchema = schemaFqn(row.schema_name)
+    if (row.schema_name !== lastSchema || schemaEntry === undefined) {
+      lastSchema = row.schema_name
+      schemaEntry = schemas.get(lastSchema)
+      if (schemaEntry === undefined) schemas.set(lastSchema, (schemaEntry = { fqn: childOrSkip(databaseFqn, lastSchema), tables: new Map() }))
+      lastTable = undefined
+    }
+    const inSchema = schemaEntry.fqn
     if (inSchema === undefined) continue
     if (row.level === 'schema') {
       into.set(inSchema, { objectType: 'schema', description: row.description, owner: row.owner })
@@ -159,17 +166,30 @@ export function addObjectRows(into: Map<string, ObjectState>, service: string, d
     }
     const objectType = objectTypeOfRelkind(row.relkind)
     if (objectType === undefined || row.table_name === null) continue
-    // Schema and table names cannot hold a NUL, so the pair joined by one is a unique key.
-    const tableKey = `${row.schema_name}\0${row.table_name}`
-    if (!tables.has(tableKey)) tables.set(tableKey, fqnOrSkip(() => childFqn(inSchema, row.table_name!)))
-    const tableFqn = tables.get(tableKey)
+    if (row.table_name !== lastTable) {
+      lastTable = row.table_name
+      const tables = schemaEntry.tables
+      if (tables.has(lastTable)) tableFqn = tables.get(lastTable)
+      else tables.set(lastTable, (tableFqn = childOrSkip(inSchema, lastTable)))
+    }
     if (tableFqn === undefined) continue
     if (row.level === 'table') {
       into.set(tableFqn, { objectType, description: row.description, owner: row.owner })
     } else if (row.column_name !== null) {
-      const columnFqn = fqnOrSkip(() => childFqn(tableFqn, row.column_name!))
+      const columnFqn = childOrSkip(tableFqn, row.column_name)
       if (columnFqn !== undefined) into.set(columnFqn, { objectType: 'column', description: row.description })
     }
+  }
+}
+
+/** childFqn, or undefined for a name that has no FQN (see fqnOrSkip); no closure per call, as it runs per row. */
+function childOrSkip(parentFqn: string, name: string): string | undefined {
+  try {
+    return childFqn(parentFqn, name)
+  } catch (error) {
+    return fqnOrSkip(() => {
+      throw error
+    })
   }
 }
 
