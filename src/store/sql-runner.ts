@@ -22,6 +22,18 @@ export interface SqlDialect {
   cast(expr: string, type: SqlCastType): string
 }
 
+export interface TransactionOptions {
+  /**
+   * Bookkeeping that a power cut may take back without loss: the queue's claims, settlements,
+   * heartbeats and audit, which are done again (and read back first) if they vanish. The embedded
+   * store then commits without waiting for the disk (SQLite's synchronous=NORMAL in WAL mode: safe
+   * against a crash or kill -9 of the process, and made durable by the next full commit); what
+   * revmeta acknowledges to anyone (received events, queued runs, tokens, channels) never is.
+   * PostgreSQL commits every transaction durably.
+   */
+  readonly relaxed?: boolean
+}
+
 /**
  * The little the state store needs from a database, so one store class serves PostgreSQL (a
  * pool, real concurrency) and SQLite (one connection per process, several processes). Parameters
@@ -33,7 +45,7 @@ export interface SqlDialect {
 export interface SqlRunner extends SqlExecutor {
   readonly dialect: SqlDialect
   /** Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. */
-  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>
+  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>, options?: TransactionOptions): Promise<T>
   /**
    * Inside a transaction: waits until no other transaction that called it with the same `name`
    * (in any process) is still open. PostgreSQL takes a transaction-scoped advisory lock; SQLite

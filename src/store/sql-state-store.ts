@@ -5,7 +5,7 @@ import { enqueueOps } from './queue-enqueue.js'
 import { settleChunk } from './queue-settle.js'
 import { chunkSize, Params, pendingServicesSql, readySql, takeCounterSql, valuesCte } from './queue-sql.js'
 import { liveRunCounts } from './run-counts.js'
-import type { SqlExecutor, SqlRunner } from './sql-runner.js'
+import type { SqlExecutor, SqlRunner, TransactionOptions } from './sql-runner.js'
 import { decodeStoreText, encodeStoreText, encodeStoreTextOrNull, parseStoreJson } from './store-text.js'
 import { orderKeyString, type AuditEntry, type ClaimOptions, type OrderKey, type RunRow, type Settlement, type StateStore, type StoredOperation, type StoredStatus } from './state-store.js'
 import {
@@ -50,12 +50,17 @@ export class SqlStateStore implements StateStore {
     return this.runner
   }
 
-  /** One transaction that holds the queue's lock from its start. */
-  private writing<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+  /** One transaction that holds the queue's lock from its start; `relaxed` for bookkeeping (see TransactionOptions). */
+  private writing<T>(fn: (tx: SqlExecutor) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
     return this.runner.transaction(async (tx) => {
       await this.runner.serialize(tx, this.queueLock)
       return fn(tx)
-    })
+    }, options)
+  }
+
+  /** Queue bookkeeping (claims, settlements, heartbeats, reclaims): done again if a power cut takes it back. */
+  private bookkeeping<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    return this.writing(fn, { relaxed: true })
   }
 
   async recordEvents(events: readonly { id: string; source: string; payload: unknown }[]): Promise<Set<string>> {
@@ -142,7 +147,7 @@ export class SqlStateStore implements StateStore {
   async claim(workerId: string, options: ClaimOptions): Promise<StoredOperation[]> {
     if (options.limit <= 0) return []
     const caps = options.maxRunningPerService ?? {}
-    const rows = await this.writing(async (tx) => {
+    const rows = await this.bookkeeping(async (tx) => {
       const services =
         options.services?.map(encodeStoreText) ?? (await tx.query<{ service: string }>(pendingServicesSql(this.s))).map((r) => r.service)
       const capped = services.filter((svc) => caps[decodeStoreText(svc)] !== undefined)
@@ -181,7 +186,7 @@ export class SqlStateStore implements StateStore {
 
   async settle(workerId: string, settlements: readonly Settlement[]): Promise<number[]> {
     if (settlements.length === 0) return []
-    return this.writing(async (tx) => {
+    return this.bookkeeping(async (tx) => {
       const settled: number[] = []
       for (const chunk of chunks(settlements, chunkSize)) settled.push(...(await settleChunk(tx, this.s, this.runner.dialect, workerId, chunk)))
       return settled
@@ -208,14 +213,14 @@ export class SqlStateStore implements StateStore {
 
   async reclaimExpired(leaseMs: number): Promise<number> {
     const cutoff = new Date(Date.now() - leaseMs).toISOString()
-    const rows = await this.writing((tx) =>
+    const rows = await this.bookkeeping((tx) =>
       tx.query(`UPDATE ${this.s}.operations SET status = 'pending', locked_by = NULL, locked_at = NULL, updated_at = now() WHERE status = 'running' AND locked_at < $1 RETURNING id`, [cutoff]),
     )
     return rows.length
   }
 
   async reclaimAbandoned(gone: (workerId: string) => boolean): Promise<number> {
-    return this.writing(async (tx) => {
+    return this.bookkeeping(async (tx) => {
       const holders = await tx.query<{ locked_by: string }>(`SELECT DISTINCT locked_by FROM ${this.s}.operations WHERE status = 'running' AND locked_by IS NOT NULL`)
       const dead = holders.map((h) => h.locked_by).filter((id) => gone(decodeStoreText(id)))
       let reclaimed = 0
@@ -232,7 +237,7 @@ export class SqlStateStore implements StateStore {
   }
 
   async heartbeat(workerId: string, ids?: readonly number[]): Promise<void> {
-    await this.writing(async (tx) => {
+    await this.bookkeeping(async (tx) => {
       if (ids === undefined) {
         await tx.query(`UPDATE ${this.s}.operations SET locked_at = now() WHERE status = 'running' AND locked_by = $1`, [workerId])
         return

@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises'
 import path from 'node:path'
 import type { Database, Statement } from 'better-sqlite3'
 import { RevmetaError } from '../errors/revmeta-error.js'
-import type { SqlCastType, SqlDialect, SqlExecutor, SqlRunner } from './sql-runner.js'
+import type { SqlCastType, SqlDialect, SqlExecutor, SqlRunner, TransactionOptions } from './sql-runner.js'
 import { classifyStoreError } from './store-errors.js'
 import { positionalParams } from './sqlite-params.js'
 
@@ -165,17 +165,23 @@ class SqliteRunner implements SqlRunner {
     return this.enqueue(() => this.whenFree(() => this.db.exec(sql), 'query').then(() => undefined))
   }
 
-  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
     return this.enqueue(async () => {
-      // IMMEDIATE: the write lock is taken now, so a transaction never fails halfway for want of it.
-      await this.whenFree(() => this.db.exec('BEGIN IMMEDIATE'), 'transaction')
+      // The setting cannot change inside a transaction; it is per connection, and this one is ours alone.
+      if (options.relaxed) this.db.pragma('synchronous = NORMAL')
       try {
-        const result = await fn(this.direct)
-        this.execNow('COMMIT')
-        return result
-      } catch (error) {
-        if (this.db.inTransaction) this.db.exec('ROLLBACK')
-        throw error
+        // IMMEDIATE: the write lock is taken now, so a transaction never fails halfway for want of it.
+        await this.whenFree(() => this.db.exec('BEGIN IMMEDIATE'), 'transaction')
+        try {
+          const result = await fn(this.direct)
+          this.execNow('COMMIT')
+          return result
+        } catch (error) {
+          if (this.db.inTransaction) this.db.exec('ROLLBACK')
+          throw error
+        }
+      } finally {
+        if (options.relaxed) this.db.pragma('synchronous = FULL')
       }
     })
   }

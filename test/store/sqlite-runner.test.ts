@@ -95,6 +95,25 @@ describe('the embedded store runner (SQLite)', () => {
     }
   })
 
+  it('commits relaxed bookkeeping without waiting for the disk, and everything else with it', async () => {
+    const runner = await openSqliteRunner(path.join(dir, 'relaxed'))
+    try {
+      const sync = () => runner.query<{ synchronous: number }>('PRAGMA synchronous').then((rows) => rows[0]!.synchronous)
+      const during: number[] = []
+      await runner.transaction(async (tx) => {
+        during.push(Number((await tx.query<{ synchronous: number }>('PRAGMA synchronous'))[0]!.synchronous))
+      }, { relaxed: true })
+      await runner.transaction(async (tx) => {
+        during.push(Number((await tx.query<{ synchronous: number }>('PRAGMA synchronous'))[0]!.synchronous))
+      })
+      // 1 = NORMAL, 2 = FULL
+      expect(during).toEqual([1, 2])
+      expect(Number(await sync())).toBe(2)
+    } finally {
+      await runner.close()
+    }
+  })
+
   it('says which file it could not open, with a code', async () => {
     const file = path.join(dir, 'a-file')
     await writeFile(file, 'not a directory')
