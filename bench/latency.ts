@@ -17,7 +17,7 @@ const rounds = 3
 
 export const latencyNames = {
   memory: 'revmeta, in-memory apply (main)',
-  pglite: 'revmeta, durable, PGlite store',
+  pglite: 'revmeta, durable, embedded store',
 } as const
 
 export interface LatencyResult {
