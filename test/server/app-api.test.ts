@@ -177,6 +177,10 @@ describe('sign-in and sessions', () => {
 
   it('a one-time sign-in link works once, then answers 401', async () => {
     const link = await SessionStore.of(store).createLink({ name: 'newcomer', role: 'admin' }, 60_000)
+    // A link preview's HEAD leaves the link usable and starts no session.
+    const preview = await call({ method: 'HEAD', url: `/sign-in/${link}` })
+    expect(preview.statusCode).toBe(200)
+    expect(preview.headers['set-cookie']).toBeUndefined()
     const first = await call({ method: 'GET', url: `/sign-in/${link}` })
     expect(first.statusCode).toBe(302)
     expect(first.headers.location).toBe('/')

@@ -1,5 +1,5 @@
 import Table from 'cli-table3'
-import { loadConfig } from '../../config/load-config.js'
+import { loadStoreConfig } from '../../config/load-store-config.js'
 import { isRevmetaError } from '../../errors/revmeta-error.js'
 import { TokenStore, type ApiRole, type ApiToken } from '../../store/token-store.js'
 import { exitCodes } from '../exit-codes.js'
@@ -28,7 +28,7 @@ async function usageOnTokenError(fn: () => Promise<number>): Promise<number> {
 }
 
 export async function create(flags: { config: string; role: ApiRole; name?: string; json?: boolean }): Promise<number> {
-  const config = await loadConfig(flags.config)
+  const config = { store: await loadStoreConfig(flags.config) }
   return usageOnTokenError(async () => {
     const { token, record } = await withStore(config, (store) => TokenStore.of(store).create({ role: flags.role, ...(flags.name === undefined ? {} : { name: flags.name }) }))
     if (flags.json) process.stdout.write(`${JSON.stringify({ ...tokenJson(record), token }, null, 2)}\n`)
@@ -41,7 +41,7 @@ export async function create(flags: { config: string; role: ApiRole; name?: stri
 }
 
 export async function list(flags: { config: string; json?: boolean }): Promise<number> {
-  const config = await loadConfig(flags.config)
+  const config = { store: await loadStoreConfig(flags.config) }
   const tokens = await withStore(config, (store) => TokenStore.of(store).list())
   if (flags.json) {
     process.stdout.write(`${JSON.stringify({ tokens: tokens.map(tokenJson) }, null, 2)}\n`)
@@ -54,7 +54,7 @@ export async function list(flags: { config: string; json?: boolean }): Promise<n
 }
 
 export async function revoke(idOrName: string, flags: { config: string; json?: boolean }): Promise<number> {
-  const config = await loadConfig(flags.config)
+  const config = { store: await loadStoreConfig(flags.config) }
   return usageOnTokenError(async () => {
     const { record, already } = await withStore(config, (store) => TokenStore.of(store).revoke(idOrName))
     if (flags.json) process.stdout.write(`${JSON.stringify({ ...tokenJson(record), alreadyRevoked: already }, null, 2)}\n`)

@@ -69,6 +69,8 @@ export async function sessionRoutes(app: FastifyInstance, context: ServerContext
 
     // A person follows the link in a browser: a refusal is the sign-in page, saying why.
     signIn.get('/sign-in/:link', { config: limit }, async (request, reply) => {
+      // Link previews (chat apps, mail scanners) send HEAD: it must not use up a one-time link.
+      if (request.method === 'HEAD') return reply.code(200).header('cache-control', 'no-store').type('text/html; charset=utf-8').send()
       const params = linkParams.safeParse(request.params)
       const who = params.success ? await sessions.useLink(params.data.link) : undefined
       if (who === undefined) {
